@@ -1,0 +1,123 @@
+import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify, type JWTHeaderParameters } from "jose";
+import type { EngineConfig } from "./config";
+import { AuthError, invalidToken } from "./errors";
+import { randomToken } from "./crypto";
+import type { KeyRing } from "./signing-keys";
+
+/** RFC 9068 media type: keeps an access token from being mistaken for any other JWT we sign. */
+export const ACCESS_TOKEN_TYP = "at+jwt";
+/** Anything longer is refused before parsing (a real token is ~500 bytes). */
+export const MAX_TOKEN_LENGTH = 8192;
+
+export interface AccessClaims {
+  /** User id. */
+  sub: string;
+  /** Device session id. */
+  sid: string;
+  /** The user's epoch (batch number) when the session was issued this token. */
+  sv: number;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresIn: number;
+  expiresAt: number;
+}
+
+export class AccessTokens {
+  private readonly algorithms: string[];
+
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly config: EngineConfig,
+  ) {
+    this.algorithms = [...new Set([...keys.verifying.values()].map((k) => k.alg))];
+  }
+
+  /**
+   * `nowMs` is taken by the caller *before* the database write that allowed the issue, so a
+   * revocation racing it is remembered at least as long as this token lives.
+   */
+  async issue(args: { userId: string; sessionId: string; epoch: number; nowMs: number; notAfterMs: number }): Promise<IssuedAccessToken> {
+    const iat = Math.floor(args.nowMs / 1000);
+    const exp = Math.min(iat + this.config.accessTokenTtlSeconds, Math.floor(args.notAfterMs / 1000));
+    const token = await new SignJWT({ sid: args.sessionId, sv: args.epoch })
+      .setProtectedHeader({ alg: this.keys.signing.alg, kid: this.keys.signing.kid, typ: ACCESS_TOKEN_TYP })
+      .setIssuer(this.config.issuer)
+      .setAudience(this.config.audience)
+      .setSubject(args.userId)
+      .setJti(randomToken(12))
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(this.keys.signing.key);
+    return { token, expiresIn: Math.max(exp - iat, 0), expiresAt: exp * 1000 };
+  }
+
+  /** Signature, algorithm, `typ`, `iss`, `aud`, `exp`/`nbf` and claim shapes. Revocation is not checked here. */
+  async verify(token: string, nowMs: number): Promise<AccessClaims> {
+    return this.verifyAt(token, nowMs);
+  }
+
+  /** For revocation (RFC 7009) only: an expired token still names the session it came from. */
+  async verifyAllowingExpiry(token: string, nowMs: number): Promise<AccessClaims> {
+    let exp: unknown;
+    try {
+      exp = decodeJwt(token).exp;
+    } catch {
+      throw invalidToken("malformed");
+    }
+    const at = typeof exp === "number" ? Math.min(nowMs, exp * 1000 - 1000) : nowMs;
+    return this.verifyAt(token, at);
+  }
+
+  private async verifyAt(token: string, nowMs: number): Promise<AccessClaims> {
+    if (!token) throw invalidToken("missing");
+    if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) throw invalidToken("malformed");
+    try {
+      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
+        algorithms: this.algorithms,
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        typ: ACCESS_TOKEN_TYP,
+        clockTolerance: this.config.clockToleranceSeconds,
+        currentDate: new Date(nowMs),
+        requiredClaims: ["sub", "sid", "sv", "jti", "iat", "exp"],
+      });
+      const { sub, sid, sv, jti, iat, exp } = payload;
+      if (
+        typeof sub !== "string" ||
+        typeof sid !== "string" ||
+        typeof jti !== "string" ||
+        typeof sv !== "number" ||
+        !Number.isSafeInteger(sv) ||
+        sv < 0 ||
+        typeof iat !== "number" ||
+        typeof exp !== "number"
+      ) {
+        throw invalidToken("malformed");
+      }
+      return { sub, sid, sv, jti, iat, exp };
+    } catch (error) {
+      throw toInvalidToken(error);
+    }
+  }
+
+  private keyFor(header: JWTHeaderParameters) {
+    // Only our own keys, by kid: `jku`, `x5u` and embedded `jwk` headers are never followed.
+    const entry = header.kid === undefined ? undefined : this.keys.verifying.get(header.kid);
+    if (!entry || entry.alg !== header.alg) throw invalidToken("signature");
+    return entry.key;
+  }
+}
+
+function toInvalidToken(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof joseErrors.JWTExpired) return invalidToken("expired");
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalidToken("signature");
+  if (error instanceof joseErrors.JOSEError) return invalidToken("malformed");
+  // Anything else (bad base64, bad JSON) is still just a bad token, never a 500.
+  return invalidToken("malformed");
+}

@@ -1,0 +1,33 @@
+/** Lifetimes and identifiers the engine runs with. Validated from the environment by src/server/env.ts. */
+export interface EngineConfig {
+  /** `iss` of every access token, and the only one accepted. */
+  issuer: string;
+  /** `aud` of every access token, and the only one accepted. */
+  audience: string;
+  /** Access-token lifetime. Short: a token's copies die on their own within this time. */
+  accessTokenTtlSeconds: number;
+  /** Accepted clock skew between the issuer and a verifier. */
+  clockToleranceSeconds: number;
+  /** Window in which a just-rotated refresh token still yields the same successor (parallel tabs). */
+  refreshGraceSeconds: number;
+  /** A session unused for this long is over. */
+  sessionIdleTtlSeconds: number;
+  /** A session is over this long after sign-in, however active. */
+  sessionAbsoluteTtlSeconds: number;
+}
+
+export const defaultEngineConfig: Omit<EngineConfig, "issuer" | "audience"> = {
+  accessTokenTtlSeconds: 300,
+  clockToleranceSeconds: 5,
+  refreshGraceSeconds: 10,
+  sessionIdleTtlSeconds: 14 * 24 * 3600,
+  sessionAbsoluteTtlSeconds: 90 * 24 * 3600,
+};
+
+/**
+ * How long a revocation must be remembered by the revocation store: as long as any token issued
+ * before it can still be accepted (lifetime + skew), plus a margin. After that, memory is freed.
+ */
+export function revocationTtlSeconds(config: EngineConfig): number {
+  return config.accessTokenTtlSeconds + config.clockToleranceSeconds + 5;
+}

@@ -1,0 +1,28 @@
+import type { AccessTokens } from "./access-tokens";
+import type { EngineConfig } from "./config";
+import type {
+  Clock,
+  EventLog,
+  Logger,
+  PasswordHasher,
+  RevocationNotifier,
+  RevocationStore,
+  SessionRepository,
+  UserRepository,
+} from "./ports";
+import type { RefreshTokens } from "./refresh-tokens";
+
+/** Everything the engine is built from; assembled by src/server/engine.ts (or by tests with fakes). */
+export interface EngineDeps {
+  config: EngineConfig;
+  users: UserRepository;
+  sessions: SessionRepository;
+  events: EventLog;
+  store: RevocationStore;
+  notifier: RevocationNotifier;
+  hasher: PasswordHasher;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+  clock: Clock;
+  logger: Logger;
+}

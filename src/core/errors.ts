@@ -1,0 +1,74 @@
+/**
+ * The closed set of errors the engine raises. The edge (src/server/http) maps each code to an HTTP
+ * status and a JSON body `{ error, error_description }`; pages map them to readable messages.
+ * Codes follow RFC 6749 §5.2 / RFC 6750 §3.1 where one exists.
+ */
+export const AUTH_ERROR_CODES = [
+  "invalid_request",
+  "invalid_grant",
+  "invalid_token",
+  "unsupported_grant_type",
+  "email_taken",
+  "not_found",
+  "payload_too_large",
+  "rate_limited",
+  "temporarily_unavailable",
+] as const;
+
+export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
+
+export interface AuthErrorDetails {
+  /** Field name -> messages, for forms and `invalid_request`. */
+  fields?: Record<string, string[]>;
+  /** For `rate_limited`: seconds until a retry may succeed. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * A brand instead of `instanceof`: Next bundles the instrumentation hook (which builds the services)
+ * and each route separately, so an error may come from another copy of this class.
+ */
+const BRAND = Symbol.for("revocable-jwt-sessions.AuthError");
+
+export class AuthError extends Error {
+  override readonly name = "AuthError";
+  readonly [BRAND] = true;
+
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+    readonly details: AuthErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isAuthError(error: unknown): error is AuthError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Why an access token was refused: kept out of the response body's code, useful in messages and logs. */
+export type InvalidTokenReason = "missing" | "malformed" | "expired" | "revoked" | "signature";
+
+const tokenMessages: Record<InvalidTokenReason, string> = {
+  missing: "An access token is required.",
+  malformed: "The access token is malformed.",
+  expired: "The access token has expired.",
+  revoked: "The session of this token has been signed out.",
+  signature: "The access token is not valid.",
+};
+
+export function invalidToken(reason: InvalidTokenReason): AuthError {
+  return new AuthError("invalid_token", tokenMessages[reason]);
+}
+
+export function invalidGrant(message = "The refresh token is invalid, expired or revoked."): AuthError {
+  return new AuthError("invalid_grant", message);
+}
+
+export function storesUnavailable(): AuthError {
+  return new AuthError(
+    "temporarily_unavailable",
+    "Sessions cannot be checked right now. Please try again in a moment.",
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * What the engine needs from the outside world. Adapters live in src/server (Prisma, ioredis,
+ * argon2); unit tests use the in-memory fakes in tests/unit/fakes.
+ */
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  sessionEpoch: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  epoch: number;
+  deviceName: string | null;
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastActiveAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  revokedBy: string | null;
+  refreshHash: string | null;
+  previousRefreshHash: string | null;
+  refreshRotatedAt: Date | null;
+  refreshGeneration: number;
+}
+
+/** A session together with its user's current epoch, read in one query. */
+export interface SessionWithUserEpoch extends SessionRecord {
+  userEpoch: number;
+}
+
+export type NewSessionRecord = Omit<
+  SessionRecord,
+  "revokedAt" | "revokedReason" | "revokedBy" | "previousRefreshHash" | "refreshRotatedAt" | "refreshGeneration"
+>;
+
+export type RevocationReason =
+  | "logout"
+  | "revoked_by_user"
+  | "logout_others"
+  | "logout_everywhere"
+  | "password_change"
+  | "refresh_token_reused";
+
+export interface RevokeCommand {
+  userId: string;
+  reason: RevocationReason;
+  /** The session that asked, or null when the system decided. */
+  revokedBy: string | null;
+  now: Date;
+}
+
+export interface UserRepository {
+  findByEmail(email: string): Promise<UserRecord | null>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** Returns null when the (normalised) email is already taken. */
+  create(user: { id: string; email: string; name: string | null; passwordHash: string }): Promise<UserRecord | null>;
+}
+
+export interface SessionRepository {
+  create(session: NewSessionRecord): Promise<void>;
+  findById(id: string): Promise<SessionWithUserEpoch | null>;
+  /**
+   * Compare-and-set rotation: succeeds only while the stored hash is still `expectedHash`, the session
+   * is not revoked and its epoch is current. Concurrent callers race on this one statement.
+   */
+  rotateRefreshToken(args: {
+    id: string;
+    expectedHash: string;
+    newHash: string;
+    now: Date;
+    idleExpiresAt: Date;
+  }): Promise<boolean>;
+  /** Live sessions (not revoked, current epoch, not expired), most recently active first. */
+  listActive(userId: string, now: Date): Promise<SessionRecord[]>;
+  /** Revokes one live session of `userId`; null when there is no such live session. */
+  revoke(id: string, command: RevokeCommand): Promise<SessionRecord | null>;
+  /** Revokes every live session of the user but `exceptId`; returns the ids it revoked. */
+  revokeAllExcept(exceptId: string, command: RevokeCommand): Promise<string[]>;
+  /**
+   * Raise the user's epoch by one: every session born before is dead from now on, whatever their
+   * number, in one write (rows are not rewritten). Returns the new epoch.
+   */
+  revokeEverywhere(command: RevokeCommand): Promise<number>;
+  /**
+   * One transaction: store the new hash (only if the password is still `expectedPasswordHash`),
+   * raise the epoch (which kills every other session), move the current one to the new epoch with a
+   * new refresh-token hash. Null when the password or the session changed concurrently (nothing written).
+   */
+  changePassword(args: {
+    userId: string;
+    expectedPasswordHash: string;
+    newPasswordHash: string;
+    currentSessionId: string;
+    newRefreshHash: string;
+    now: Date;
+    idleExpiresAt: Date;
+  }): Promise<{ epoch: number } | null>;
+  /** Revocations and epoch changes since `since`: what a wiped revocation store must learn again. */
+  recentRevocations(since: Date): Promise<RevocationSnapshot>;
+}
+
+export interface RevocationSnapshot {
+  sessions: { sessionId: string; userId: string; revokedAt: Date }[];
+  epochs: { userId: string; epoch: number; changedAt: Date }[];
+}
+
+export type SessionEventType =
+  | "user_registered"
+  | "signed_in"
+  | "session_revoked"
+  | "refresh_token_reused"
+  | "password_changed";
+
+export interface SessionEventInput {
+  userId: string;
+  sessionId: string | null;
+  type: SessionEventType;
+  reason?: string | null;
+  actorSessionId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface EventLog {
+  record(events: SessionEventInput[]): Promise<void>;
+}
+
+/** What the revocation store knows about one token's session and user. */
+export interface RevocationState {
+  sessionRevoked: boolean;
+  /** Tokens with `sv` below this are refused; null when the epoch has not moved recently. */
+  minEpoch: number | null;
+}
+
+/**
+ * The per-request check's fast path (Redis, or process memory). Entries expire after
+ * `revocationTtlSeconds`: by then every token they could refuse has expired anyway.
+ */
+export interface RevocationStore {
+  readonly kind: "redis" | "memory";
+  /** Null when the store cannot answer with certainty (down, wiped, resyncing): fall back to the DB. */
+  check(sessionId: string, userId: string): Promise<RevocationState | null>;
+  revokeSessions(sessionIds: string[], ttlSeconds: number): Promise<void>;
+  raiseEpoch(userId: string, epoch: number, ttlSeconds: number): Promise<void>;
+}
+
+/** Pushes revocations to open browsers (server-sent events), across instances when Redis is used. */
+export type RevocationNotice =
+  | { type: "sessions_revoked"; userId: string; sessionIds: string[] }
+  | { type: "epoch_raised"; userId: string; epoch: number; keepSessionId: string | null };
+
+export interface RevocationNotifier {
+  publish(notice: RevocationNotice): Promise<void>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+/** Milliseconds since the epoch; injected so tests can move time. */
+export type Clock = () => number;
+
+/** Structured log sink. Never pass secrets (passwords, tokens, hashes) in `fields`. */
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}

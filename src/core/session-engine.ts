@@ -1,0 +1,266 @@
+import type { AccessClaims } from "./access-tokens";
+import { createAuthenticator, errorMessage } from "./authenticate";
+import { revocationTtlSeconds } from "./config";
+import type { EngineDeps } from "./deps";
+import { clampUserAgent, describeDevice } from "./device";
+import { AuthError, invalidGrant } from "./errors";
+import { newSessionId, newUserId } from "./ids";
+import type { RevocationNotice, RevocationReason, SessionWithUserEpoch } from "./ports";
+import { parseRefreshToken } from "./refresh-tokens";
+import { isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
+import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
+
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What the token endpoint returns (RFC 6749 §5.1 names are applied at the edge). */
+export interface TokenPair {
+  accessToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+  refreshToken: string;
+  sessionId: string;
+}
+
+export type LogoutScope = "local" | "others" | "global";
+
+export type SessionEngine = ReturnType<typeof createSessionEngine>;
+
+export function createSessionEngine(deps: EngineDeps) {
+  const { config, users, sessions, events, store, notifier, hasher, accessTokens, refreshTokens, clock, logger } = deps;
+  const authenticate = createAuthenticator(deps);
+  const revocationTtl = revocationTtlSeconds(config);
+  let dummyHash: Promise<string> | undefined;
+
+  async function issuePair(session: SessionWithUserEpoch, epoch: number, refreshToken: string, nowMs: number): Promise<TokenPair> {
+    const access = await accessTokens.issue({
+      userId: session.userId,
+      sessionId: session.id,
+      epoch,
+      nowMs,
+      notAfterMs: session.absoluteExpiresAt.getTime(),
+    });
+    return { accessToken: access.token, tokenType: "Bearer", expiresIn: access.expiresIn, refreshToken, sessionId: session.id };
+  }
+
+  /** The database is the truth; the store and the push are best effort (a failed store write makes the store distrust itself). */
+  async function propagate(write: () => Promise<void>, notice: RevocationNotice): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      logger.warn("revocation_store_write_failed", { error: errorMessage(error) });
+    }
+    try {
+      await notifier.publish(notice);
+    } catch (error) {
+      logger.warn("revocation_notice_failed", { error: errorMessage(error) });
+    }
+  }
+
+  async function revokeIds(userId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await propagate(() => store.revokeSessions(ids, revocationTtl), { type: "sessions_revoked", userId, sessionIds: ids });
+  }
+
+  async function recordRevocations(userId: string, ids: string[], reason: RevocationReason, actor: string | null): Promise<void> {
+    await events.record(ids.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
+  }
+
+  async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
+    if (hash) return hasher.verify(hash, password);
+    // Unknown email: spend the same argon2 time, so timing does not tell which emails exist.
+    dummyHash ??= hasher.hash("not-a-real-password-only-for-timing");
+    await hasher.verify(await dummyHash, password);
+    return false;
+  }
+
+  async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
+    const now = new Date(clock());
+    const epoch = await sessions.revokeEverywhere({ userId, reason, revokedBy: actor, now });
+    await events.record([{ userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor }]);
+    await propagate(() => store.raiseEpoch(userId, epoch, revocationTtl), { type: "epoch_raised", userId, epoch, keepSessionId: null });
+    return epoch;
+  }
+
+  return {
+    authenticate,
+
+    async register(input: RegisterInput): Promise<PublicUser> {
+      const passwordHash = await hasher.hash(input.password);
+      const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
+      if (!user) throw new AuthError("email_taken", "An account with this email already exists.", { fields: { email: ["An account with this email already exists."] } });
+      await events.record([{ userId: user.id, sessionId: null, type: "user_registered" }]);
+      return { id: user.id, email: user.email, name: user.name };
+    },
+
+    async signIn(input: SignInInput, context: RequestContext): Promise<TokenPair> {
+      const user = await users.findByEmail(input.email);
+      if (!(await passwordMatches(user?.passwordHash, input.password)) || !user) {
+        throw new AuthError("invalid_grant", "Wrong email or password.");
+      }
+      const nowMs = clock();
+      const now = new Date(nowMs);
+      const id = newSessionId();
+      const refreshToken = refreshTokens.mint(id);
+      const record = {
+        id,
+        userId: user.id,
+        epoch: user.sessionEpoch,
+        deviceName: input.deviceName ?? null,
+        userAgent: clampUserAgent(context.userAgent),
+        ...describeDevice(context.userAgent),
+        ip: context.ip,
+        createdAt: now,
+        lastActiveAt: now,
+        idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
+        absoluteExpiresAt: new Date(nowMs + config.sessionAbsoluteTtlSeconds * 1000),
+        refreshHash: refreshTokens.hash(refreshToken),
+      };
+      await sessions.create(record);
+      await events.record([{ userId: user.id, sessionId: id, type: "signed_in", ip: context.ip, userAgent: record.userAgent }]);
+      return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch }, user.sessionEpoch, refreshToken, nowMs);
+    },
+
+    /**
+     * Rotation with reuse detection. The compare-and-set decides between concurrent callers; the
+     * losers find their token as `previousRefreshHash` with our successor current, and inside the
+     * grace window get that same successor. Outside it, the old token is reuse: the session dies.
+     */
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      if (!parseRefreshToken(refreshToken)) throw invalidGrant();
+      const sessionId = parseRefreshToken(refreshToken)!.sessionId;
+      const presentedHash = refreshTokens.hash(refreshToken);
+      const successor = refreshTokens.successor(refreshToken);
+      const successorHash = refreshTokens.hash(successor);
+
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const nowMs = clock();
+        const session = await sessions.findById(sessionId);
+        if (!session || !isLive(session, nowMs)) throw invalidGrant();
+
+        if (session.refreshHash === presentedHash) {
+          const rotated = await sessions.rotateRefreshToken({
+            id: session.id,
+            expectedHash: presentedHash,
+            newHash: successorHash,
+            now: new Date(nowMs),
+            idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
+          });
+          if (rotated) return issuePair(session, session.epoch, successor, nowMs);
+          continue; // someone else rotated (or revoked) in between: look again
+        }
+
+        if (session.previousRefreshHash === presentedHash) {
+          const rotatedAt = session.refreshRotatedAt?.getTime() ?? 0;
+          if (session.refreshHash === successorHash && nowMs - rotatedAt <= config.refreshGraceSeconds * 1000) {
+            return issuePair(session, session.epoch, successor, nowMs);
+          }
+          const revoked = await sessions.revoke(session.id, { userId: session.userId, reason: "refresh_token_reused", revokedBy: null, now: new Date(nowMs) });
+          if (revoked) {
+            logger.warn("refresh_token_reused", { userId: session.userId, sessionId: session.id });
+            await events.record([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
+            await revokeIds(session.userId, [session.id]);
+          }
+          throw invalidGrant("The refresh token was already used; the session has been signed out.");
+        }
+        throw invalidGrant();
+      }
+      throw invalidGrant();
+    },
+
+    async getUser(claims: AccessClaims): Promise<PublicUser> {
+      const user = await users.findById(claims.sub);
+      if (!user) throw new AuthError("invalid_token", "The user of this token no longer exists.");
+      return { id: user.id, email: user.email, name: user.name };
+    },
+
+    async listSessions(claims: AccessClaims): Promise<SessionView[]> {
+      const rows = await sessions.listActive(claims.sub, new Date(clock()));
+      return rows.map((row) => toSessionView(row, claims.sid));
+    },
+
+    /** Log out one device of the caller (possibly the caller's own). */
+    async revokeSession(claims: AccessClaims, sessionId: string, reason: RevocationReason = "revoked_by_user"): Promise<void> {
+      const revoked = await sessions.revoke(sessionId, { userId: claims.sub, reason, revokedBy: claims.sid, now: new Date(clock()) });
+      if (!revoked) throw new AuthError("not_found", "No such active session.");
+      await recordRevocations(claims.sub, [sessionId], reason, claims.sid);
+      await revokeIds(claims.sub, [sessionId]);
+    },
+
+    async logout(claims: AccessClaims, scope: LogoutScope): Promise<void> {
+      if (scope === "global") {
+        await revokeEverywhere(claims.sub, "logout_everywhere", claims.sid);
+        return;
+      }
+      if (scope === "others") {
+        const ids = await sessions.revokeAllExcept(claims.sid, { userId: claims.sub, reason: "logout_others", revokedBy: claims.sid, now: new Date(clock()) });
+        await recordRevocations(claims.sub, ids, "logout_others", claims.sid);
+        await revokeIds(claims.sub, ids);
+        return;
+      }
+      const revoked = await sessions.revoke(claims.sid, { userId: claims.sub, reason: "logout", revokedBy: claims.sid, now: new Date(clock()) });
+      if (revoked) {
+        await recordRevocations(claims.sub, [claims.sid], "logout", claims.sid);
+        await revokeIds(claims.sub, [claims.sid]);
+      }
+    },
+
+    /**
+     * Verify, re-hash, raise the epoch and revoke every other session in one transaction; this
+     * device moves to the new epoch with a fresh token pair, so it stays signed in.
+     */
+    async changePassword(claims: AccessClaims, input: ChangePasswordInput): Promise<TokenPair> {
+      const user = await users.findById(claims.sub);
+      if (!user || !(await hasher.verify(user.passwordHash, input.currentPassword))) {
+        throw new AuthError("invalid_grant", "The current password is wrong.", { fields: { currentPassword: ["The current password is wrong."] } });
+      }
+      const newPasswordHash = await hasher.hash(input.newPassword);
+      const refreshToken = refreshTokens.mint(claims.sid);
+      const nowMs = clock();
+      const result = await sessions.changePassword({
+        userId: user.id,
+        expectedPasswordHash: user.passwordHash,
+        newPasswordHash,
+        currentSessionId: claims.sid,
+        newRefreshHash: refreshTokens.hash(refreshToken),
+        now: new Date(nowMs),
+        idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
+      });
+      if (!result) throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
+      await events.record([{ userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid }]);
+      await propagate(() => store.raiseEpoch(user.id, result.epoch, revocationTtl), { type: "epoch_raised", userId: user.id, epoch: result.epoch, keepSessionId: claims.sid });
+      const session = await sessions.findById(claims.sid);
+      if (!session) throw new AuthError("invalid_grant", "This session has ended.");
+      return issuePair(session, result.epoch, refreshToken, nowMs);
+    },
+
+    /**
+     * RFC 7009: revoke the session a refresh or access token belongs to. Unknown, invalid or already
+     * revoked tokens are not an error (the caller's goal, a dead token, holds).
+     */
+    async revokeToken(token: string): Promise<void> {
+      const nowMs = clock();
+      const refresh = parseRefreshToken(token);
+      let target: { userId: string; sessionId: string } | null = null;
+      if (refresh) {
+        const session = await sessions.findById(refresh.sessionId);
+        const hash = refreshTokens.hash(token);
+        if (session && (session.refreshHash === hash || session.previousRefreshHash === hash)) {
+          target = { userId: session.userId, sessionId: session.id };
+        }
+      } else {
+        // An expired access token still proves which session it came from: revoking it is harmless.
+        const claims = await accessTokens.verifyAllowingExpiry(token, nowMs).catch(() => null);
+        if (claims) target = { userId: claims.sub, sessionId: claims.sid };
+      }
+      if (!target) return;
+      const revoked = await sessions.revoke(target.sessionId, { userId: target.userId, reason: "logout", revokedBy: target.sessionId, now: new Date(nowMs) });
+      if (revoked) {
+        await recordRevocations(target.userId, [target.sessionId], "logout", target.sessionId);
+        await revokeIds(target.userId, [target.sessionId]);
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { SessionRecord, SessionWithUserEpoch } from "./ports";
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** A device as the owner sees it in the devices list. */
+export interface SessionView {
+  id: string;
+  current: boolean;
+  deviceName: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastActiveAt: string;
+}
+
+export function toSessionView(session: SessionRecord, currentSessionId: string): SessionView {
+  return {
+    id: session.id,
+    current: session.id === currentSessionId,
+    deviceName: session.deviceName,
+    browser: session.browser,
+    os: session.os,
+    deviceType: session.deviceType,
+    ip: session.ip,
+    createdAt: session.createdAt.toISOString(),
+    lastActiveAt: session.lastActiveAt.toISOString(),
+  };
+}
+
+/** Not revoked, not outdated by an epoch bump, not idle or past its absolute lifetime. */
+export function isLive(session: SessionWithUserEpoch, nowMs: number): boolean {
+  return (
+    session.revokedAt === null &&
+    session.epoch >= session.userEpoch &&
+    session.idleExpiresAt.getTime() > nowMs &&
+    session.absoluteExpiresAt.getTime() > nowMs
+  );
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { AuthError } from "./errors";
+
+/**
+ * Input schemas shared by the HTTP API, the server actions and the forms: one definition of what
+ * a valid email or password is. Messages are written for people.
+ */
+export const PASSWORD_MIN = 8;
+/** Bounds argon2's work per request and the size of what we accept; generous for passphrases. */
+export const PASSWORD_MAX = 128;
+
+export const emailSchema = z
+  .string({ error: "Email is required." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Email is required.")
+  .max(254, "Email is too long.")
+  .pipe(z.email({ error: "Enter a valid email address." }));
+
+export const newPasswordSchema = z
+  .string({ error: "Password is required." })
+  .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters.`)
+  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
+
+/** For sign-in and "current password": any length up to the maximum, so old passwords still work. */
+export const existingPasswordSchema = z
+  .string({ error: "Password is required." })
+  .min(1, "Password is required.")
+  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string({ error: `${label} must be text.` })
+    .trim()
+    .max(max, `${label} must be at most ${max} characters.`)
+    .optional()
+    .transform((value) => (value ? value : undefined));
+
+export const registerSchema = z.object({
+  email: emailSchema,
+  password: newPasswordSchema,
+  name: optionalText(100, "Name"),
+});
+export interface RegisterInput {
+  email: string;
+  password: string;
+  name?: string;
+}
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: existingPasswordSchema,
+  deviceName: optionalText(100, "Device name"),
+});
+export interface SignInInput {
+  email: string;
+  password: string;
+  deviceName?: string;
+}
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: existingPasswordSchema,
+    newPassword: newPasswordSchema,
+  })
+  .refine((value) => value.currentPassword !== value.newPassword, {
+    path: ["newPassword"],
+    error: "The new password must differ from the current one.",
+  });
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export const logoutSchema = z.object({
+  scope: z.enum(["local", "others", "global"], { error: 'scope must be "local", "others" or "global".' }).default("local"),
+});
+
+/** Parses `input` or throws `invalid_request` with per-field messages. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: Record<string, string[]> = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join(".") : "_";
+    (fields[key] ??= []).push(issue.message);
+  }
+  const first = result.error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.map(String).join(".")}: ` : "";
+  throw new AuthError("invalid_request", `${where}${first?.message ?? "Invalid request."}`, { fields });
+}

@@ -1,0 +1,222 @@
+/**
+ * In-memory fakes of the engine's ports, for unit tests of src/core only. Integration tests use the
+ * real adapters (Prisma on PostgreSQL/PGlite, Redis).
+ */
+import { AccessTokens } from "@/core/access-tokens";
+import { defaultEngineConfig, type EngineConfig } from "@/core/config";
+import type { EngineDeps } from "@/core/deps";
+import type {
+  EventLog,
+  Logger,
+  PasswordHasher,
+  RevocationNotice,
+  RevocationNotifier,
+  RevocationState,
+  RevocationStore,
+  RevokeCommand,
+  SessionEventInput,
+  SessionRecord,
+  SessionRepository,
+  SessionWithUserEpoch,
+  UserRecord,
+  UserRepository,
+} from "@/core/ports";
+import { RefreshTokens } from "@/core/refresh-tokens";
+import { createSessionEngine } from "@/core/session-engine";
+import { generateSigningKey, loadKeyRing } from "@/core/signing-keys";
+
+export class FakeUsers implements UserRepository {
+  readonly rows = new Map<string, UserRecord>();
+  async findByEmail(email: string) {
+    return [...this.rows.values()].find((u) => u.email === email) ?? null;
+  }
+  async findById(id: string) {
+    return this.rows.get(id) ?? null;
+  }
+  async create(user: { id: string; email: string; name: string | null; passwordHash: string }) {
+    if (await this.findByEmail(user.email)) return null;
+    const row = { ...user, sessionEpoch: 0 };
+    this.rows.set(user.id, row);
+    return row;
+  }
+}
+
+export class FakeSessions implements SessionRepository {
+  readonly rows = new Map<string, SessionRecord>();
+  /** Set to make every call fail, like a database that went away. */
+  down = false;
+  constructor(private readonly users: FakeUsers) {}
+
+  private check() {
+    if (this.down) throw new Error("database unreachable");
+  }
+  private live(row: SessionRecord, now: Date) {
+    const user = this.users.rows.get(row.userId);
+    return (
+      row.revokedAt === null &&
+      row.epoch >= (user?.sessionEpoch ?? 0) &&
+      row.idleExpiresAt > now &&
+      row.absoluteExpiresAt > now
+    );
+  }
+  private mark(row: SessionRecord, command: RevokeCommand) {
+    row.revokedAt = command.now;
+    row.revokedReason = command.reason;
+    row.revokedBy = command.revokedBy;
+  }
+  async create(session: Omit<SessionRecord, "revokedAt" | "revokedReason" | "revokedBy" | "previousRefreshHash" | "refreshRotatedAt" | "refreshGeneration">) {
+    this.check();
+    this.rows.set(session.id, { ...session, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0 });
+  }
+  async findById(id: string): Promise<SessionWithUserEpoch | null> {
+    this.check();
+    const row = this.rows.get(id);
+    if (!row) return null;
+    return { ...row, userEpoch: this.users.rows.get(row.userId)?.sessionEpoch ?? 0 };
+  }
+  async rotateRefreshToken(args: { id: string; expectedHash: string; newHash: string; now: Date; idleExpiresAt: Date }) {
+    this.check();
+    const row = this.rows.get(args.id);
+    if (!row || row.refreshHash !== args.expectedHash || !this.live(row, args.now)) return false;
+    row.previousRefreshHash = row.refreshHash;
+    row.refreshHash = args.newHash;
+    row.refreshRotatedAt = args.now;
+    row.refreshGeneration += 1;
+    row.lastActiveAt = args.now;
+    row.idleExpiresAt = args.idleExpiresAt;
+    return true;
+  }
+  async listActive(userId: string, now: Date) {
+    this.check();
+    return [...this.rows.values()]
+      .filter((r) => r.userId === userId && this.live(r, now))
+      .sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime());
+  }
+  async revoke(id: string, command: RevokeCommand) {
+    this.check();
+    const row = this.rows.get(id);
+    if (!row || row.userId !== command.userId || !this.live(row, command.now)) return null;
+    this.mark(row, command);
+    return { ...row };
+  }
+  async revokeAllExcept(exceptId: string, command: RevokeCommand) {
+    this.check();
+    const ids: string[] = [];
+    for (const row of this.rows.values()) {
+      if (row.userId === command.userId && row.id !== exceptId && this.live(row, command.now)) {
+        this.mark(row, command);
+        ids.push(row.id);
+      }
+    }
+    return ids;
+  }
+  async revokeEverywhere(command: RevokeCommand) {
+    this.check();
+    const user = this.users.rows.get(command.userId)!;
+    user.sessionEpoch += 1; // rows are not rewritten: the epoch alone kills them
+    return user.sessionEpoch;
+  }
+  async changePassword(args: { userId: string; expectedPasswordHash: string; newPasswordHash: string; currentSessionId: string; newRefreshHash: string; now: Date; idleExpiresAt: Date }) {
+    this.check();
+    const user = this.users.rows.get(args.userId);
+    if (!user || user.passwordHash !== args.expectedPasswordHash) return null;
+    const current = this.rows.get(args.currentSessionId);
+    if (!current || current.userId !== args.userId || !this.live(current, args.now)) return null;
+    user.passwordHash = args.newPasswordHash;
+    user.sessionEpoch += 1;
+    current.epoch = user.sessionEpoch;
+    current.previousRefreshHash = null;
+    current.refreshHash = args.newRefreshHash;
+    current.refreshRotatedAt = args.now;
+    current.lastActiveAt = args.now;
+    current.idleExpiresAt = args.idleExpiresAt;
+    return { epoch: user.sessionEpoch };
+  }
+  async recentRevocations() {
+    return { sessions: [], epochs: [] };
+  }
+}
+
+export class FakeStore implements RevocationStore {
+  readonly kind = "memory" as const;
+  readonly revoked = new Set<string>();
+  readonly epochs = new Map<string, number>();
+  /** "answer": normal; "unsure": returns null (wiped/resyncing); "down": throws. */
+  mode: "answer" | "unsure" | "down" = "answer";
+  checks = 0;
+  async check(sessionId: string, userId: string): Promise<RevocationState | null> {
+    this.checks += 1;
+    if (this.mode === "down") throw new Error("store unreachable");
+    if (this.mode === "unsure") return null;
+    return { sessionRevoked: this.revoked.has(sessionId), minEpoch: this.epochs.get(userId) ?? null };
+  }
+  async revokeSessions(ids: string[]) {
+    if (this.mode === "down") throw new Error("store unreachable");
+    ids.forEach((id) => this.revoked.add(id));
+  }
+  async raiseEpoch(userId: string, epoch: number) {
+    if (this.mode === "down") throw new Error("store unreachable");
+    this.epochs.set(userId, Math.max(epoch, this.epochs.get(userId) ?? 0));
+  }
+}
+
+export class FakeNotifier implements RevocationNotifier {
+  readonly notices: RevocationNotice[] = [];
+  async publish(notice: RevocationNotice) {
+    this.notices.push(notice);
+  }
+}
+
+export class FakeEvents implements EventLog {
+  readonly events: SessionEventInput[] = [];
+  async record(events: SessionEventInput[]) {
+    this.events.push(...events);
+  }
+}
+
+/** Fast and obviously fake: argon2 is tested through the real adapter. */
+export const fakeHasher: PasswordHasher = {
+  async hash(password) {
+    return `fake$${password}`;
+  },
+  async verify(hash, password) {
+    return hash === `fake$${password}`;
+  },
+};
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export const testConfig: EngineConfig = { ...defaultEngineConfig, issuer: "https://issuer.test", audience: "api.test" };
+
+export async function makeEngine(overrides: Partial<EngineConfig> = {}) {
+  const config = { ...testConfig, ...overrides };
+  const clock = { now: Date.UTC(2026, 0, 1, 12) };
+  const keys = await loadKeyRing([await generateSigningKey("ES256")]);
+  const users = new FakeUsers();
+  const sessions = new FakeSessions(users);
+  const store = new FakeStore();
+  const notifier = new FakeNotifier();
+  const events = new FakeEvents();
+  const deps: EngineDeps = {
+    config,
+    users,
+    sessions,
+    events,
+    store,
+    notifier,
+    hasher: fakeHasher,
+    accessTokens: new AccessTokens(keys, config),
+    refreshTokens: new RefreshTokens("unit-test-secret-unit-test-secret"),
+    clock: () => clock.now,
+    logger: silentLogger,
+  };
+  const engine = createSessionEngine(deps);
+  const device = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" };
+  async function userWithDevices(count: number, email = "ada@example.com", password = "correct horse") {
+    await engine.register({ email, password, name: "Ada" });
+    const pairs = [];
+    for (let i = 0; i < count; i++) pairs.push(await engine.signIn({ email, password }, device));
+    return pairs;
+  }
+  return { engine, deps, config, keys, users, sessions, store, notifier, events, clock, device, userWithDevices };
+}
