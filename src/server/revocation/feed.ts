@@ -1,0 +1,54 @@
+import type { RevocationNotice, RevocationNotifier } from "@/core/ports";
+
+export type RevocationListener = (notice: RevocationNotice) => void;
+
+/**
+ * A notifier that can also be listened to: the server-sent-events route subscribes, the engine
+ * publishes. In-process (memory) or across instances (Redis pub/sub).
+ */
+export interface RevocationFeed extends RevocationNotifier {
+  /** Returns the unsubscribe function. */
+  subscribe(listener: RevocationListener): () => void;
+  /** Drops every listener and frees what the feed owns (never a client it was given). */
+  close(): Promise<void>;
+}
+
+/** Parses a notice received from outside the process; null for anything malformed. */
+export function parseRevocationNotice(text: string): RevocationNotice | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.userId !== "string" || v.userId.length === 0) return null;
+  if (v.type === "sessions_revoked") {
+    const ids = v.sessionIds;
+    if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === "string")) return null;
+    return { type: "sessions_revoked", userId: v.userId, sessionIds: ids };
+  }
+  if (v.type === "epoch_raised") {
+    if (typeof v.epoch !== "number" || !Number.isSafeInteger(v.epoch)) return null;
+    const keep = v.keepSessionId;
+    if (keep !== null && typeof keep !== "string") return null;
+    return { type: "epoch_raised", userId: v.userId, epoch: v.epoch, keepSessionId: keep };
+  }
+  return null;
+}
+
+/** Calls every listener; one that throws must not starve the others. */
+export function deliver(
+  listeners: Iterable<RevocationListener>,
+  notice: RevocationNotice,
+  onError: (error: unknown) => void,
+): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(notice);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
