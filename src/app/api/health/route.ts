@@ -1,0 +1,17 @@
+import { errorJson } from "@/server/http/errors";
+import { json } from "@/server/http/responses";
+import { apiRoute } from "@/server/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** Liveness plus a database round trip: a load balancer stops sending traffic to an instance that cannot serve. */
+export const GET = apiRoute(async ({ services }) => {
+  const { database, store, logger } = services;
+  try {
+    await database.prisma.$queryRaw`SELECT 1`;
+  } catch (error) {
+    logger.error("health_database_unreachable", { error: error instanceof Error ? error.message : String(error) });
+    return errorJson(503, { error: "temporarily_unavailable", error_description: "The database is unreachable." }, { "Retry-After": "5" });
+  }
+  return json({ status: "ok", database: database.kind, revocationStore: store.kind });
+});

@@ -1,0 +1,8 @@
+import { json } from "@/server/http/responses";
+import { apiRoute } from "@/server/http/route";
+
+export const GET = apiRoute(async ({ services, requireAuth }) => {
+  const claims = await requireAuth();
+  const user = await services.engine.getUser(claims);
+  return json({ user, session: { id: claims.sid } });
+});

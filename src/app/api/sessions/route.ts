@@ -1,0 +1,7 @@
+import { json } from "@/server/http/responses";
+import { apiRoute } from "@/server/http/route";
+
+export const GET = apiRoute(async ({ services, requireAuth }) => {
+  const claims = await requireAuth();
+  return json({ sessions: await services.engine.listSessions(claims) });
+});

@@ -1,0 +1,118 @@
+import path from "node:path";
+import { AccessTokens } from "@/core/access-tokens";
+import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
+import type { Logger, RevocationStore } from "@/core/ports";
+import { RefreshTokens } from "@/core/refresh-tokens";
+import { createSessionEngine, type SessionEngine } from "@/core/session-engine";
+import type { KeyRing } from "@/core/signing-keys";
+import { openDatabase, type DatabaseConfig } from "./db/prisma";
+import type { Env } from "./env";
+import { createLogger } from "./logger";
+import { argon2Hasher } from "./password-hasher";
+import { PrismaEventLog } from "./repositories/prisma-events";
+import { PrismaSessionRepository } from "./repositories/prisma-sessions";
+import { PrismaUserRepository } from "./repositories/prisma-users";
+import type { RevocationFeed } from "./revocation/feed";
+import { MemoryRevocationNotifier } from "./revocation/memory-notifier";
+import { MemoryRevocationStore } from "./revocation/memory-store";
+import { createRedisClient } from "./revocation/redis-client";
+import { RedisRevocationNotifier } from "./revocation/redis-notifier";
+import { RedisRevocationStore } from "./revocation/redis-store";
+import { loadSecrets } from "./secrets";
+
+type Database = Awaited<ReturnType<typeof openDatabase>>;
+
+/** Everything a request handler needs, built once per process. */
+export interface Services {
+  env: Env;
+  config: EngineConfig;
+  engine: SessionEngine;
+  database: Database;
+  store: RevocationStore;
+  feed: RevocationFeed;
+  keyRing: KeyRing;
+  authSecret: string;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export function databaseConfig(env: Env): DatabaseConfig {
+  if (env.DATABASE_URL) return { kind: "postgresql", url: env.DATABASE_URL };
+  const dir = env.PGLITE_DATA_DIR ?? path.join(env.DATA_DIR, "pglite");
+  return { kind: "pglite", dataDir: dir === "memory://" ? dir : path.resolve(/*turbopackIgnore: true*/ dir) };
+}
+
+export function engineConfig(env: Env): EngineConfig {
+  return {
+    issuer: env.JWT_ISSUER ?? env.APP_URL,
+    audience: env.JWT_AUDIENCE,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    clockToleranceSeconds: env.CLOCK_TOLERANCE_SECONDS,
+    refreshGraceSeconds: env.REFRESH_GRACE_SECONDS,
+    sessionIdleTtlSeconds: env.SESSION_IDLE_TTL_SECONDS,
+    sessionAbsoluteTtlSeconds: env.SESSION_ABSOLUTE_TTL_SECONDS,
+  };
+}
+
+/** The composition root: the only place that knows which adapter implements which port. */
+export async function buildServices(env: Env): Promise<Services> {
+  const logger = createLogger(env.LOG_LEVEL);
+  const config = engineConfig(env);
+  const { authSecret, keyRing } = await loadSecrets(env);
+  const database = await openDatabase(databaseConfig(env));
+  const users = new PrismaUserRepository(database.prisma);
+  const sessions = new PrismaSessionRepository(database.prisma);
+
+  let store: RevocationStore;
+  let feed: RevocationFeed;
+  const closers: (() => Promise<unknown>)[] = [];
+  if (env.REDIS_URL) {
+    const redis = createRedisClient(env.REDIS_URL, { connectionName: "revocation-store" });
+    store = new RedisRevocationStore({
+      redis,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      ttlSeconds: revocationTtlSeconds(config),
+      loadSnapshot: (since) => sessions.recentRevocations(since),
+      logger,
+    });
+    feed = new RedisRevocationNotifier({ redis, keyPrefix: env.REDIS_KEY_PREFIX, logger });
+    closers.push(() => feed.close(), () => redis.quit().catch(() => redis.disconnect()));
+  } else {
+    // Warmed from the database: revocations made before a restart stay enforced after it.
+    store = new MemoryRevocationStore(Date.now, {
+      seed: { loadSnapshot: (since) => sessions.recentRevocations(since), ttlSeconds: revocationTtlSeconds(config), logger },
+    });
+    feed = new MemoryRevocationNotifier(logger);
+    closers.push(() => feed.close());
+  }
+
+  const engine = createSessionEngine({
+    config,
+    users,
+    sessions,
+    events: new PrismaEventLog(database.prisma),
+    store,
+    notifier: feed,
+    hasher: argon2Hasher,
+    accessTokens: new AccessTokens(keyRing, config),
+    refreshTokens: new RefreshTokens(authSecret),
+    clock: Date.now,
+    logger,
+  });
+
+  return {
+    env,
+    config,
+    engine,
+    database,
+    store,
+    feed,
+    keyRing,
+    authSecret,
+    logger,
+    async close() {
+      for (const close of closers) await close().catch(() => undefined);
+      await database.close();
+    },
+  };
+}

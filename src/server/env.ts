@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Parsed once (at boot, from instrumentation.ts, and by scripts);
+ * a bad value stops the process with a message naming the variable, never a stack trace later.
+ */
+const seconds = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalUrl = (protocols: RegExp, hint: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.test(v), hint);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    APP_URL: z.url().default("http://localhost:3000"),
+    DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (unset = embedded PGlite)"),
+    DATA_DIR: z.string().min(1).default(".data"),
+    PGLITE_DATA_DIR: z.string().min(1).optional(),
+    REDIS_URL: optionalUrl(/^rediss?:\/\//, "must be a redis:// or rediss:// URL (unset = in-process store, single instance only)"),
+    REDIS_KEY_PREFIX: z.string().min(1).max(32).default("rjs:"),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+    JWT_SIGNING_KEYS: z.string().min(2).optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).default("revocable-sessions-api"),
+    ACCESS_TOKEN_TTL_SECONDS: seconds(300, 30, 3600),
+    CLOCK_TOLERANCE_SECONDS: seconds(5, 0, 60),
+    REFRESH_GRACE_SECONDS: seconds(10, 0, 120),
+    SESSION_IDLE_TTL_SECONDS: seconds(14 * 86400, 300, 365 * 86400),
+    SESSION_ABSOLUTE_TTL_SECONDS: seconds(90 * 86400, 600, 3 * 365 * 86400),
+    /** How many reverse proxies in front of the app append to X-Forwarded-For (0 = none, use the peer). */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
+    if (!env.JWT_SIGNING_KEYS) ctx.addIssue({ code: "custom", path: ["JWT_SIGNING_KEYS"], message: "is required in production (npm run keys:generate)" });
+  })
+  .refine((env) => env.SESSION_ABSOLUTE_TTL_SECONDS >= env.SESSION_IDLE_TTL_SECONDS, {
+    path: ["SESSION_ABSOLUTE_TTL_SECONDS"],
+    message: "must not be shorter than SESSION_IDLE_TTL_SECONDS",
+  });
+
+export type Env = z.output<typeof schema>;
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // NEXTAUTH_SECRET / NEXTAUTH_URL are accepted as aliases: next-auth users already have them.
+  const input = { ...source, AUTH_SECRET: source.AUTH_SECRET ?? source.NEXTAUTH_SECRET, APP_URL: source.APP_URL ?? source.NEXTAUTH_URL };
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "env"}: ${issue.message}`);
+  throw new EnvError(`Invalid configuration (see .env.example):\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,76 @@
+import { AuthError, type AuthErrorCode } from "@/core/errors";
+import type { Logger } from "@/core/ports";
+
+/** The one place where engine errors become HTTP. */
+const statusOf: Record<AuthErrorCode, number> = {
+  invalid_request: 400,
+  invalid_grant: 400,
+  unsupported_grant_type: 400,
+  invalid_token: 401,
+  not_found: 404,
+  email_taken: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  temporarily_unavailable: 503,
+};
+
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+  fields?: Record<string, string[]>;
+}
+
+export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
+
+export function errorJson(status: number, body: ErrorBody, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+export function authErrorResponse(error: AuthError): Response {
+  const headers: Record<string, string> = {};
+  if (error.code === "invalid_token") {
+    headers["WWW-Authenticate"] = `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
+  }
+  if (error.code === "rate_limited" && error.details.retryAfterSeconds !== undefined) {
+    headers["Retry-After"] = String(Math.ceil(error.details.retryAfterSeconds));
+  }
+  if (error.code === "temporarily_unavailable") headers["Retry-After"] = "5";
+  const body: ErrorBody = { error: error.code, error_description: error.message };
+  if (error.details.fields) body.fields = error.details.fields;
+  return errorJson(statusOf[error.code], body, headers);
+}
+
+/**
+ * Anything that is not an AuthError: a database that went away becomes a 503 with a clear message,
+ * everything else a 500 without details (the log has them, under an id the client can quote).
+ */
+export function unexpectedErrorResponse(error: unknown, logger: Logger): Response {
+  if (isConnectivityError(error)) {
+    logger.error("storage_unavailable", { error: describe(error) });
+    return errorJson(
+      503,
+      { error: "temporarily_unavailable", error_description: "The service cannot reach its database right now. Please try again in a moment." },
+      { "Retry-After": "5" },
+    );
+  }
+  const incident = crypto.randomUUID();
+  logger.error("unexpected_error", { incident, error: describe(error), stack: error instanceof Error ? error.stack : undefined });
+  return errorJson(500, { error: "server_error", error_description: `Something went wrong on our side (incident ${incident}).` });
+}
+
+export function isConnectivityError(error: unknown): boolean {
+  const text = describe(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === "string" && ["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03"].includes(code)) ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection is closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection/i.test(text)
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause ? `${error.name}: ${error.message} (cause: ${describe(cause)})` : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}

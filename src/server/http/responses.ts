@@ -1,0 +1,22 @@
+import type { TokenPair } from "@/core/session-engine";
+import { NO_STORE } from "./errors";
+
+/** Every API response is private to its caller: never cached by a browser or a proxy. */
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: NO_STORE });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: NO_STORE });
+}
+
+/** RFC 6749 §5.1 names. */
+export function tokenResponse(pair: TokenPair): Response {
+  return json({
+    access_token: pair.accessToken,
+    token_type: pair.tokenType,
+    expires_in: pair.expiresIn,
+    refresh_token: pair.refreshToken,
+    session_id: pair.sessionId,
+  });
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { emailSchema, existingPasswordSchema, signInSchema } from "@/core/validation";
+
+/** Request shapes of the HTTP API that differ from the engine's (RFC 6749 field names). */
+export const passwordGrantSchema = z
+  .object({
+    username: emailSchema,
+    password: existingPasswordSchema,
+    device_name: signInSchema.shape.deviceName,
+  })
+  .transform(({ username, password, device_name }) => ({ email: username, password, deviceName: device_name }));
+
+export const refreshGrantSchema = z.object({
+  refresh_token: z.string({ error: "refresh_token is required." }).min(1, "refresh_token is required.").max(512, "refresh_token is too long."),
+});
+
+export const revokeSchema = z.object({
+  token: z.string({ error: "token is required." }).min(1, "token is required.").max(8192, "token is too long."),
+  token_type_hint: z.string().max(64).optional(),
+});
+
+export const sessionIdSchema = z.string().min(1).max(64);

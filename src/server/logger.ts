@@ -1,0 +1,19 @@
+import type { Logger } from "@/core/ports";
+
+type Level = "debug" | "info" | "warn" | "error" | "silent";
+const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** One JSON line per event on stdout/stderr. Callers pass ids and reasons, never secrets. */
+export function createLogger(level: Level): Logger {
+  const emit = (at: Exclude<Level, "silent">, event: string, fields?: Record<string, unknown>) => {
+    if (order[at] < order[level]) return;
+    const line = JSON.stringify({ time: new Date().toISOString(), level: at, event, ...fields });
+    if (at === "error" || at === "warn") console.error(line);
+    else console.log(line);
+  };
+  return {
+    info: (event, fields) => emit("info", event, fields),
+    warn: (event, fields) => emit("warn", event, fields),
+    error: (event, fields) => emit("error", event, fields),
+  };
+}

@@ -1,0 +1,146 @@
+import type {
+  NewSessionRecord,
+  RevocationSnapshot,
+  RevokeCommand,
+  SessionRecord,
+  SessionRepository,
+  SessionWithUserEpoch,
+} from "@/core/ports";
+import type { Prisma, PrismaClient } from "@/generated/prisma/client";
+
+/**
+ * Sessions in PostgreSQL. "Live" = not revoked, epoch not behind the user's, not idle, not too old.
+ * Sessions outdated by an epoch bump are not rewritten: the bump alone kills them, in one write,
+ * whatever their number (log out everywhere, password change).
+ */
+function liveWhere(now: Date): Prisma.DeviceSessionWhereInput {
+  return { revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now } };
+}
+
+export class PrismaSessionRepository implements SessionRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(session: NewSessionRecord): Promise<void> {
+    await this.prisma.deviceSession.create({ data: session });
+  }
+
+  async findById(id: string): Promise<SessionWithUserEpoch | null> {
+    const row = await this.prisma.deviceSession.findUnique({ where: { id }, include: { user: { select: { sessionEpoch: true } } } });
+    if (!row) return null;
+    const { user, ...session } = row;
+    return { ...session, userEpoch: user.sessionEpoch };
+  }
+
+  async rotateRefreshToken(args: { id: string; expectedHash: string; newHash: string; now: Date; idleExpiresAt: Date }): Promise<boolean> {
+    const { count } = await this.prisma.deviceSession.updateMany({
+      where: { id: args.id, refreshHash: args.expectedHash, ...liveWhere(args.now) },
+      data: {
+        previousRefreshHash: args.expectedHash,
+        refreshHash: args.newHash,
+        refreshRotatedAt: args.now,
+        refreshGeneration: { increment: 1 },
+        lastActiveAt: args.now,
+        idleExpiresAt: args.idleExpiresAt,
+      },
+    });
+    return count === 1;
+  }
+
+  async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { sessionEpoch: true } });
+    if (!user) return [];
+    return this.prisma.deviceSession.findMany({
+      where: { userId, epoch: { gte: user.sessionEpoch }, ...liveWhere(now) },
+      orderBy: [{ lastActiveAt: "desc" }, { createdAt: "desc" }],
+    });
+  }
+
+  async revoke(id: string, command: RevokeCommand): Promise<SessionRecord | null> {
+    const session = await this.findById(id);
+    if (!session || session.userId !== command.userId || session.epoch < session.userEpoch) return null;
+    const { count } = await this.prisma.deviceSession.updateMany({
+      where: { id, userId: command.userId, ...liveWhere(command.now) },
+      data: { revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy },
+    });
+    if (count !== 1) return null;
+    const { userEpoch: _userEpoch, ...record } = session;
+    return { ...record, revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy };
+  }
+
+  async revokeAllExcept(exceptId: string, command: RevokeCommand): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({ where: { id: command.userId }, select: { sessionEpoch: true } });
+      if (!user) return [];
+      const where = { userId: command.userId, id: { not: exceptId }, epoch: { gte: user.sessionEpoch }, ...liveWhere(command.now) };
+      const victims = await tx.deviceSession.findMany({ where, select: { id: true } });
+      const ids = victims.map((v) => v.id);
+      if (ids.length === 0) return [];
+      await tx.deviceSession.updateMany({
+        where: { id: { in: ids }, revokedAt: null },
+        data: { revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy },
+      });
+      return ids;
+    });
+  }
+
+  async revokeEverywhere(command: RevokeCommand): Promise<number> {
+    const user = await this.prisma.user.update({
+      where: { id: command.userId },
+      data: { sessionEpoch: { increment: 1 }, epochChangedAt: command.now },
+      select: { sessionEpoch: true },
+    });
+    return user.sessionEpoch;
+  }
+
+  async changePassword(args: {
+    userId: string;
+    expectedPasswordHash: string;
+    newPasswordHash: string;
+    currentSessionId: string;
+    newRefreshHash: string;
+    now: Date;
+    idleExpiresAt: Date;
+  }): Promise<{ epoch: number } | null> {
+    return this.prisma
+      .$transaction(async (tx) => {
+        const { count } = await tx.user.updateMany({
+          where: { id: args.userId, passwordHash: args.expectedPasswordHash },
+          data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
+        });
+        if (count !== 1) throw new ConcurrentChange();
+        const { sessionEpoch } = await tx.user.findUniqueOrThrow({ where: { id: args.userId }, select: { sessionEpoch: true } });
+        const moved = await tx.deviceSession.updateMany({
+          where: { id: args.currentSessionId, userId: args.userId, ...liveWhere(args.now) },
+          data: {
+            epoch: sessionEpoch,
+            refreshHash: args.newRefreshHash,
+            previousRefreshHash: null,
+            refreshRotatedAt: args.now,
+            refreshGeneration: { increment: 1 },
+            lastActiveAt: args.now,
+            idleExpiresAt: args.idleExpiresAt,
+          },
+        });
+        if (moved.count !== 1) throw new ConcurrentChange();
+        return { epoch: sessionEpoch };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ConcurrentChange) return null;
+        throw error;
+      });
+  }
+
+  async recentRevocations(since: Date): Promise<RevocationSnapshot> {
+    const [sessions, users] = await Promise.all([
+      this.prisma.deviceSession.findMany({ where: { revokedAt: { gte: since } }, select: { id: true, userId: true, revokedAt: true } }),
+      this.prisma.user.findMany({ where: { epochChangedAt: { gte: since } }, select: { id: true, sessionEpoch: true, epochChangedAt: true } }),
+    ]);
+    return {
+      sessions: sessions.map((s) => ({ sessionId: s.id, userId: s.userId, revokedAt: s.revokedAt ?? since })),
+      epochs: users.map((u) => ({ userId: u.id, epoch: u.sessionEpoch, changedAt: u.epochChangedAt ?? since })),
+    };
+  }
+}
+
+/** Rolls the password-change transaction back when its preconditions no longer hold. */
+class ConcurrentChange extends Error {}

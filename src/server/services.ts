@@ -1,0 +1,19 @@
+import "server-only";
+import { buildServices, type Services } from "./build-services";
+import { getEnv } from "./env";
+
+const KEY = Symbol.for("revocable-jwt-sessions.services");
+type Holder = { [KEY]?: Promise<Services> };
+
+/**
+ * The process-wide services, built on first use. Kept on globalThis so that Next's hot reload in
+ * development does not open a second PGlite on the same folder or a second Redis connection.
+ */
+export function getServices(): Promise<Services> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= buildServices(getEnv()).catch((error: unknown) => {
+    delete holder[KEY]; // let the next request try again (e.g. the database came back)
+    throw error;
+  });
+  return holder[KEY];
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { freePort, waitFor } from "./ports";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+/** A production instance of the app (`next start` on the existing build) on a loopback port. */
+export class AppServer {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+
+  private constructor(
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(env: Record<string, string>, port?: number): Promise<AppServer> {
+    const app = new AppServer(port ?? (await freePort()), env);
+    await app.start();
+    return app;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What the server printed: shown when a test fails, and checked for leaked secrets. */
+  get logs(): string {
+    return this.output.join("");
+  }
+
+  async start(): Promise<void> {
+    this.output = [];
+    const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(this.port), "-H", "127.0.0.1"], {
+      cwd: ROOT,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", LOG_LEVEL: "warn", ...this.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    child.stdout?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
+    try {
+      await waitFor(`the app on ${this.url}`, async () => {
+        if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${this.logs}`);
+        const res = await fetch(`${this.url}/api/health`);
+        return res.ok ? true : undefined;
+      }, 60_000, 200);
+    } catch (error) {
+      await this.stop();
+      throw new Error(`${String(error)}\n--- app output ---\n${this.logs}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

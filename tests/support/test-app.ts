@@ -1,0 +1,43 @@
+import { AppServer } from "./app-server";
+import { createTestDatabase, type TestDatabase } from "./databases";
+import { testSecrets } from "./keys";
+import { deleteKeys, sharedRedisUrl, uniquePrefix } from "./redis";
+
+export interface TestApp {
+  app: AppServer;
+  database: TestDatabase;
+  redisUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * One app instance on its own database, on the shared Redis under its own key prefix when
+ * REDIS_URL is set (the in-process store otherwise). `env` overrides anything (e.g. a private Redis).
+ */
+export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(label);
+  const redisUrl = env.REDIS_URL ?? sharedRedisUrl();
+  const prefix = env.REDIS_KEY_PREFIX ?? uniquePrefix(label);
+  const app = await AppServer.start({
+    ...(await testSecrets()),
+    ...database.env,
+    REDIS_URL: redisUrl ?? "",
+    REDIS_KEY_PREFIX: prefix,
+    JWT_ISSUER: "http://revocable.test",
+    REFRESH_GRACE_SECONDS: "3",
+    ...env,
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  return {
+    app,
+    database,
+    redisUrl,
+    async stop() {
+      await app.stop();
+      await database.drop();
+      if (redisUrl) await deleteKeys(redisUrl, prefix).catch(() => undefined);
+    },
+  };
+}
