@@ -21,6 +21,7 @@ import {
   diffSchemaAgainstMigrations,
   migrationStatus,
 } from '../src/server/db/migrator';
+import { lockDataDir } from '../src/server/db/pglite-lock';
 
 const root = process.cwd();
 const migrationsDir = path.join(root, 'prisma', 'migrations');
@@ -55,17 +56,21 @@ async function openTarget(): Promise<Target> {
       throw new UsageError(`cannot create the PGlite folder ${dataDir}: ${error.message}`);
     });
   }
+  const unlock = inMemory
+    ? async () => undefined
+    : await lockDataDir(dataDir).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
   const db = new PGlite(dataDir);
-  await db.waitReady.catch((error: unknown) => {
-    throw new UsageError(
-      `cannot open PGlite at ${dataDir} (${(error as Error).message}). Is another process (e.g. npm run dev) using it?`,
-    );
+  await db.waitReady.catch(async (error: unknown) => {
+    await unlock();
+    throw new UsageError(`cannot open PGlite at ${dataDir} (${(error as Error).message}).`);
   });
   const relative = path.relative(root, dataDir);
   return {
     label: `PGlite ${inMemory || !relative || relative.startsWith('..') ? dataDir : relative}`,
     factory: new PrismaPGlite(db),
-    close: () => db.close(),
+    close: () => db.close().finally(unlock),
   };
 }
 

@@ -10,6 +10,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client';
 import { applyMigrations } from './migrator';
+import { lockDataDir } from './pglite-lock';
 
 export type DatabaseConfig =
   | { kind: 'postgresql'; url: string }
@@ -34,6 +35,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   // PGlite allows ONE instance per data folder and process: the caller must open it once and share it.
   const inMemory = config.dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(config.dataDir, { recursive: true });
+  const unlock = inMemory ? async () => undefined : await lockDataDir(config.dataDir);
   const db = new PGlite(config.dataDir);
   try {
     await db.waitReady;
@@ -47,10 +49,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       close: async () => {
         await prisma.$disconnect();
         await db.close();
+        await unlock();
       },
     };
   } catch (error) {
     await db.close().catch(() => undefined);
+    await unlock();
     throw error;
   }
 }
