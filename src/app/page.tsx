@@ -1,8 +1,10 @@
-export default function Home() {
-  return (
-    <main className="mx-auto max-w-2xl p-8">
-      <h1 className="text-2xl font-semibold">Revocable JWT sessions</h1>
-      <p className="mt-2 text-slate-600">The HTTP API is under /api; see the README.</p>
-    </main>
-  );
+import { redirect } from "next/navigation";
+import { getCurrentSession } from "@/server/auth/current-session";
+
+// Depends on the request's cookies: never prerender.
+export const dynamic = "force-dynamic";
+
+export default async function Home() {
+  const session = await getCurrentSession();
+  redirect(session ? "/devices" : "/login");
 }

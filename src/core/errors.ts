@@ -22,6 +22,8 @@ export interface AuthErrorDetails {
   fields?: Record<string, string[]>;
   /** For `rate_limited`: seconds until a retry may succeed. */
   retryAfterSeconds?: number;
+  /** For `invalid_token` / `invalid_grant`: why, so a browser can be told "signed out" vs "expired". */
+  reason?: InvalidTokenReason;
 }
 
 /**
@@ -59,11 +61,11 @@ const tokenMessages: Record<InvalidTokenReason, string> = {
 };
 
 export function invalidToken(reason: InvalidTokenReason): AuthError {
-  return new AuthError("invalid_token", tokenMessages[reason]);
+  return new AuthError("invalid_token", tokenMessages[reason], { reason });
 }
 
-export function invalidGrant(message = "The refresh token is invalid, expired or revoked."): AuthError {
-  return new AuthError("invalid_grant", message);
+export function invalidGrant(message = "The refresh token is invalid, expired or revoked.", reason?: InvalidTokenReason): AuthError {
+  return new AuthError("invalid_grant", message, reason ? { reason } : {});
 }
 
 export function storesUnavailable(): AuthError {

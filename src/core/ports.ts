@@ -157,8 +157,8 @@ export interface RevocationStore {
 
 /** Pushes revocations to open browsers (server-sent events), across instances when Redis is used. */
 export type RevocationNotice =
-  | { type: "sessions_revoked"; userId: string; sessionIds: string[] }
-  | { type: "epoch_raised"; userId: string; epoch: number; keepSessionId: string | null };
+  | { type: "sessions_revoked"; userId: string; sessionIds: string[]; reason: RevocationReason }
+  | { type: "epoch_raised"; userId: string; epoch: number; keepSessionId: string | null; reason: RevocationReason };
 
 export interface RevocationNotifier {
   publish(notice: RevocationNotice): Promise<void>;

@@ -7,7 +7,7 @@ import { AuthError, invalidGrant } from "./errors";
 import { newSessionId, newUserId } from "./ids";
 import type { RevocationNotice, RevocationReason, SessionWithUserEpoch } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
-import { isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
+import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
 import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
 
 export interface RequestContext {
@@ -59,9 +59,9 @@ export function createSessionEngine(deps: EngineDeps) {
     }
   }
 
-  async function revokeIds(userId: string, ids: string[]): Promise<void> {
+  async function revokeIds(userId: string, ids: string[], reason: RevocationReason): Promise<void> {
     if (ids.length === 0) return;
-    await propagate(() => store.revokeSessions(ids, revocationTtl), { type: "sessions_revoked", userId, sessionIds: ids });
+    await propagate(() => store.revokeSessions(ids, revocationTtl), { type: "sessions_revoked", userId, sessionIds: ids, reason });
   }
 
   async function recordRevocations(userId: string, ids: string[], reason: RevocationReason, actor: string | null): Promise<void> {
@@ -80,7 +80,7 @@ export function createSessionEngine(deps: EngineDeps) {
     const now = new Date(clock());
     const epoch = await sessions.revokeEverywhere({ userId, reason, revokedBy: actor, now });
     await events.record([{ userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor }]);
-    await propagate(() => store.raiseEpoch(userId, epoch, revocationTtl), { type: "epoch_raised", userId, epoch, keepSessionId: null });
+    await propagate(() => store.raiseEpoch(userId, epoch, revocationTtl), { type: "epoch_raised", userId, epoch, keepSessionId: null, reason });
     return epoch;
   }
 
@@ -138,7 +138,8 @@ export function createSessionEngine(deps: EngineDeps) {
       for (let attempt = 0; attempt < 2; attempt++) {
         const nowMs = clock();
         const session = await sessions.findById(sessionId);
-        if (!session || !isLive(session, nowMs)) throw invalidGrant();
+        if (!session) throw invalidGrant();
+        if (!isLive(session, nowMs)) throw invalidGrant(undefined, endedBecause(session));
 
         if (session.refreshHash === presentedHash) {
           const rotated = await sessions.rotateRefreshToken({
@@ -161,9 +162,9 @@ export function createSessionEngine(deps: EngineDeps) {
           if (revoked) {
             logger.warn("refresh_token_reused", { userId: session.userId, sessionId: session.id });
             await events.record([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
-            await revokeIds(session.userId, [session.id]);
+            await revokeIds(session.userId, [session.id], "refresh_token_reused");
           }
-          throw invalidGrant("The refresh token was already used; the session has been signed out.");
+          throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
         }
         throw invalidGrant();
       }
@@ -186,7 +187,7 @@ export function createSessionEngine(deps: EngineDeps) {
       const revoked = await sessions.revoke(sessionId, { userId: claims.sub, reason, revokedBy: claims.sid, now: new Date(clock()) });
       if (!revoked) throw new AuthError("not_found", "No such active session.");
       await recordRevocations(claims.sub, [sessionId], reason, claims.sid);
-      await revokeIds(claims.sub, [sessionId]);
+      await revokeIds(claims.sub, [sessionId], reason);
     },
 
     async logout(claims: AccessClaims, scope: LogoutScope): Promise<void> {
@@ -197,13 +198,13 @@ export function createSessionEngine(deps: EngineDeps) {
       if (scope === "others") {
         const ids = await sessions.revokeAllExcept(claims.sid, { userId: claims.sub, reason: "logout_others", revokedBy: claims.sid, now: new Date(clock()) });
         await recordRevocations(claims.sub, ids, "logout_others", claims.sid);
-        await revokeIds(claims.sub, ids);
+        await revokeIds(claims.sub, ids, "logout_others");
         return;
       }
       const revoked = await sessions.revoke(claims.sid, { userId: claims.sub, reason: "logout", revokedBy: claims.sid, now: new Date(clock()) });
       if (revoked) {
         await recordRevocations(claims.sub, [claims.sid], "logout", claims.sid);
-        await revokeIds(claims.sub, [claims.sid]);
+        await revokeIds(claims.sub, [claims.sid], "logout");
       }
     },
 
@@ -230,7 +231,7 @@ export function createSessionEngine(deps: EngineDeps) {
       });
       if (!result) throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
       await events.record([{ userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid }]);
-      await propagate(() => store.raiseEpoch(user.id, result.epoch, revocationTtl), { type: "epoch_raised", userId: user.id, epoch: result.epoch, keepSessionId: claims.sid });
+      await propagate(() => store.raiseEpoch(user.id, result.epoch, revocationTtl), { type: "epoch_raised", userId: user.id, epoch: result.epoch, keepSessionId: claims.sid, reason: "password_change" });
       const session = await sessions.findById(claims.sid);
       if (!session) throw new AuthError("invalid_grant", "This session has ended.");
       return issuePair(session, result.epoch, refreshToken, nowMs);
@@ -259,7 +260,7 @@ export function createSessionEngine(deps: EngineDeps) {
       const revoked = await sessions.revoke(target.sessionId, { userId: target.userId, reason: "logout", revokedBy: target.sessionId, now: new Date(nowMs) });
       if (revoked) {
         await recordRevocations(target.userId, [target.sessionId], "logout", target.sessionId);
-        await revokeIds(target.userId, [target.sessionId]);
+        await revokeIds(target.userId, [target.sessionId], "logout");
       }
     },
   };

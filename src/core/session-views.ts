@@ -1,3 +1,4 @@
+import type { InvalidTokenReason } from "./errors";
 import type { SessionRecord, SessionWithUserEpoch } from "./ports";
 
 export interface PublicUser {
@@ -41,4 +42,9 @@ export function isLive(session: SessionWithUserEpoch, nowMs: number): boolean {
     session.idleExpiresAt.getTime() > nowMs &&
     session.absoluteExpiresAt.getTime() > nowMs
   );
+}
+
+/** Why a session that is not live ended: signed out (revoked, outdated epoch) or simply expired. */
+export function endedBecause(session: SessionWithUserEpoch): InvalidTokenReason {
+  return session.revokedAt !== null || session.epoch < session.userEpoch ? "revoked" : "expired";
 }

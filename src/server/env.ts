@@ -63,6 +63,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 let cached: Env | undefined;
 
 export function getEnv(): Env {
-  cached ??= parseEnv(process.env);
+  if (!cached) {
+    cached = parseEnv(process.env);
+    // next-auth reads its base URL from process.env itself: give it the validated APP_URL.
+    process.env.NEXTAUTH_URL ??= cached.APP_URL;
+  }
   return cached;
 }

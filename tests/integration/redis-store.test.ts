@@ -438,9 +438,9 @@ describe("RedisRevocationNotifier", () => {
 
     await admin.publish(subscriber.channel, "not json");
     await admin.publish(subscriber.channel, JSON.stringify({ type: "sessions_revoked", userId: "u" }));
-    const notice: RevocationNotice = { type: "sessions_revoked", userId: "u", sessionIds: ["a", "b"] };
+    const notice: RevocationNotice = { type: "sessions_revoked", userId: "u", sessionIds: ["a", "b"], reason: "logout" };
     await publisher.publish(notice);
-    const raised: RevocationNotice = { type: "epoch_raised", userId: "u", epoch: 4, keepSessionId: "k" };
+    const raised: RevocationNotice = { type: "epoch_raised", userId: "u", epoch: 4, keepSessionId: "k", reason: "password_change" };
     await publisher.publish(raised);
     await waitFor("both notices", () => received.length >= 2);
     expect(received).toEqual([notice, raised]);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { freePort, waitFor } from "./ports";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+// The repository root: every runner (npm scripts, vitest, Playwright) starts there.
+const ROOT = process.cwd();
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 /** A production instance of the app (`next start` on the existing build) on a loopback port. */

@@ -1,4 +1,5 @@
 import { AppServer } from "./app-server";
+import { freePort } from "./ports";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { testSecrets } from "./keys";
 import { deleteKeys, sharedRedisUrl, uniquePrefix } from "./redis";
@@ -14,8 +15,9 @@ export interface TestApp {
  * One app instance on its own database, on the shared Redis under its own key prefix when
  * REDIS_URL is set (the in-process store otherwise). `env` overrides anything (e.g. a private Redis).
  */
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(label: string, env: Record<string, string> = {}, port?: number): Promise<TestApp> {
   const database = await createTestDatabase(label);
+  const appPort = port ?? (await freePort());
   const redisUrl = env.REDIS_URL ?? sharedRedisUrl();
   const prefix = env.REDIS_KEY_PREFIX ?? uniquePrefix(label);
   const app = await AppServer.start({
@@ -23,10 +25,11 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     ...database.env,
     REDIS_URL: redisUrl ?? "",
     REDIS_KEY_PREFIX: prefix,
+    APP_URL: `http://127.0.0.1:${appPort}`,
     JWT_ISSUER: "http://revocable.test",
     REFRESH_GRACE_SECONDS: "3",
     ...env,
-  }).catch(async (error: unknown) => {
+  }, appPort).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });

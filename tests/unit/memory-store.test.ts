@@ -181,10 +181,10 @@ describe("MemoryRevocationNotifier", () => {
     });
     const stopA = feed.subscribe((n) => a.push(n));
     feed.subscribe((n) => b.push(n));
-    const notice: RevocationNotice = { type: "sessions_revoked", userId: "u", sessionIds: ["s"] };
+    const notice: RevocationNotice = { type: "sessions_revoked", userId: "u", sessionIds: ["s"], reason: "logout" };
     await feed.publish(notice);
     stopA();
-    await feed.publish({ type: "epoch_raised", userId: "u", epoch: 2, keepSessionId: null });
+    await feed.publish({ type: "epoch_raised", userId: "u", epoch: 2, keepSessionId: null, reason: "logout_everywhere" });
     expect(a).toEqual([notice]);
     expect(b).toHaveLength(2);
     expect(errors).toEqual(["revocation_listener_failed", "revocation_listener_failed"]);
@@ -196,16 +196,18 @@ describe("MemoryRevocationNotifier", () => {
 
 describe("parseRevocationNotice", () => {
   it("accepts the two notice shapes and nothing else", () => {
-    expect(parseRevocationNotice('{"type":"sessions_revoked","userId":"u","sessionIds":["a"]}')).toEqual({
+    expect(parseRevocationNotice('{"type":"sessions_revoked","userId":"u","sessionIds":["a"],"reason":"logout"}')).toEqual({
       type: "sessions_revoked",
       userId: "u",
       sessionIds: ["a"],
+      reason: "logout",
     });
-    expect(parseRevocationNotice('{"type":"epoch_raised","userId":"u","epoch":3,"keepSessionId":"s","extra":1}')).toEqual({
+    expect(parseRevocationNotice('{"type":"epoch_raised","userId":"u","epoch":3,"keepSessionId":"s","reason":"password_change","extra":1}')).toEqual({
       type: "epoch_raised",
       userId: "u",
       epoch: 3,
       keepSessionId: "s",
+      reason: "password_change",
     });
     for (const garbage of [
       "",
@@ -219,6 +221,8 @@ describe("parseRevocationNotice", () => {
       '{"type":"epoch_raised","userId":"u","epoch":1}',
       '{"type":"epoch_raised","userId":"","epoch":1,"keepSessionId":null}',
       '{"type":"other","userId":"u"}',
+      '{"type":"sessions_revoked","userId":"u","sessionIds":["a"]}',
+      '{"type":"sessions_revoked","userId":"u","sessionIds":["a"],"reason":"because"}',
     ]) {
       expect(parseRevocationNotice(garbage)).toBeNull();
     }

@@ -1,4 +1,10 @@
-import type { RevocationNotice, RevocationNotifier } from "@/core/ports";
+import type { RevocationNotice, RevocationNotifier, RevocationReason } from "@/core/ports";
+
+const REASONS: readonly RevocationReason[] = ["logout", "revoked_by_user", "logout_others", "logout_everywhere", "password_change", "refresh_token_reused"];
+
+function isReason(value: unknown): value is RevocationReason {
+  return typeof value === "string" && (REASONS as readonly string[]).includes(value);
+}
 
 export type RevocationListener = (notice: RevocationNotice) => void;
 
@@ -23,17 +29,17 @@ export function parseRevocationNotice(text: string): RevocationNotice | null {
   }
   if (typeof value !== "object" || value === null) return null;
   const v = value as Record<string, unknown>;
-  if (typeof v.userId !== "string" || v.userId.length === 0) return null;
+  if (typeof v.userId !== "string" || v.userId.length === 0 || !isReason(v.reason)) return null;
   if (v.type === "sessions_revoked") {
     const ids = v.sessionIds;
     if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === "string")) return null;
-    return { type: "sessions_revoked", userId: v.userId, sessionIds: ids };
+    return { type: "sessions_revoked", userId: v.userId, sessionIds: ids, reason: v.reason };
   }
   if (v.type === "epoch_raised") {
     if (typeof v.epoch !== "number" || !Number.isSafeInteger(v.epoch)) return null;
     const keep = v.keepSessionId;
     if (keep !== null && typeof keep !== "string") return null;
-    return { type: "epoch_raised", userId: v.userId, epoch: v.epoch, keepSessionId: keep };
+    return { type: "epoch_raised", userId: v.userId, epoch: v.epoch, keepSessionId: keep, reason: v.reason };
   }
   return null;
 }

@@ -1,0 +1,56 @@
+/**
+ * Starts ONE production app for the whole e2e run with startTestApp (tests/support/test-app.ts)
+ * on a fixed port (E2E_PORT, default 3210), so the config's baseURL is known before the app starts:
+ * its own throwaway database (PostgreSQL when DATABASE_URL is set, a temp PGlite folder otherwise),
+ * its own Redis key prefix when REDIS_URL is set (the in-process store otherwise), and
+ * APP_URL=http://127.0.0.1:<port> (next-auth's public URL). The returned function is Playwright's
+ * global teardown: it stops the app, drops the database, deletes the keys and saves the app's output
+ * to test-results/e2e-app.log.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import type { FullConfig } from "@playwright/test";
+import { require as tsxRequire } from "tsx/cjs/api";
+import type * as TestAppModule from "../tests/support/test-app";
+
+// tests/support uses `import.meta.dirname`, and this package is not "type": "module": Playwright's
+// own TypeScript loader compiles such files to CommonJS, where import.meta is a syntax error (Node
+// then retries them as ES modules and fails on `exports`). tsx (as used by the repo's scripts)
+// loads them fine, so the support code is loaded through tsx's scoped require; types stay exact.
+const { startTestApp } = tsxRequire("../tests/support/test-app.ts", __filename) as typeof TestAppModule;
+
+/** Fails fast with a clear message instead of waiting on (or testing!) someone else's server. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new Error(`e2e: port ${port} on 127.0.0.1 is taken (${error.code}); stop what uses it or set E2E_PORT`)),
+    );
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
+  const root = path.dirname(config.configFile ?? path.resolve("playwright.config.ts"));
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error("e2e: no production build (.next/BUILD_ID); run `npx next build` first (npm test does)");
+  }
+  const port = Number(process.env.E2E_PORT ?? 3210);
+  const baseURL = `http://127.0.0.1:${port}`;
+  await assertPortFree(port);
+
+  const testApp = await startTestApp("e2e", { APP_URL: baseURL }, port);
+  // Specs and fixtures run in worker processes, which inherit this environment.
+  process.env.E2E_BASE_URL = baseURL;
+  console.log(`e2e: app on ${baseURL} (${testApp.database.kind}${testApp.redisUrl ? " + Redis" : " + in-process store"})`);
+
+  return async function globalTeardown() {
+    const logFile = path.join(root, "test-results", "e2e-app.log");
+    await testApp.stop();
+    await mkdir(path.dirname(logFile), { recursive: true });
+    await writeFile(logFile, testApp.app.logs);
+    console.log(`e2e: app stopped; its output is in ${path.relative(root, logFile)}`);
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Not a test: refreshes the README's screenshots in docs/screenshots/ when UPDATE_SCREENSHOTS=1
+ * (skipped otherwise). Desktop shots at 1280x800 (laptop: Chrome on macOS), the mobile one at
+ * 390x844 (phone: Mobile Safari on iOS), with a user signed in on both so the list shows two rows.
+ */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import { deviceRows, expect, test } from "./fixtures";
+
+test.skip(process.env.UPDATE_SCREENSHOTS !== "1", "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots");
+
+test("docs screenshots", async ({ newUser, device, signIn, signedIn }, testInfo) => {
+  const dir = path.join(path.dirname(testInfo.config.configFile ?? path.resolve("playwright.config.ts")), "docs", "screenshots");
+  await mkdir(dir, { recursive: true });
+  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: "disabled", caret: "hide" });
+
+  // Each run has a database of its own, so a readable address is free.
+  const user = await newUser({ email: "ada@example.com" });
+  const laptop = await device("laptop", { viewport: { width: 1280, height: 800 } });
+  await laptop.page.goto("/login");
+  await expect(laptop.page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  await shoot(laptop.page, "login");
+
+  await signIn(laptop.page, user);
+  const phone = await signedIn("phone", user);
+  await laptop.page.reload();
+  await expect(deviceRows(laptop.page)).toHaveCount(2);
+  await shoot(laptop.page, "devices");
+
+  await laptop.page.goto("/settings/password");
+  await expect(laptop.page.getByRole("button", { name: "Change password", exact: true })).toBeVisible();
+  await shoot(laptop.page, "password");
+
+  await phone.page.setViewportSize({ width: 390, height: 844 });
+  await phone.page.reload();
+  await expect(deviceRows(phone.page)).toHaveCount(2);
+  await shoot(phone.page, "devices-mobile");
+});

@@ -1,0 +1,50 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import type { AccessClaims } from "@/core/access-tokens";
+import type { SessionEngine } from "@/core/session-engine";
+import { toActionFailure, textFields } from "@/server/auth/action-result";
+import { clearSessionCookies } from "@/server/auth/cookies";
+import { requireSession } from "@/server/auth/current-session";
+import { getServices } from "@/server/services";
+
+export type DeviceActionState = { status: "idle" } | { status: "error"; message: string } | { status: "done"; message: string };
+
+/** Runs one engine verb for the signed-in browser and reports its outcome to the devices page. */
+async function onDevices(run: (engine: SessionEngine, claims: AccessClaims) => Promise<void>, done: string): Promise<DeviceActionState> {
+  const session = await requireSession("/devices");
+  try {
+    await run((await getServices()).engine, session.claims);
+  } catch (error) {
+    return { status: "error", message: (await toActionFailure(error)).message };
+  } finally {
+    revalidatePath("/devices");
+  }
+  return { status: "done", message: done };
+}
+
+/** formData: sessionId. */
+export async function logOutDeviceAction(_prev: DeviceActionState, formData: FormData): Promise<DeviceActionState> {
+  const { sessionId } = textFields(formData, ["sessionId"]);
+  if (!sessionId) return { status: "error", message: "Choose a device to log out." };
+  return onDevices((engine, claims) => engine.revokeSession(claims, sessionId), "That device was logged out.");
+}
+
+export async function logOutOthersAction(_prev: DeviceActionState, _formData: FormData): Promise<DeviceActionState> {
+  return onDevices((engine, claims) => engine.logout(claims, "others"), "All your other devices were logged out.");
+}
+
+/** Signs this browser out too: redirects to /login?reason=everywhere on success. */
+export async function logOutEverywhereAction(_prev: DeviceActionState, _formData: FormData): Promise<DeviceActionState> {
+  const session = await requireSession("/devices");
+  const { engine, env } = await getServices();
+  try {
+    await engine.logout(session.claims, "global");
+  } catch (error) {
+    return { status: "error", message: (await toActionFailure(error)).message };
+  }
+  clearSessionCookies(await cookies(), env);
+  redirect("/login?reason=everywhere");
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { startTransition, useActionState, useId, useRef, useState } from "react";
+import { flushSync } from "react-dom";
+import { buttonClasses } from "@/components/button-styles";
+import { SubmitButton } from "@/components/submit-button";
+import { logOutEverywhereAction, logOutOthersAction, type DeviceActionState } from "./actions";
+import { useReportDeviceResult } from "./device-feedback";
+
+const KINDS = {
+  others: {
+    label: "Log out other devices",
+    pending: "Logging out other devices…",
+    description: "Keeps you signed in here and signs out every other browser at once.",
+    question: "Sign out every other device? You stay signed in here.",
+    action: logOutOthersAction,
+  },
+  everywhere: {
+    label: "Log out everywhere",
+    pending: "Logging out everywhere…",
+    description: "Signs out every browser, including the one you are using now.",
+    question: "Sign out every device, including the one you are using now?",
+    action: logOutEverywhereAction,
+  },
+} as const;
+
+/** A bulk log-out with an inline confirm step whose confirm button repeats the action's name. */
+export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
+  const { label, pending: pendingLabel, description, question, action } = KINDS[kind];
+  const report = useReportDeviceResult();
+  const [confirming, setConfirming] = useState(false);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const questionId = useId();
+
+  const [, formAction] = useActionState(async (prev: DeviceActionState, formData: FormData) => {
+    // "Everywhere" redirects to /login on success: the awaited call then rejects and Next navigates.
+    const result = await action(prev, formData);
+    startTransition(() => {
+      report(result);
+      setConfirming(false);
+    });
+    return result;
+  }, { status: "idle" } satisfies DeviceActionState);
+
+  // Focus follows the swap between the button and its confirm step (flushSync: the target must exist first).
+  function open() {
+    flushSync(() => setConfirming(true));
+    cancelRef.current?.focus();
+  }
+  function cancel() {
+    flushSync(() => setConfirming(false));
+    triggerRef.current?.focus();
+  }
+
+  return (
+    <div className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
+      {confirming ? (
+        <form action={formAction} role="group" aria-labelledby={questionId} className="flex w-full flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+          <p id={questionId} className="text-sm font-medium text-slate-900">
+            {question}
+          </p>
+          <div className="flex shrink-0 flex-wrap gap-2">
+            <SubmitButton variant="danger" pendingLabel={pendingLabel}>
+              {label}
+            </SubmitButton>
+            <button ref={cancelRef} type="button" onClick={cancel} className={buttonClasses("ghost")}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <p className="text-sm text-slate-600">{description}</p>
+          <button ref={triggerRef} type="button" onClick={open} className={buttonClasses(kind === "everywhere" ? "danger" : "secondary", "shrink-0")}>
+            {label}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import { requireSession } from "@/server/auth/current-session";
+import { getServices } from "@/server/services";
+import { BulkLogOut } from "./bulk-log-out";
+import { DeviceFeedbackMessage, DeviceFeedbackProvider } from "./device-feedback";
+import { DeviceRow } from "./device-row";
+
+export const metadata: Metadata = { title: "Devices" };
+export const dynamic = "force-dynamic";
+
+export default async function DevicesPage() {
+  const session = await requireSession();
+  const { engine } = await getServices();
+  const sessions = await engine.listSessions(session.claims);
+  const now = new Date();
+  const hasOthers = sessions.some((view) => !view.current);
+
+  return (
+    <DeviceFeedbackProvider>
+      <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
+      <p className="mt-1 text-sm text-slate-600">Browsers signed in to your account. If you don’t recognise one, log it out.</p>
+
+      <ul aria-label="Signed-in devices" className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm">
+        {sessions.map((view) => (
+          <DeviceRow key={view.id} session={view} now={now} />
+        ))}
+      </ul>
+      {hasOthers ? null : <p className="mt-3 text-sm text-slate-600">This is your only signed-in device.</p>}
+      {/* Below the list: the row that ran an action may be gone, its message stays here. */}
+      <DeviceFeedbackMessage className="mt-3" />
+
+      <section aria-labelledby="end-sessions" className="mt-8">
+        <h2 id="end-sessions" className="text-base font-semibold">
+          End sessions
+        </h2>
+        <div className="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm">
+          {hasOthers ? <BulkLogOut kind="others" /> : null}
+          <BulkLogOut kind="everywhere" />
+        </div>
+      </section>
+    </DeviceFeedbackProvider>
+  );
+}

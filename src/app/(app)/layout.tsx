@@ -1,0 +1,30 @@
+import type { ReactNode } from "react";
+import { SessionWatcher } from "@/components/session-watcher";
+import { SiteHeader } from "@/components/site-header";
+import { requireSession } from "@/server/auth/current-session";
+
+// Every page below reads the request's session.
+export const dynamic = "force-dynamic";
+
+/**
+ * Chrome of the signed-in pages. The check here only picks what to render: it is not the security
+ * boundary (layouts do not re-run on every navigation), so each page calls requireSession() too.
+ */
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const { user } = await requireSession();
+  return (
+    <>
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium text-indigo-700 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+      >
+        Skip to content
+      </a>
+      <SiteHeader email={user.email} />
+      <main id="main" className="mx-auto max-w-4xl px-4 py-8 sm:py-10">
+        {children}
+      </main>
+      <SessionWatcher />
+    </>
+  );
+}

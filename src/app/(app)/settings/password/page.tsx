@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { requireSession } from "@/server/auth/current-session";
+import { PasswordForm } from "./password-form";
+
+export const metadata: Metadata = { title: "Change password" };
+export const dynamic = "force-dynamic";
+
+export default async function ChangePasswordPage() {
+  await requireSession();
+  return (
+    <div className="max-w-md">
+      <h1 className="text-2xl font-semibold tracking-tight">Change password</h1>
+      <p className="mt-1 text-sm text-slate-600">Enter your current password, then choose a new one.</p>
+      <div className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <PasswordForm />
+      </div>
+    </div>
+  );
+}

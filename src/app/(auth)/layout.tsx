@@ -1,0 +1,16 @@
+import type { ReactNode } from "react";
+import { Brand } from "@/components/brand";
+
+/** Signed-out pages: one centred card under the product name. */
+export default function AuthLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col items-center px-4 py-10 sm:justify-center sm:py-16">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 flex justify-center">
+          <Brand className="text-lg" />
+        </div>
+        <main className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { Notice } from "@/components/notice";
+import { safeCallbackUrl } from "@/components/safe-callback-url";
+import { TextLink } from "@/components/text-link";
+import type { SignedOutReason } from "@/server/auth/current-session";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const REASONS: Record<SignedOutReason, string> = {
+  revoked: "This device was signed out from another device. Please sign in again.",
+  expired: "Your session expired and you were signed out. Please sign in again.",
+  logout: "You have signed out.",
+  everywhere: "You signed out on all your devices.",
+};
+
+function reasonNotice(value: string | string[] | undefined): string | null {
+  return typeof value === "string" && Object.hasOwn(REASONS, value) ? REASONS[value as SignedOutReason] : null;
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const notice = reasonNotice(params.reason);
+  return (
+    <>
+      <h1 className="text-xl font-semibold tracking-tight">Sign in</h1>
+      <p className="mt-1 text-sm text-slate-600">Welcome back. Sign in to manage your devices.</p>
+      {notice ? (
+        <Notice tone="info" className="mt-4">
+          {notice}
+        </Notice>
+      ) : null}
+      <LoginForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
+      <p className="mt-6 text-center text-sm text-slate-600">
+        New here? <TextLink href="/register">Create an account</TextLink>
+      </p>
+    </>
+  );
+}

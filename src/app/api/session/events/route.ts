@@ -1,0 +1,29 @@
+import { cookies } from "next/headers";
+import { isAuthError } from "@/core/errors";
+import { cookieNames } from "@/server/auth/cookies";
+import { signOutStream, signedOutNow } from "@/server/auth/sign-out-stream";
+import { apiRoute } from "@/server/http/route";
+
+export const dynamic = "force-dynamic";
+
+const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-store, no-transform",
+  Connection: "keep-alive",
+  "X-Accel-Buffering": "no",
+};
+
+/** The live sign-out push for the signed-in browser (cookie-authenticated; see SessionWatcher). */
+export const GET = apiRoute(async ({ request, services }) => {
+  const token = (await cookies()).get(cookieNames(services.env).session)?.value;
+  let claims;
+  try {
+    claims = await services.engine.authenticate(token ?? "");
+  } catch (error) {
+    if (!isAuthError(error) || error.code !== "invalid_token") throw error;
+    const reason = error.details.reason === "revoked" ? "revoked" : "expired";
+    return new Response(signedOutNow(reason), { headers: SSE_HEADERS });
+  }
+  const stream = signOutStream({ claims, feed: services.feed, store: services.store, signal: request.signal });
+  return new Response(stream, { headers: SSE_HEADERS });
+});

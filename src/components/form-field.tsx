@@ -1,0 +1,51 @@
+import type { InputHTMLAttributes } from "react";
+
+interface FormFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
+  id: string;
+  label: string;
+  /** Field errors; the first few are shown under the input and linked with aria-describedby. */
+  errors?: readonly string[];
+  hint?: string;
+  optional?: boolean;
+}
+
+/** Label, input, hint and error text. The error line always takes its height (no layout shift). */
+export function FormField({ id, label, errors, hint, optional, className = "", ...input }: FormFieldProps) {
+  const invalid = errors !== undefined && errors.length > 0;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [optional || hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={className}>
+      <div className="flex items-baseline justify-between gap-2">
+        <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+          {label}
+        </label>
+        {optional && !hint ? (
+          <span id={hintId} className="text-xs text-slate-600">
+            Optional
+          </span>
+        ) : null}
+      </div>
+      <input
+        id={id}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy}
+        className={
+          "mt-1.5 block w-full rounded-lg border bg-white px-3 py-2 text-base text-slate-900 shadow-sm placeholder:text-slate-400 " +
+          "focus-visible:border-indigo-600 sm:text-sm " +
+          (invalid ? "border-red-500" : "border-slate-300")
+        }
+        {...input}
+      />
+      {hint ? (
+        <p id={hintId} className="mt-1 text-xs text-slate-600">
+          {optional ? `Optional. ${hint}` : hint}
+        </p>
+      ) : null}
+      <p id={errorId} className="mt-1 min-h-5 text-sm text-red-700">
+        {invalid ? errors.join(" ") : null}
+      </p>
+    </div>
+  );
+}

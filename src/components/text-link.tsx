@@ -1,0 +1,7 @@
+import Link from "next/link";
+import type { ComponentProps } from "react";
+
+/** An in-app link styled as a link (underlined on hover, accessible colour). */
+export function TextLink({ className = "", ...props }: ComponentProps<typeof Link>) {
+  return <Link className={`font-medium text-indigo-700 underline-offset-2 hover:underline ${className}`.trim()} {...props} />;
+}

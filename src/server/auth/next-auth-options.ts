@@ -1,0 +1,78 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { cookies } from "next/headers";
+import { deriveKey } from "@/core/crypto";
+import { isAuthError } from "@/core/errors";
+import { parseInput, signInSchema } from "@/core/validation";
+import type { Services } from "../build-services";
+import { clientContext } from "../http/client-info";
+import { cookieNames, cookieOptions, writeSessionCookies } from "./cookies";
+
+/**
+ * next-auth runs the browser sign-in (Credentials provider, JWT strategy), bound to a device session
+ * of the engine: its session cookie carries that session's access JWT (our own ES256 format, not
+ * next-auth's encrypted one), so the cookie is refused the moment the session is revoked or the
+ * epoch moves, and it verifies against /.well-known/jwks.json. See docs/decisions/0006.
+ */
+export function authOptions(services: Services): NextAuthOptions {
+  const { env, engine, logger } = services;
+  const names = cookieNames(env);
+
+  return {
+    secret: Buffer.from(deriveKey(services.authSecret, "next-auth")).toString("base64url"),
+    session: { strategy: "jwt", maxAge: env.SESSION_IDLE_TTL_SECONDS },
+    useSecureCookies: names.secure,
+    cookies: { sessionToken: { name: names.session, options: cookieOptions(env) } },
+    jwt: {
+      // The cookie value *is* the engine's access token; decode verifies it like any Bearer token.
+      encode: async ({ token }) => (typeof token?.accessToken === "string" ? token.accessToken : ""),
+      decode: async ({ token }) => {
+        if (!token) return null;
+        try {
+          const claims = await engine.authenticate(token);
+          return { sub: claims.sub, sid: claims.sid, accessToken: token };
+        } catch {
+          return null;
+        }
+      },
+    },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          try {
+            const input = parseInput(signInSchema, { email: credentials?.email, password: credentials?.password });
+            const pair = await engine.signIn(input, clientContext(new Headers(req.headers as Record<string, string>), env.TRUST_PROXY_HOPS));
+            // The refresh cookie is ours; next-auth writes the session cookie from the token below.
+            writeSessionCookies(await cookies(), env, pair);
+            return { id: pair.sessionId, accessToken: pair.accessToken };
+          } catch (error) {
+            // next-auth hands the message to the sign-in form: make it one a person can read.
+            if (isAuthError(error) && error.code !== "temporarily_unavailable") throw new Error(error.message);
+            logger.error("browser_sign_in_failed", { error: error instanceof Error ? error.message : String(error) });
+            throw new Error("Signing in is not possible right now. Please try again in a moment.");
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      jwt: ({ token, user }) => (user && "accessToken" in user ? { accessToken: user.accessToken } : token),
+      session: ({ session }) => session,
+    },
+    events: {
+      // next-auth's own /api/auth/signout also ends the device session, not just the cookie.
+      signOut: async ({ token }) => {
+        if (typeof token?.accessToken !== "string") return;
+        await engine.revokeToken(token.accessToken).catch((error: unknown) => logger.warn("browser_sign_out_failed", { error: String(error) }));
+      },
+    },
+    pages: { signIn: "/login", error: "/login" },
+    logger: {
+      error: (code) => logger.error("next_auth_error", { code }),
+      warn: (code) => logger.warn("next_auth_warning", { code }),
+      debug: () => undefined,
+    },
+  };
+}

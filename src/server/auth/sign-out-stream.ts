@@ -1,0 +1,96 @@
+import type { AccessClaims } from "@/core/access-tokens";
+import type { RevocationNotice, RevocationReason, RevocationStore } from "@/core/ports";
+import type { RevocationFeed } from "../revocation/feed";
+import type { SignedOutReason } from "./browser-session";
+
+/** How often the stream re-asks the revocation store (a missed push, e.g. during a Redis outage). */
+const RECHECK_MS = 10_000;
+
+/** Does this notice end the session of these claims? Returns the reason to show, or null. */
+export function endsSession(notice: RevocationNotice, session: { sub: string; sid: string; sv: number }): SignedOutReason | null {
+  if (notice.userId !== session.sub) return null;
+  if (notice.type === "sessions_revoked") return notice.sessionIds.includes(session.sid) ? reasonFor(notice.reason) : null;
+  if (notice.keepSessionId === session.sid) return null; // this device changed the password: it stays
+  return notice.epoch > session.sv ? reasonFor(notice.reason) : null;
+}
+
+function reasonFor(reason: RevocationReason): SignedOutReason {
+  if (reason === "logout") return "logout";
+  if (reason === "logout_everywhere") return "everywhere";
+  return "revoked";
+}
+
+/**
+ * A server-sent-events stream that says `signed-out` the moment this browser's session is revoked
+ * (pushed through the revocation feed, so across instances with Redis), then ends. A heartbeat keeps
+ * intermediaries from closing it; a periodic store check covers a push that was lost.
+ */
+export function signOutStream(args: {
+  claims: AccessClaims;
+  feed: RevocationFeed;
+  store: RevocationStore;
+  signal: AbortSignal;
+}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const session = { sub: args.claims.sub, sid: args.claims.sid, sv: args.claims.sv };
+  let cleanup = () => {};
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const send = (text: string) => {
+        if (open) controller.enqueue(encoder.encode(text));
+      };
+      const end = (reason: SignedOutReason) => {
+        send(`event: signed-out\ndata: ${JSON.stringify({ reason })}\n\n`);
+        cleanup();
+        controller.close();
+      };
+      const unsubscribe = args.feed.subscribe((notice) => {
+        // This device changed the password: it moved to the new epoch and stays signed in.
+        if (notice.type === "epoch_raised" && notice.keepSessionId === session.sid && notice.userId === session.sub) session.sv = Math.max(session.sv, notice.epoch);
+        const reason = endsSession(notice, session);
+        if (reason) end(reason);
+      });
+      const timer = setInterval(() => {
+        send(": keep-alive\n\n");
+        void args.store
+          .check(session.sid, session.sub)
+          .then((state) => {
+            if (state && (state.sessionRevoked || (state.minEpoch !== null && session.sv < state.minEpoch))) end("revoked");
+          })
+          .catch(() => undefined);
+      }, RECHECK_MS);
+      cleanup = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(timer);
+        unsubscribe();
+        args.signal.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => {
+        cleanup();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      args.signal.addEventListener("abort", onAbort);
+      send("retry: 2000\n\nevent: ready\ndata: {}\n\n");
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+}
+
+/** A stream that says `signed-out` at once: the browser connected with no valid session. */
+export function signedOutNow(reason: SignedOutReason): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(`retry: 2000\n\nevent: signed-out\ndata: ${JSON.stringify({ reason })}\n\n`));
+      controller.close();
+    },
+  });
+}
