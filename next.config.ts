@@ -2,6 +2,9 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `npm run typecheck` (tsc --noEmit, first step of `npm test`) checks the whole project, tests
+  // included; checking again inside `next build` only doubled the build time.
+  typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
   // Native, WebAssembly or connection-pooling packages: load them from node_modules at run time
   // instead of bundling them.

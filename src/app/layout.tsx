@@ -7,6 +7,9 @@ export const metadata: Metadata = {
   description: "Sign-in with JWTs you can revoke: one device, all others, or everywhere.",
 };
 
+// Every page is rendered per request: the proxy's CSP nonce must reach Next's inline scripts.
+export const dynamic = "force-dynamic";
+
 export const viewport: Viewport = {
   themeColor: "#f8fafc",
 };

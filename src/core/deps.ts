@@ -10,6 +10,7 @@ import type {
   SessionRepository,
   UserRepository,
 } from "./ports";
+import type { RateLimitPolicy } from "./rate-limits";
 import type { RefreshTokens } from "./refresh-tokens";
 
 /** Everything the engine is built from; assembled by src/server/engine.ts (or by tests with fakes). */
@@ -25,4 +26,5 @@ export interface EngineDeps {
   refreshTokens: RefreshTokens;
   clock: Clock;
   logger: Logger;
+  rateLimits: RateLimitPolicy;
 }

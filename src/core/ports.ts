@@ -178,3 +178,12 @@ export interface Logger {
   warn(event: string, fields?: Record<string, unknown>): void;
   error(event: string, fields?: Record<string, unknown>): void;
 }
+
+/** Fixed-window counters for rate limits (Redis across instances, or process memory). */
+export interface RateLimiter {
+  /** Counts one event under `key`; returns the count in the current window and the seconds left. */
+  hit(key: string, windowSeconds: number): Promise<{ count: number; resetInSeconds: number }>;
+  /** The current count without counting. */
+  peek(key: string): Promise<{ count: number; resetInSeconds: number }>;
+  reset(key: string): Promise<void>;
+}

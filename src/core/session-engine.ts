@@ -29,7 +29,7 @@ export type LogoutScope = "local" | "others" | "global";
 export type SessionEngine = ReturnType<typeof createSessionEngine>;
 
 export function createSessionEngine(deps: EngineDeps) {
-  const { config, users, sessions, events, store, notifier, hasher, accessTokens, refreshTokens, clock, logger } = deps;
+  const { config, users, sessions, events, store, notifier, hasher, accessTokens, refreshTokens, clock, logger, rateLimits } = deps;
   const authenticate = createAuthenticator(deps);
   const revocationTtl = revocationTtlSeconds(config);
   let dummyHash: Promise<string> | undefined;
@@ -87,7 +87,8 @@ export function createSessionEngine(deps: EngineDeps) {
   return {
     authenticate,
 
-    async register(input: RegisterInput): Promise<PublicUser> {
+    async register(input: RegisterInput, context?: RequestContext): Promise<PublicUser> {
+      await rateLimits.beforeRegister(context?.ip ?? null);
       const passwordHash = await hasher.hash(input.password);
       const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
       if (!user) throw new AuthError("email_taken", "An account with this email already exists.", { fields: { email: ["An account with this email already exists."] } });
@@ -96,10 +97,13 @@ export function createSessionEngine(deps: EngineDeps) {
     },
 
     async signIn(input: SignInInput, context: RequestContext): Promise<TokenPair> {
+      await rateLimits.beforeSignIn(input.email, context.ip);
       const user = await users.findByEmail(input.email);
       if (!(await passwordMatches(user?.passwordHash, input.password)) || !user) {
+        await rateLimits.signInFailed(input.email, context.ip);
         throw new AuthError("invalid_grant", "Wrong email or password.");
       }
+      await rateLimits.signInSucceeded(input.email, context.ip);
       const nowMs = clock();
       const now = new Date(nowMs);
       const id = newSessionId();
@@ -129,8 +133,10 @@ export function createSessionEngine(deps: EngineDeps) {
      * grace window get that same successor. Outside it, the old token is reuse: the session dies.
      */
     async refresh(refreshToken: string): Promise<TokenPair> {
-      if (!parseRefreshToken(refreshToken)) throw invalidGrant();
-      const sessionId = parseRefreshToken(refreshToken)!.sessionId;
+      const parsed = parseRefreshToken(refreshToken);
+      if (!parsed) throw invalidGrant();
+      const { sessionId } = parsed;
+      await rateLimits.beforeRefresh(sessionId);
       const presentedHash = refreshTokens.hash(refreshToken);
       const successor = refreshTokens.successor(refreshToken);
       const successorHash = refreshTokens.hash(successor);

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { AccessTokens } from "@/core/access-tokens";
 import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
-import type { Logger, RevocationStore } from "@/core/ports";
+import type { Logger, RateLimiter, RevocationStore } from "@/core/ports";
+import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
 import { createSessionEngine, type SessionEngine } from "@/core/session-engine";
 import type { KeyRing } from "@/core/signing-keys";
@@ -18,6 +19,8 @@ import { MemoryRevocationStore } from "./revocation/memory-store";
 import { createRedisClient } from "./revocation/redis-client";
 import { RedisRevocationNotifier } from "./revocation/redis-notifier";
 import { RedisRevocationStore } from "./revocation/redis-store";
+import { MemoryRateLimiter } from "./rate-limit/memory-rate-limiter";
+import { RedisRateLimiter } from "./rate-limit/redis-rate-limiter";
 import { loadSecrets } from "./secrets";
 
 type Database = Awaited<ReturnType<typeof openDatabase>>;
@@ -65,6 +68,7 @@ export async function buildServices(env: Env): Promise<Services> {
 
   let store: RevocationStore;
   let feed: RevocationFeed;
+  let limiter: RateLimiter = new MemoryRateLimiter();
   const closers: (() => Promise<unknown>)[] = [];
   if (env.REDIS_URL) {
     const redis = createRedisClient(env.REDIS_URL, { connectionName: "revocation-store" });
@@ -76,6 +80,7 @@ export async function buildServices(env: Env): Promise<Services> {
       logger,
     });
     feed = new RedisRevocationNotifier({ redis, keyPrefix: env.REDIS_KEY_PREFIX, logger });
+    limiter = new RedisRateLimiter(redis, `${env.REDIS_KEY_PREFIX}rl:`, limiter);
     closers.push(() => feed.close(), () => redis.quit().catch(() => redis.disconnect()));
   } else {
     // Warmed from the database: revocations made before a restart stay enforced after it.
@@ -98,6 +103,7 @@ export async function buildServices(env: Env): Promise<Services> {
     refreshTokens: new RefreshTokens(authSecret),
     clock: Date.now,
     logger,
+    rateLimits: new RateLimitPolicy(limiter, scaleRateLimits(env.RATE_LIMIT_SCALE), logger),
   });
 
   return {

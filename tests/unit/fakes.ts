@@ -21,7 +21,9 @@ import type {
   UserRecord,
   UserRepository,
 } from "@/core/ports";
+import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
+import { MemoryRateLimiter } from "@/server/rate-limit/memory-rate-limiter";
 import { createSessionEngine } from "@/core/session-engine";
 import { generateSigningKey, loadKeyRing } from "@/core/signing-keys";
 
@@ -188,7 +190,7 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export const testConfig: EngineConfig = { ...defaultEngineConfig, issuer: "https://issuer.test", audience: "api.test" };
 
-export async function makeEngine(overrides: Partial<EngineConfig> = {}) {
+export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimitScale = 1000) {
   const config = { ...testConfig, ...overrides };
   const clock = { now: Date.UTC(2026, 0, 1, 12) };
   const keys = await loadKeyRing([await generateSigningKey("ES256")]);
@@ -209,6 +211,7 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}) {
     refreshTokens: new RefreshTokens("unit-test-secret-unit-test-secret"),
     clock: () => clock.now,
     logger: silentLogger,
+    rateLimits: new RateLimitPolicy(new MemoryRateLimiter(() => clock.now), scaleRateLimits(rateLimitScale), silentLogger),
   };
   const engine = createSessionEngine(deps);
   const device = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" };

@@ -1,6 +1,15 @@
 import "server-only";
+import { headers } from "next/headers";
 import { isAuthError } from "@/core/errors";
+import type { RequestContext } from "@/core/session-engine";
+import { clientContext } from "../http/client-info";
 import { getServices } from "../services";
+
+/** The IP and User-Agent of the request running a server action. */
+export async function actionClientContext(): Promise<RequestContext> {
+  const { env } = await getServices();
+  return clientContext(await headers(), env.TRUST_PROXY_HOPS);
+}
 
 export interface ActionFailure {
   message: string;

@@ -1,7 +1,7 @@
 "use server";
 
 import { parseInput, registerSchema } from "@/core/validation";
-import { toActionFailure, textFields } from "@/server/auth/action-result";
+import { actionClientContext, toActionFailure, textFields } from "@/server/auth/action-result";
 import { getServices } from "@/server/services";
 
 export type RegisterField = "email" | "password" | "name";
@@ -14,7 +14,7 @@ export type RegisterState =
 export async function registerAction(_prev: RegisterState, formData: FormData): Promise<RegisterState> {
   const values = textFields(formData, ["email", "password", "name"]);
   try {
-    const user = await (await getServices()).engine.register(parseInput(registerSchema, values));
+    const user = await (await getServices()).engine.register(parseInput(registerSchema, values), await actionClientContext());
     return { status: "success", email: user.email };
   } catch (error) {
     const failure = await toActionFailure(error);

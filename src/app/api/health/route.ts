@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { errorJson } from "@/server/http/errors";
 import { json } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
@@ -15,3 +16,5 @@ export const GET = apiRoute(async ({ services }) => {
   }
   return json({ status: "ok", database: database.kind, revocationStore: store.kind });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { json } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
 
@@ -6,3 +7,5 @@ export const GET = apiRoute(async ({ services, requireAuth }) => {
   const user = await services.engine.getUser(claims);
   return json({ user, session: { id: claims.sid } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { changePasswordSchema, parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
 import { tokenResponse } from "@/server/http/responses";
@@ -9,3 +10,5 @@ export const POST = apiRoute(async ({ request, services, requireAuth }) => {
   const input = parseInput(changePasswordSchema, await readBody(request));
   return tokenResponse(await services.engine.changePassword(claims, input));
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

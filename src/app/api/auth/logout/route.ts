@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { logoutSchema, parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
 import { noContent } from "@/server/http/responses";
@@ -9,3 +10,5 @@ export const POST = apiRoute(async ({ request, services, requireAuth }) => {
   await services.engine.logout(claims, scope);
   return noContent();
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

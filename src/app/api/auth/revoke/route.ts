@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
 import { json } from "@/server/http/responses";
@@ -10,3 +11,5 @@ export const POST = apiRoute(async ({ request, services }) => {
   await services.engine.revokeToken(token);
   return json({});
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

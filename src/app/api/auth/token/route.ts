@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { AuthError } from "@/core/errors";
 import { parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
@@ -20,3 +21,5 @@ export const POST = apiRoute(async ({ request, services, client }) => {
       throw new AuthError("unsupported_grant_type", 'Supported grant types are "password" and "refresh_token".');
   }
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { AuthError } from "@/core/errors";
 import { noContent } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
@@ -9,3 +10,5 @@ export const DELETE = apiRoute<{ id: string }>(async ({ services, requireAuth },
   await services.engine.revokeSession(claims, id);
   return noContent();
 });
+
+export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");

@@ -1,0 +1,102 @@
+import { AuthError } from "./errors";
+import type { Logger, RateLimiter } from "./ports";
+import { sha256 } from "./crypto";
+
+export interface Limit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * Defaults (multiplied by RATE_LIMIT_SCALE). Sign-in failures are counted per account *and IP*:
+ * an attacker guessing passwords is stopped at 5 tries per 15 min from one address without locking
+ * the owner out from theirs. The per-account ceiling (whatever the IP) is high and short, so a
+ * distributed attack can hold an account for at most 5 minutes at a time. See SECURITY.md.
+ */
+export const defaultRateLimits = {
+  signInPerIp: { limit: 30, windowSeconds: 60 },
+  signInFailuresPerAccountAndIp: { limit: 5, windowSeconds: 900 },
+  signInFailuresPerAccount: { limit: 50, windowSeconds: 300 },
+  registerPerIp: { limit: 10, windowSeconds: 3600 },
+  refreshPerSession: { limit: 30, windowSeconds: 60 },
+} satisfies Record<string, Limit>;
+
+export type RateLimits = typeof defaultRateLimits;
+
+export function scaleRateLimits(scale: number): RateLimits {
+  const scaled = {} as Record<keyof RateLimits, Limit>;
+  for (const [name, value] of Object.entries(defaultRateLimits) as [keyof RateLimits, Limit][]) {
+    scaled[name] = { limit: Math.max(1, Math.round(value.limit * scale)), windowSeconds: value.windowSeconds };
+  }
+  return scaled;
+}
+
+function tooMany(resetInSeconds: number): AuthError {
+  const minutes = Math.ceil(resetInSeconds / 60);
+  const when = resetInSeconds < 90 ? `${Math.max(1, Math.ceil(resetInSeconds))} seconds` : `${minutes} minutes`;
+  return new AuthError("rate_limited", `Too many attempts. Please try again in ${when}.`, { retryAfterSeconds: Math.max(1, Math.ceil(resetInSeconds)) });
+}
+
+/**
+ * The engine's rate-limit checks. A limiter that fails (Redis down) must not block people from
+ * signing in: the error is logged and the request allowed (the server adapter already falls back
+ * to per-instance memory, so this is the last resort).
+ */
+export class RateLimitPolicy {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly limits: RateLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Counts an attempt; throws `rate_limited` when over the limit. */
+  private async consume(key: string, limit: Limit): Promise<void> {
+    const result = await this.safe(() => this.limiter.hit(key, limit.windowSeconds));
+    if (result && result.count > limit.limit) throw tooMany(result.resetInSeconds);
+  }
+
+  /** Throws `rate_limited` when the counter is already at its limit (does not count). */
+  private async ensureBelow(key: string, limit: Limit): Promise<void> {
+    const result = await this.safe(() => this.limiter.peek(key));
+    if (result && result.count >= limit.limit) throw tooMany(result.resetInSeconds);
+  }
+
+  private async safe<T>(run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await run();
+    } catch (error) {
+      this.logger.warn("rate_limiter_unavailable", { error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+
+  async beforeSignIn(email: string, ip: string | null): Promise<void> {
+    if (ip) await this.consume(`si:ip:${ip}`, this.limits.signInPerIp);
+    await this.ensureBelow(accountKey(email, ip), this.limits.signInFailuresPerAccountAndIp);
+    await this.ensureBelow(accountKey(email, null), this.limits.signInFailuresPerAccount);
+  }
+
+  async signInFailed(email: string, ip: string | null): Promise<void> {
+    await this.safe(() => this.limiter.hit(accountKey(email, ip), this.limits.signInFailuresPerAccountAndIp.windowSeconds));
+    await this.safe(() => this.limiter.hit(accountKey(email, null), this.limits.signInFailuresPerAccount.windowSeconds));
+  }
+
+  /** The owner got in from this address: forget its failures there. */
+  async signInSucceeded(email: string, ip: string | null): Promise<void> {
+    await this.safe(() => this.limiter.reset(accountKey(email, ip)));
+  }
+
+  async beforeRegister(ip: string | null): Promise<void> {
+    if (ip) await this.consume(`rg:ip:${ip}`, this.limits.registerPerIp);
+  }
+
+  async beforeRefresh(sessionId: string): Promise<void> {
+    await this.consume(`rf:s:${sessionId}`, this.limits.refreshPerSession);
+  }
+}
+
+/** Emails are hashed in keys: Redis holds no address book. */
+function accountKey(email: string, ip: string | null): string {
+  const account = sha256(email).slice(0, 22);
+  return ip ? `si:f:${account}:${ip}` : `si:f:${account}`;
+}
