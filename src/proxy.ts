@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isAuthError } from "@/core/errors";
+import { errorMessage, isAuthError } from "@/core/errors";
 import type { Services } from "@/server/build-services";
 import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
@@ -68,7 +68,7 @@ async function guardPage(request: NextRequest, services: Services): Promise<Resp
       Date.now(),
     );
   } catch (error) {
-    services.logger.error("proxy_session_check_failed", { error: error instanceof Error ? error.message : String(error) });
+    services.logger.error("proxy_session_check_failed", { error: errorMessage(error) });
     return unavailable(request);
   }
 

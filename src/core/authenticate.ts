@@ -1,6 +1,6 @@
 import type { AccessClaims } from "./access-tokens";
 import type { EngineDeps } from "./deps";
-import { invalidToken, storesUnavailable } from "./errors";
+import { errorMessage, invalidToken, storesUnavailable } from "./errors";
 import type { RevocationState } from "./ports";
 
 export type Authenticate = (token: string) => Promise<AccessClaims>;
@@ -49,8 +49,4 @@ export function createAuthenticator(deps: EngineDeps): Authenticate {
     }
     return claims;
   };
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -74,3 +74,8 @@ export function storesUnavailable(): AuthError {
     "Sessions cannot be checked right now. Please try again in a moment.",
   );
 }
+
+/** A loggable one-line description of anything thrown (never its stack). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

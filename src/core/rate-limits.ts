@@ -1,4 +1,4 @@
-import { AuthError } from "./errors";
+import { AuthError, errorMessage } from "./errors";
 import type { Logger, RateLimiter } from "./ports";
 import { sha256 } from "./crypto";
 
@@ -65,7 +65,7 @@ export class RateLimitPolicy {
     try {
       return await run();
     } catch (error) {
-      this.logger.warn("rate_limiter_unavailable", { error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn("rate_limiter_unavailable", { error: errorMessage(error) });
       return null;
     }
   }

@@ -1,9 +1,9 @@
 import type { AccessClaims } from "./access-tokens";
-import { createAuthenticator, errorMessage } from "./authenticate";
+import { createAuthenticator } from "./authenticate";
 import { revocationTtlSeconds } from "./config";
 import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
-import { AuthError, invalidGrant } from "./errors";
+import { AuthError, errorMessage, invalidGrant } from "./errors";
 import { newSessionId, newUserId } from "./ids";
 import type { RevocationNotice, RevocationReason, SessionWithUserEpoch } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";

@@ -1,3 +1,4 @@
+import { errorMessage } from "@/core/errors";
 import "server-only";
 import { EnvError } from "./env";
 import { getServices } from "./services";
@@ -17,6 +18,6 @@ export async function boot(): Promise<void> {
       process.exit(1);
     }
     // Storage may come up later: requests retry building the services and answer 503 meanwhile.
-    console.error(JSON.stringify({ level: "error", event: "boot_failed", error: error instanceof Error ? error.message : String(error) }));
+    console.error(JSON.stringify({ level: "error", event: "boot_failed", error: errorMessage(error) }));
   }
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { isAuthError } from "@/core/errors";
+import { errorMessage, isAuthError } from "@/core/errors";
 import type { RequestContext } from "@/core/session-engine";
 import { clientContext } from "../http/client-info";
 import { getServices } from "../services";
@@ -27,7 +27,7 @@ export async function toActionFailure(error: unknown): Promise<ActionFailure> {
     return { message, fields: error.details.fields ?? {} };
   }
   const { logger } = await getServices();
-  logger.error("server_action_failed", { error: error instanceof Error ? error.message : String(error) });
+  logger.error("server_action_failed", { error: errorMessage(error) });
   return { message: "Something went wrong on our side. Please try again.", fields: {} };
 }
 

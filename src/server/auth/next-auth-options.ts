@@ -3,7 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { deriveKey } from "@/core/crypto";
-import { isAuthError } from "@/core/errors";
+import { errorMessage, isAuthError } from "@/core/errors";
 import { parseInput, signInSchema } from "@/core/validation";
 import type { Services } from "../build-services";
 import { clientContext } from "../http/client-info";
@@ -51,7 +51,7 @@ export function authOptions(services: Services): NextAuthOptions {
           } catch (error) {
             // next-auth hands the message to the sign-in form: make it one a person can read.
             if (isAuthError(error) && error.code !== "temporarily_unavailable") throw new Error(error.message);
-            logger.error("browser_sign_in_failed", { error: error instanceof Error ? error.message : String(error) });
+            logger.error("browser_sign_in_failed", { error: errorMessage(error) });
             throw new Error("Signing in is not possible right now. Please try again in a moment.");
           }
         },

@@ -1,3 +1,4 @@
+import { errorMessage } from "@/core/errors";
 import type { Logger, RevocationNotice } from "@/core/ports";
 import { deliver, type RevocationFeed, type RevocationListener } from "./feed";
 
@@ -9,7 +10,7 @@ export class MemoryRevocationNotifier implements RevocationFeed {
 
   async publish(notice: RevocationNotice): Promise<void> {
     deliver(this.listeners, notice, (error) =>
-      this.logger?.error("revocation_listener_failed", { error: error instanceof Error ? error.message : String(error) }),
+      this.logger?.error("revocation_listener_failed", { error: errorMessage(error) }),
     );
   }
 

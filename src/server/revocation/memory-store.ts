@@ -1,3 +1,4 @@
+import { errorMessage } from "@/core/errors";
 import type { Clock, Logger, RevocationSnapshot, RevocationState, RevocationStore } from "@/core/ports";
 
 /** Validates a TTL and rounds it up to whole seconds (what Redis' EX accepts). */
@@ -155,7 +156,7 @@ export class MemoryRevocationStore implements RevocationStore {
       this.seeded = true;
     } catch (error) {
       this.nextSeedAttempt = this.clock() + (seed.retryMs ?? 1000);
-      seed.logger?.warn("revocation_store_seed_failed", { error: error instanceof Error ? error.message : String(error) });
+      seed.logger?.warn("revocation_store_seed_failed", { error: errorMessage(error) });
     }
   }
 

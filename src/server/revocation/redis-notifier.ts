@@ -1,3 +1,4 @@
+import { errorMessage } from "@/core/errors";
 import type { Redis } from "ioredis";
 import type { Logger, RevocationNotice } from "@/core/ports";
 import { deliver, parseRevocationNotice, type RevocationFeed, type RevocationListener } from "./feed";
@@ -99,14 +100,14 @@ export class RedisRevocationNotifier implements RevocationFeed {
     });
     subscriber.subscribe(this.channel).catch((error: unknown) => {
       if (this.closed) return;
-      this.logger.warn("revocation_subscribe_failed", { error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn("revocation_subscribe_failed", { error: errorMessage(error) });
     });
     this.subscriber = subscriber;
   }
 
   private deliverLocally(notice: RevocationNotice): void {
     deliver(this.listeners, notice, (error) =>
-      this.logger.error("revocation_listener_failed", { error: error instanceof Error ? error.message : String(error) }),
+      this.logger.error("revocation_listener_failed", { error: errorMessage(error) }),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from "@/core/errors";
 import type { ChainableCommander, Redis } from "ioredis";
 import type { Clock, Logger, RevocationSnapshot, RevocationState, RevocationStore } from "@/core/ports";
 import { remainingTtlSeconds, toTtlSeconds } from "./memory-store";
@@ -123,7 +124,7 @@ export class RedisRevocationStore implements RevocationStore {
     } catch (error) {
       if (!this.readFailing) {
         this.readFailing = true;
-        this.logger.warn("revocation_store_read_failed", { error: message(error) });
+        this.logger.warn("revocation_store_read_failed", { error: errorMessage(error) });
       }
       return null;
     }
@@ -261,7 +262,7 @@ export class RedisRevocationStore implements RevocationStore {
     this.needsFullResync = true;
     if (!this.trusted) return; // already untrusted: one log line per outage
     this.trusted = false;
-    this.logger.warn("revocation_store_untrusted", { reason, ...(error ? { error: message(error) } : {}) });
+    this.logger.warn("revocation_store_untrusted", { reason, ...(error ? { error: errorMessage(error) } : {}) });
   }
 
   /** From `check`: resync when untrusted or the marker is gone, without hammering a failing database. */
@@ -287,7 +288,7 @@ export class RedisRevocationStore implements RevocationStore {
     } catch (error) {
       this.syncFailures++;
       this.nextSyncAttempt = this.clock() + Math.min(1000 * 2 ** (this.syncFailures - 1), MAX_SYNC_BACKOFF_MS);
-      if (this.syncFailures === 1) this.logger.warn("revocation_store_resync_failed", { error: message(error) });
+      if (this.syncFailures === 1) this.logger.warn("revocation_store_resync_failed", { error: errorMessage(error) });
       return false;
     }
     this.syncFailures = 0;
@@ -306,8 +307,4 @@ export class RedisRevocationStore implements RevocationStore {
 function assertPipelineOk(results: [Error | null, unknown][] | null): void {
   if (!results) throw new Error("Redis pipeline was not executed");
   for (const [error] of results) if (error) throw error;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

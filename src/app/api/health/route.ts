@@ -1,3 +1,4 @@
+import { errorMessage } from "@/core/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
 import { errorJson } from "@/server/http/errors";
 import { json } from "@/server/http/responses";
@@ -11,7 +12,7 @@ export const GET = apiRoute(async ({ services }) => {
   try {
     await database.prisma.$queryRaw`SELECT 1`;
   } catch (error) {
-    logger.error("health_database_unreachable", { error: error instanceof Error ? error.message : String(error) });
+    logger.error("health_database_unreachable", { error: errorMessage(error) });
     return errorJson(503, { error: "temporarily_unavailable", error_description: "The database is unreachable." }, { "Retry-After": "5" });
   }
   return json({ status: "ok", database: database.kind, revocationStore: store.kind });
