@@ -29,6 +29,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const services = await getServices().catch(() => null);
   if (!services) return unavailable(request);
   const { pathname } = request.nextUrl;
+  if (!isDecodable(pathname)) return badPath(pathname);
 
   if (isForeignStateChange(request, new URL(services.env.APP_URL).origin)) {
     return errorJson(403, { error: "invalid_request", error_description: "Cross-site request refused." });
@@ -89,6 +90,22 @@ async function guardPage(request: NextRequest, services: Services): Promise<Resp
   const response = NextResponse.redirect(login);
   if (state.kind === "signed_out") clearSessionCookies(response.cookies, services.env);
   return response;
+}
+
+/** Next's router answers a bare 500 for a path it cannot percent-decode: refuse it here, readably. */
+function isDecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function badPath(pathname: string): Response {
+  const description = "The request path is not valid (bad percent-encoding).";
+  if (pathname.startsWith("/api/")) return errorJson(400, { error: "invalid_request", error_description: description });
+  return new Response(description, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 function unavailable(request: NextRequest): Response {

@@ -75,7 +75,7 @@ export class AccessTokens {
 
   private async verifyAt(token: string, nowMs: number): Promise<AccessClaims> {
     if (!token) throw invalidToken("missing");
-    if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) throw invalidToken("malformed");
+    if (token.length > MAX_TOKEN_LENGTH || !isCanonicalCompactJws(token)) throw invalidToken("malformed");
     try {
       const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
         algorithms: this.algorithms,
@@ -111,6 +111,16 @@ export class AccessTokens {
     if (!entry || entry.alg !== header.alg) throw invalidToken("signature");
     return entry.key;
   }
+}
+
+/**
+ * Three base64url segments, each in its one canonical spelling: a lenient decoder would accept
+ * padding or different unused bits, giving one token several spellings (which matters wherever a
+ * token string is a key: caches, deny-lists).
+ */
+function isCanonicalCompactJws(token: string): boolean {
+  const parts = token.split(".");
+  return parts.length === 3 && parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part);
 }
 
 function toInvalidToken(error: unknown): AuthError {

@@ -9,12 +9,16 @@ export const PASSWORD_MIN = 8;
 /** Bounds argon2's work per request and the size of what we accept; generous for passphrases. */
 export const PASSWORD_MAX = 128;
 
+/** Control characters (NUL above all: PostgreSQL refuses it in text) have no place in a name or an email. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 export const emailSchema = z
   .string({ error: "Email is required." })
   .trim()
   .toLowerCase()
   .min(1, "Email is required.")
   .max(254, "Email is too long.")
+  .refine((value) => !CONTROL_CHARACTERS.test(value), "Enter a valid email address.")
   .pipe(z.email({ error: "Enter a valid email address." }));
 
 export const newPasswordSchema = z
@@ -33,6 +37,7 @@ const optionalText = (max: number, label: string) =>
     .string({ error: `${label} must be text.` })
     .trim()
     .max(max, `${label} must be at most ${max} characters.`)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), `${label} must not contain control characters.`)
     .optional()
     .transform((value) => (value ? value : undefined));
 

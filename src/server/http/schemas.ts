@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SESSION_ID_PATTERN } from "@/core/ids";
 import { emailSchema, existingPasswordSchema, signInSchema } from "@/core/validation";
 
 /** Request shapes of the HTTP API that differ from the engine's (RFC 6749 field names). */
@@ -19,4 +20,4 @@ export const revokeSchema = z.object({
   token_type_hint: z.string().max(64).optional(),
 });
 
-export const sessionIdSchema = z.string().min(1).max(64);
+export const sessionIdSchema = z.string().regex(SESSION_ID_PATTERN);

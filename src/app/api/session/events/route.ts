@@ -1,3 +1,4 @@
+import { otherMethods } from "@/server/http/method-not-allowed";
 import { cookies } from "next/headers";
 import { isAuthError } from "@/core/errors";
 import { cookieNames } from "@/server/auth/cookies";
@@ -27,3 +28,4 @@ export const GET = apiRoute(async ({ request, services }) => {
   const stream = signOutStream({ claims, feed: services.feed, store: services.store, signal: request.signal });
   return new Response(stream, { headers: SSE_HEADERS });
 });
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
