@@ -93,13 +93,16 @@ export interface SessionRepository {
    */
   revokeEverywhere(command: RevokeCommand): Promise<number>;
   /**
-   * One transaction: store the new hash (only if the password is still `expectedPasswordHash`),
-   * raise the epoch (which kills every other session), move the current one to the new epoch with a
-   * new refresh-token hash. Null when the password or the session changed concurrently (nothing written).
+   * One transaction: store the new hash (only if the password is still `expectedPasswordHash` and
+   * the epoch still `expectedEpoch`), raise the epoch (which kills every other session), move the
+   * current one to the new epoch with a new refresh-token hash. Null when the password, the epoch
+   * or the session changed concurrently (nothing written): a "log out everywhere" that completed
+   * meanwhile must not be undone for this device.
    */
   changePassword(args: {
     userId: string;
     expectedPasswordHash: string;
+    expectedEpoch: number;
     newPasswordHash: string;
     currentSessionId: string;
     newRefreshHash: string;

@@ -229,6 +229,7 @@ export function createSessionEngine(deps: EngineDeps) {
       const result = await sessions.changePassword({
         userId: user.id,
         expectedPasswordHash: user.passwordHash,
+        expectedEpoch: claims.sv,
         newPasswordHash,
         currentSessionId: claims.sid,
         newRefreshHash: refreshTokens.hash(refreshToken),

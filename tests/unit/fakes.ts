@@ -118,12 +118,12 @@ export class FakeSessions implements SessionRepository {
     user.sessionEpoch += 1; // rows are not rewritten: the epoch alone kills them
     return user.sessionEpoch;
   }
-  async changePassword(args: { userId: string; expectedPasswordHash: string; newPasswordHash: string; currentSessionId: string; newRefreshHash: string; now: Date; idleExpiresAt: Date }) {
+  async changePassword(args: { userId: string; expectedPasswordHash: string; expectedEpoch: number; newPasswordHash: string; currentSessionId: string; newRefreshHash: string; now: Date; idleExpiresAt: Date }) {
     this.check();
     const user = this.users.rows.get(args.userId);
-    if (!user || user.passwordHash !== args.expectedPasswordHash) return null;
+    if (!user || user.passwordHash !== args.expectedPasswordHash || user.sessionEpoch !== args.expectedEpoch) return null;
     const current = this.rows.get(args.currentSessionId);
-    if (!current || current.userId !== args.userId || !this.live(current, args.now)) return null;
+    if (!current || current.userId !== args.userId || current.epoch !== args.expectedEpoch || !this.live(current, args.now)) return null;
     user.passwordHash = args.newPasswordHash;
     user.sessionEpoch += 1;
     current.epoch = user.sessionEpoch;
@@ -206,7 +206,7 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimi
     events,
     store,
     notifier,
-    hasher: fakeHasher,
+    hasher: { ...fakeHasher }, // a copy: a test may wrap it
     accessTokens: new AccessTokens(keys, config),
     refreshTokens: new RefreshTokens("unit-test-secret-unit-test-secret"),
     clock: () => clock.now,

@@ -249,3 +249,20 @@ describe("accounts", () => {
     expect(list.find((s) => s.id === a!.sessionId)).toMatchObject({ browser: "Chrome", os: "Mac OS 10.15.7", ip: "203.0.113.7", current: false });
   });
 });
+
+describe("a password change racing a log-out-everywhere", () => {
+  it("never brings back the device that the completed log-out signed out", async () => {
+    const { engine, userWithDevices, deps } = await makeEngine();
+    const [changer, other] = await userWithDevices(2);
+    const changerClaims = await engine.authenticate(changer!.accessToken);
+    // The change has verified the password and is hashing the new one when the other device logs out everywhere.
+    const realHash = deps.hasher.hash;
+    deps.hasher.hash = async (password) => {
+      await engine.logout(await engine.authenticate(other!.accessToken), "global");
+      return realHash(password);
+    };
+    await expectCode(engine.changePassword(changerClaims, { currentPassword: "correct horse", newPassword: "battery staple" }), "invalid_grant");
+    await expectCode(engine.authenticate(changer!.accessToken), "invalid_token");
+    await expectCode(engine.refresh(changer!.refreshToken), "invalid_grant");
+  });
+});

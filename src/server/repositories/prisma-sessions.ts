@@ -95,6 +95,7 @@ export class PrismaSessionRepository implements SessionRepository {
   async changePassword(args: {
     userId: string;
     expectedPasswordHash: string;
+    expectedEpoch: number;
     newPasswordHash: string;
     currentSessionId: string;
     newRefreshHash: string;
@@ -104,13 +105,13 @@ export class PrismaSessionRepository implements SessionRepository {
     return this.prisma
       .$transaction(async (tx) => {
         const { count } = await tx.user.updateMany({
-          where: { id: args.userId, passwordHash: args.expectedPasswordHash },
+          where: { id: args.userId, passwordHash: args.expectedPasswordHash, sessionEpoch: args.expectedEpoch },
           data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
         });
         if (count !== 1) throw new ConcurrentChange();
         const { sessionEpoch } = await tx.user.findUniqueOrThrow({ where: { id: args.userId }, select: { sessionEpoch: true } });
         const moved = await tx.deviceSession.updateMany({
-          where: { id: args.currentSessionId, userId: args.userId, ...liveWhere(args.now) },
+          where: { id: args.currentSessionId, userId: args.userId, epoch: args.expectedEpoch, ...liveWhere(args.now) },
           data: {
             epoch: sessionEpoch,
             refreshHash: args.newRefreshHash,
