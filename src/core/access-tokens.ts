@@ -16,6 +16,9 @@ export interface AccessClaims {
   sid: string;
   /** The user's epoch (batch number) when the session was issued this token. */
   sv: number;
+  /** The user's email and name: /api/me and pages need no database read to show who is signed in. */
+  email: string;
+  name: string | null;
   jti: string;
   iat: number;
   exp: number;
@@ -41,10 +44,10 @@ export class AccessTokens {
    * `nowMs` is taken by the caller *before* the database write that allowed the issue, so a
    * revocation racing it is remembered at least as long as this token lives.
    */
-  async issue(args: { userId: string; sessionId: string; epoch: number; nowMs: number; notAfterMs: number }): Promise<IssuedAccessToken> {
+  async issue(args: { userId: string; email: string; name: string | null; sessionId: string; epoch: number; nowMs: number; notAfterMs: number }): Promise<IssuedAccessToken> {
     const iat = Math.floor(args.nowMs / 1000);
     const exp = Math.min(iat + this.config.accessTokenTtlSeconds, Math.floor(args.notAfterMs / 1000));
-    const token = await new SignJWT({ sid: args.sessionId, sv: args.epoch })
+    const token = await new SignJWT({ sid: args.sessionId, sv: args.epoch, email: args.email, ...(args.name ? { name: args.name } : {}) })
       .setProtectedHeader({ alg: this.keys.signing.alg, kid: this.keys.signing.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)
       .setAudience(this.config.audience)
@@ -84,9 +87,9 @@ export class AccessTokens {
         typ: ACCESS_TOKEN_TYP,
         clockTolerance: this.config.clockToleranceSeconds,
         currentDate: new Date(nowMs),
-        requiredClaims: ["sub", "sid", "sv", "jti", "iat", "exp"],
+        requiredClaims: ["sub", "sid", "sv", "email", "jti", "iat", "exp"],
       });
-      const { sub, sid, sv, jti, iat, exp } = payload;
+      const { sub, sid, sv, jti, iat, exp, email, name } = payload;
       if (
         typeof sub !== "string" ||
         typeof sid !== "string" ||
@@ -95,11 +98,13 @@ export class AccessTokens {
         !Number.isSafeInteger(sv) ||
         sv < 0 ||
         typeof iat !== "number" ||
-        typeof exp !== "number"
+        typeof exp !== "number" ||
+        typeof email !== "string" ||
+        (name !== undefined && typeof name !== "string")
       ) {
         throw invalidToken("malformed");
       }
-      return { sub, sid, sv, jti, iat, exp };
+      return { sub, sid, sv, jti, iat, exp, email, name: name ?? null };
     } catch (error) {
       throw toInvalidToken(error);
     }

@@ -34,9 +34,11 @@ export interface SessionRecord {
   refreshGeneration: number;
 }
 
-/** A session together with its user's current epoch, read in one query. */
+/** A session together with its user's current epoch (and who they are), read in one query. */
 export interface SessionWithUserEpoch extends SessionRecord {
   userEpoch: number;
+  userEmail: string;
+  userName: string | null;
 }
 
 export type NewSessionRecord = Omit<

@@ -5,7 +5,7 @@ import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
 import { AuthError, errorMessage, invalidGrant } from "./errors";
 import { newSessionId, newUserId } from "./ids";
-import type { RevocationNotice, RevocationReason, SessionWithUserEpoch } from "./ports";
+import type { RevocationNotice, RevocationReason, SessionEventInput, SessionWithUserEpoch } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
 import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
@@ -37,6 +37,8 @@ export function createSessionEngine(deps: EngineDeps) {
   async function issuePair(session: SessionWithUserEpoch, epoch: number, refreshToken: string, nowMs: number): Promise<TokenPair> {
     const access = await accessTokens.issue({
       userId: session.userId,
+      email: session.userEmail,
+      name: session.userName,
       sessionId: session.id,
       epoch,
       nowMs,
@@ -64,8 +66,20 @@ export function createSessionEngine(deps: EngineDeps) {
     await propagate(() => store.revokeSessions(ids, revocationTtl), { type: "sessions_revoked", userId, sessionIds: ids, reason });
   }
 
+  /**
+   * The audit trail is written after the revocation is in force everywhere (database, store, push),
+   * and its failure does not undo or fail what was done: it is logged instead.
+   */
+  async function audit(entries: SessionEventInput[]): Promise<void> {
+    try {
+      await events.record(entries);
+    } catch (error) {
+      logger.error("audit_event_lost", { types: entries.map((e) => e.type), userId: entries[0]?.userId, error: errorMessage(error) });
+    }
+  }
+
   async function recordRevocations(userId: string, ids: string[], reason: RevocationReason, actor: string | null): Promise<void> {
-    await events.record(ids.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
+    await audit(ids.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
   }
 
   async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
@@ -79,8 +93,8 @@ export function createSessionEngine(deps: EngineDeps) {
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());
     const epoch = await sessions.revokeEverywhere({ userId, reason, revokedBy: actor, now });
-    await events.record([{ userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor }]);
     await propagate(() => store.raiseEpoch(userId, epoch, revocationTtl), { type: "epoch_raised", userId, epoch, keepSessionId: null, reason });
+    await audit([{ userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor }]);
     return epoch;
   }
 
@@ -92,7 +106,7 @@ export function createSessionEngine(deps: EngineDeps) {
       const passwordHash = await hasher.hash(input.password);
       const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
       if (!user) throw new AuthError("email_taken", "An account with this email already exists.", { fields: { email: ["An account with this email already exists."] } });
-      await events.record([{ userId: user.id, sessionId: null, type: "user_registered" }]);
+      await audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
       return { id: user.id, email: user.email, name: user.name };
     },
 
@@ -123,8 +137,8 @@ export function createSessionEngine(deps: EngineDeps) {
         refreshHash: refreshTokens.hash(refreshToken),
       };
       await sessions.create(record);
-      await events.record([{ userId: user.id, sessionId: id, type: "signed_in", ip: context.ip, userAgent: record.userAgent }]);
-      return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch }, user.sessionEpoch, refreshToken, nowMs);
+      await audit([{ userId: user.id, sessionId: id, type: "signed_in", ip: context.ip, userAgent: record.userAgent }]);
+      return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name }, user.sessionEpoch, refreshToken, nowMs);
     },
 
     /**
@@ -167,8 +181,8 @@ export function createSessionEngine(deps: EngineDeps) {
           const revoked = await sessions.revoke(session.id, { userId: session.userId, reason: "refresh_token_reused", revokedBy: null, now: new Date(nowMs) });
           if (revoked) {
             logger.warn("refresh_token_reused", { userId: session.userId, sessionId: session.id });
-            await events.record([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
             await revokeIds(session.userId, [session.id], "refresh_token_reused");
+            await audit([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
           }
           throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
         }
@@ -177,10 +191,9 @@ export function createSessionEngine(deps: EngineDeps) {
       throw invalidGrant();
     },
 
-    async getUser(claims: AccessClaims): Promise<PublicUser> {
-      const user = await users.findById(claims.sub);
-      if (!user) throw new AuthError("invalid_token", "The user of this token no longer exists.");
-      return { id: user.id, email: user.email, name: user.name };
+    /** Who the (already authenticated) token belongs to: from its claims, no database read. */
+    getUser(claims: AccessClaims): PublicUser {
+      return { id: claims.sub, email: claims.email, name: claims.name };
     },
 
     async listSessions(claims: AccessClaims): Promise<SessionView[]> {
@@ -192,8 +205,8 @@ export function createSessionEngine(deps: EngineDeps) {
     async revokeSession(claims: AccessClaims, sessionId: string, reason: RevocationReason = "revoked_by_user"): Promise<void> {
       const revoked = await sessions.revoke(sessionId, { userId: claims.sub, reason, revokedBy: claims.sid, now: new Date(clock()) });
       if (!revoked) throw new AuthError("not_found", "No such active session.");
-      await recordRevocations(claims.sub, [sessionId], reason, claims.sid);
       await revokeIds(claims.sub, [sessionId], reason);
+      await recordRevocations(claims.sub, [sessionId], reason, claims.sid);
     },
 
     async logout(claims: AccessClaims, scope: LogoutScope): Promise<void> {
@@ -203,14 +216,14 @@ export function createSessionEngine(deps: EngineDeps) {
       }
       if (scope === "others") {
         const ids = await sessions.revokeAllExcept(claims.sid, { userId: claims.sub, reason: "logout_others", revokedBy: claims.sid, now: new Date(clock()) });
-        await recordRevocations(claims.sub, ids, "logout_others", claims.sid);
         await revokeIds(claims.sub, ids, "logout_others");
+        await recordRevocations(claims.sub, ids, "logout_others", claims.sid);
         return;
       }
       const revoked = await sessions.revoke(claims.sid, { userId: claims.sub, reason: "logout", revokedBy: claims.sid, now: new Date(clock()) });
       if (revoked) {
-        await recordRevocations(claims.sub, [claims.sid], "logout", claims.sid);
         await revokeIds(claims.sub, [claims.sid], "logout");
+        await recordRevocations(claims.sub, [claims.sid], "logout", claims.sid);
       }
     },
 
@@ -237,8 +250,8 @@ export function createSessionEngine(deps: EngineDeps) {
         idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
       });
       if (!result) throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
-      await events.record([{ userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid }]);
       await propagate(() => store.raiseEpoch(user.id, result.epoch, revocationTtl), { type: "epoch_raised", userId: user.id, epoch: result.epoch, keepSessionId: claims.sid, reason: "password_change" });
+      await audit([{ userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid }]);
       const session = await sessions.findById(claims.sid);
       if (!session) throw new AuthError("invalid_grant", "This session has ended.");
       return issuePair(session, result.epoch, refreshToken, nowMs);
@@ -266,8 +279,8 @@ export function createSessionEngine(deps: EngineDeps) {
       if (!target) return;
       const revoked = await sessions.revoke(target.sessionId, { userId: target.userId, reason: "logout", revokedBy: target.sessionId, now: new Date(nowMs) });
       if (revoked) {
-        await recordRevocations(target.userId, [target.sessionId], "logout", target.sessionId);
         await revokeIds(target.userId, [target.sessionId], "logout");
+        await recordRevocations(target.userId, [target.sessionId], "logout", target.sessionId);
       }
     },
   };

@@ -43,7 +43,7 @@ export class AppServer {
     child.stderr?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
     try {
       await waitFor(`the app on ${this.url}`, async () => {
-        if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${this.logs}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new AppExited(`the app exited (${child.exitCode ?? child.signalCode}):\n${this.logs}`);
         const res = await fetch(`${this.url}/api/health`);
         return res.ok ? true : undefined;
       }, 60_000, 200);
@@ -56,7 +56,7 @@ export class AppServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
@@ -64,3 +64,6 @@ export class AppServer {
     clearTimeout(timer);
   }
 }
+
+/** Thrown by the start-up probe so that waitFor stops at once instead of retrying for a minute. */
+export class AppExited extends Error {}

@@ -27,7 +27,10 @@ export async function createTestDatabase(label = "it"): Promise<TestDatabase> {
     return {
       kind: "pglite",
       env: { PGLITE_DATA_DIR: dir, DATABASE_URL: "" },
-      drop: () => rm(dir, { recursive: true, force: true }),
+      drop: async () => {
+        await rm(dir, { recursive: true, force: true });
+        await rm(`${dir}.lock`, { force: true }); // the app's PGlite lock (src/server/db/pglite-lock.ts)
+      },
     };
   }
   const admin = new URL(process.env.DATABASE_URL!);

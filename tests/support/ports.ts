@@ -21,6 +21,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof Error && error.constructor.name === "AppExited") throw error;
       last = error;
     }
     await new Promise((r) => setTimeout(r, everyMs));

@@ -11,7 +11,7 @@ async function setup() {
   const jwk = await generateSigningKey("ES256");
   const ring = await loadKeyRing([jwk]);
   const tokens = new AccessTokens(ring, testConfig);
-  const good = await tokens.issue({ userId: "user-1", sessionId: "s".repeat(22), epoch: 3, nowMs: NOW, notAfterMs: NOW + 86_400_000 });
+  const good = await tokens.issue({ userId: "user-1", email: "ada@example.com", name: null, sessionId: "s".repeat(22), epoch: 3, nowMs: NOW, notAfterMs: NOW + 86_400_000 });
   return { jwk, ring, tokens, good: good.token };
 }
 
@@ -23,7 +23,7 @@ async function refused(tokens: AccessTokens, token: string, nowMs = NOW) {
 }
 
 /** A token with our claims, signed with any key and header: the attacker's toolbox. */
-function craft(key: Parameters<SignJWT["sign"]>[0], header: { alg: string } & Record<string, unknown>, claims: Record<string, unknown> = { sid: "x", sv: 0 }, mutate = (jwt: SignJWT) => jwt) {
+function craft(key: Parameters<SignJWT["sign"]>[0], header: { alg: string } & Record<string, unknown>, claims: Record<string, unknown> = { sid: "x", sv: 0, email: "ada@example.com" }, mutate = (jwt: SignJWT) => jwt) {
   return mutate(
     new SignJWT(claims)
       .setProtectedHeader({ typ: "at+jwt", ...header })
@@ -51,7 +51,7 @@ describe("access tokens", () => {
 
   it("never outlives the session's absolute expiry", async () => {
     const { tokens } = await setup();
-    const short = await tokens.issue({ userId: "u", sessionId: "s", epoch: 0, nowMs: NOW, notAfterMs: NOW + 60_000 });
+    const short = await tokens.issue({ userId: "u", email: "u@example.com", name: "U", sessionId: "s", epoch: 0, nowMs: NOW, notAfterMs: NOW + 60_000 });
     expect(short.expiresIn).toBe(60);
   });
 
@@ -85,7 +85,7 @@ describe("access tokens", () => {
 
   it("checks iss, aud, typ, exp, nbf and required claims", async () => {
     const { tokens, ring } = await setup();
-    const sign = (mutate: (jwt: SignJWT) => SignJWT, typ = "at+jwt", claims: Record<string, unknown> = { sid: "s", sv: 0 }) =>
+    const sign = (mutate: (jwt: SignJWT) => SignJWT, typ = "at+jwt", claims: Record<string, unknown> = { sid: "s", sv: 0, email: "ada@example.com" }) =>
       craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid, typ }, claims, mutate);
     await refused(tokens, await sign((j) => j.setIssuer("https://evil.test")));
     await refused(tokens, await sign((j) => j.setAudience("another-api")));
@@ -93,9 +93,9 @@ describe("access tokens", () => {
     await refused(tokens, await sign((j) => j.setNotBefore(NOW / 1000 + 3600)));
     expect(await refused(tokens, await sign((j) => j), NOW + 120_000)).toMatch(/expired/);
     await expect(tokens.verify(await sign((j) => j), NOW)).resolves.toBeTruthy(); // the control case
-    await refused(tokens, await sign((j) => j, "at+jwt", { sid: "s" }));
-    await refused(tokens, await sign((j) => j, "at+jwt", { sid: "s", sv: "0" }));
-    await refused(tokens, await sign((j) => j, "at+jwt", { sid: "s", sv: -1 }));
+    await refused(tokens, await sign((j) => j, "at+jwt", { sid: "s", email: "ada@example.com" }));
+    await refused(tokens, await sign((j) => j, "at+jwt", { sid: "s", sv: "0", email: "ada@example.com" }));
+    await refused(tokens, await sign((j) => j, "at+jwt", { sid: "s", sv: -1, email: "ada@example.com" }));
   });
 
   it("refuses garbage without throwing anything but invalid_token", async () => {
@@ -103,5 +103,15 @@ describe("access tokens", () => {
     for (const junk of ["", "a", "a.b", "a.b.c", "!!!.@@@.###", "eyJ.eyJ.sig", "x".repeat(9000), `${"a".repeat(3000)}.${"b".repeat(3000)}.${"c".repeat(3000)}`]) {
       await refused(tokens, junk);
     }
+  });
+});
+
+describe("identity claims", () => {
+  it("carry email and name so who is signed in needs no database read, and are required", async () => {
+    const { tokens, ring } = await setup();
+    const named = await tokens.issue({ userId: "u", email: "ada@example.com", name: "Ada", sessionId: "s", epoch: 0, nowMs: NOW, notAfterMs: NOW + 3_600_000 });
+    await expect(tokens.verify(named.token, NOW)).resolves.toMatchObject({ email: "ada@example.com", name: "Ada" });
+    await refused(tokens, await craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid }, { sid: "s", sv: 0 }));
+    await refused(tokens, await craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid }, { sid: "s", sv: 0, email: "a@b.c", name: 42 }));
   });
 });

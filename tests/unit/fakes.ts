@@ -74,7 +74,8 @@ export class FakeSessions implements SessionRepository {
     this.check();
     const row = this.rows.get(id);
     if (!row) return null;
-    return { ...row, userEpoch: this.users.rows.get(row.userId)?.sessionEpoch ?? 0 };
+    const user = this.users.rows.get(row.userId);
+    return { ...row, userEpoch: user?.sessionEpoch ?? 0, userEmail: user?.email ?? "", userName: user?.name ?? null };
   }
   async rotateRefreshToken(args: { id: string; expectedHash: string; newHash: string; now: Date; idleExpiresAt: Date }) {
     this.check();

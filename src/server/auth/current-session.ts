@@ -29,7 +29,7 @@ const lookup = cache(async (): Promise<Lookup> => {
   if (!token) return { session: null, reason: null };
   try {
     const claims = await services.engine.authenticate(token);
-    return { session: { claims, user: await services.engine.getUser(claims) } };
+    return { session: { claims, user: services.engine.getUser(claims) } };
   } catch (error) {
     if (!isAuthError(error) || error.code !== "invalid_token") throw error;
     return { session: null, reason: error.details.reason === "revoked" ? "revoked" : "expired" };

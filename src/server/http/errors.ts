@@ -63,7 +63,7 @@ export function isConnectivityError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return (
     (typeof code === "string" && ["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03"].includes(code)) ||
-    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection is closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection/i.test(text)
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection is closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection|not queryable|Connection terminated unexpectedly/i.test(text)
   );
 }
 

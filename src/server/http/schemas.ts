@@ -12,7 +12,8 @@ export const passwordGrantSchema = z
   .transform(({ username, password, device_name }) => ({ email: username, password, deviceName: device_name }));
 
 export const refreshGrantSchema = z.object({
-  refresh_token: z.string({ error: "refresh_token is required." }).min(1, "refresh_token is required.").max(512, "refresh_token is too long."),
+  // Generous: anything that is not a refresh token (an access token, say) is an invalid_grant, not a bad request.
+  refresh_token: z.string({ error: "refresh_token is required." }).min(1, "refresh_token is required.").max(8192, "refresh_token is too long."),
 });
 
 export const revokeSchema = z.object({

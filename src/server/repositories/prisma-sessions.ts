@@ -25,10 +25,10 @@ export class PrismaSessionRepository implements SessionRepository {
   }
 
   async findById(id: string): Promise<SessionWithUserEpoch | null> {
-    const row = await this.prisma.deviceSession.findUnique({ where: { id }, include: { user: { select: { sessionEpoch: true } } } });
+    const row = await this.prisma.deviceSession.findUnique({ where: { id }, include: { user: { select: { sessionEpoch: true, email: true, name: true } } } });
     if (!row) return null;
     const { user, ...session } = row;
-    return { ...session, userEpoch: user.sessionEpoch };
+    return { ...session, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name };
   }
 
   async rotateRefreshToken(args: { id: string; expectedHash: string; newHash: string; now: Date; idleExpiresAt: Date }): Promise<boolean> {
@@ -63,7 +63,7 @@ export class PrismaSessionRepository implements SessionRepository {
       data: { revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy },
     });
     if (count !== 1) return null;
-    const { userEpoch: _userEpoch, ...record } = session;
+    const { userEpoch: _userEpoch, userEmail: _userEmail, userName: _userName, ...record } = session;
     return { ...record, revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy };
   }
 

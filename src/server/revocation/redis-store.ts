@@ -37,6 +37,9 @@ return 0`;
 
 type RaiseEpoch = (key: string, epoch: string, ttlSeconds: number) => unknown;
 
+/** Sets the marker only if the resync's witness key survived (no flush since the resync began). */
+const MARK_READY = `if redis.call('DEL', KEYS[1]) == 1 then redis.call('SET', KEYS[2], '1') return 1 end return 0`;
+
 /** Commands per pipeline when a resync writes a large snapshot. */
 const RESYNC_BATCH = 1000;
 const MAX_SYNC_BACKOFF_MS = 30_000;
@@ -195,6 +198,10 @@ export class RedisRevocationStore implements RevocationStore {
    * rise. Public for operations; throws on failure.
    */
   async resync(): Promise<void> {
+    // A flush between our writes and the marker would leave the marker on an empty Redis: a
+    // witness key set first must still exist when the marker is set (atomically, in Lua).
+    const witness = `${this.prefix}resync:${Math.random().toString(36).slice(2)}`;
+    await this.redis.set(witness, "1", "EX", 300);
     const now = this.clock();
     const snapshot = await this.loadSnapshot(new Date(now - this.ttlSeconds * 1000));
     let pipeline = this.redis.pipeline();
@@ -217,7 +224,8 @@ export class RedisRevocationStore implements RevocationStore {
       if (++queued >= RESYNC_BATCH) await flush();
     }
     await flush();
-    await this.redis.set(this.readyKey, "1");
+    const marked = await this.redis.eval(MARK_READY, 2, witness, this.readyKey);
+    if (marked !== 1) throw new Error("Redis was emptied during the resync; it will be retried");
     this.logger.info("revocation_store_resynced", { sessions: snapshot.sessions.length, epochs: snapshot.epochs.length });
   }
 

@@ -4,7 +4,7 @@ import { apiRoute } from "@/server/http/route";
 
 export const GET = apiRoute(async ({ services, requireAuth }) => {
   const claims = await requireAuth();
-  const user = await services.engine.getUser(claims);
+  const user = services.engine.getUser(claims);
   return json({ user, session: { id: claims.sid } });
 });
 
