@@ -3,6 +3,7 @@ import type { EngineConfig } from "./config";
 import { AuthError, invalidToken } from "./errors";
 import { randomToken } from "./crypto";
 import type { KeyRing } from "./signing-keys";
+import { VerifiedTokenCache } from "./verified-token-cache";
 
 /** RFC 9068 media type: keeps an access token from being mistaken for any other JWT we sign. */
 export const ACCESS_TOKEN_TYP = "at+jwt";
@@ -36,6 +37,8 @@ export class AccessTokens {
   constructor(
     private readonly keys: KeyRing,
     private readonly config: EngineConfig,
+    /** Verified tokens by hash; 0 entries disables it. */
+    readonly cache: VerifiedTokenCache = new VerifiedTokenCache(0),
   ) {
     this.algorithms = [...new Set([...keys.verifying.values()].map((k) => k.alg))];
   }
@@ -61,7 +64,14 @@ export class AccessTokens {
 
   /** Signature, algorithm, `typ`, `iss`, `aud`, `exp`/`nbf` and claim shapes. Revocation is not checked here. */
   async verify(token: string, nowMs: number): Promise<AccessClaims> {
-    return this.verifyAt(token, nowMs);
+    if (this.cache.maxEntries <= 0 || token.length > MAX_TOKEN_LENGTH) return this.verifyAt(token, nowMs);
+    const key = VerifiedTokenCache.keyOf(token);
+    const hit = this.cache.get(key);
+    // A cached token is only as good as its expiry: checked on every use, like jose would.
+    if (hit && hit.exp + this.config.clockToleranceSeconds > nowMs / 1000) return hit;
+    const claims = await this.verifyAt(token, nowMs);
+    this.cache.set(key, claims);
+    return claims;
   }
 
   /** For revocation (RFC 7009) only: an expired token still names the session it came from. */

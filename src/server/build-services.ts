@@ -6,6 +6,7 @@ import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
 import { createSessionEngine, type SessionEngine } from "@/core/session-engine";
 import type { KeyRing } from "@/core/signing-keys";
+import { VerifiedTokenCache } from "@/core/verified-token-cache";
 import { openDatabase, type DatabaseConfig } from "./db/prisma";
 import type { Env } from "./env";
 import { createLogger } from "./logger";
@@ -99,7 +100,7 @@ export async function buildServices(env: Env): Promise<Services> {
     store,
     notifier: feed,
     hasher: argon2Hasher,
-    accessTokens: new AccessTokens(keyRing, config),
+    accessTokens: new AccessTokens(keyRing, config, new VerifiedTokenCache(env.VERIFIED_TOKEN_CACHE_SIZE)),
     refreshTokens: new RefreshTokens(authSecret),
     clock: Date.now,
     logger,

@@ -33,8 +33,15 @@ const schema = z
     SESSION_ABSOLUTE_TTL_SECONDS: seconds(90 * 86400, 600, 3 * 365 * 86400),
     /** How many reverse proxies in front of the app append to X-Forwarded-For (0 = none, use the peer). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** Verified access tokens remembered per process (never their revocation); 0 disables. */
+    VERIFIED_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     /** Multiplies every rate limit (see src/core/rate-limits.ts); tests and load runs raise it. */
     RATE_LIMIT_SCALE: z.coerce.number().positive().max(1_000_000).default(1),
+    /** Enables /api/bench/stateless, the stateless baseline of `npm run bench`. Never in production. */
+    BENCHMARK_ROUTES: z
+      .enum(["0", "1", "true", "false"])
+      .default("0")
+      .transform((v) => v === "1" || v === "true"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

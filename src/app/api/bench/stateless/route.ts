@@ -1,0 +1,29 @@
+import { jwtVerify, createLocalJWKSet } from "jose";
+import { invalidToken } from "@/core/errors";
+import { bearerToken } from "@/server/http/bearer";
+import { errorJson } from "@/server/http/errors";
+import { otherMethods } from "@/server/http/method-not-allowed";
+import { json } from "@/server/http/responses";
+import { apiRoute } from "@/server/http/route";
+
+/**
+ * The benchmark's baseline: what a purely stateless JWT API does (one signature check, nothing
+ * revocable), answering like /api/me. It exists only when BENCHMARK_ROUTES=1; never in production.
+ */
+const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+
+export const GET = apiRoute(async ({ request, services }) => {
+  if (!services.env.BENCHMARK_ROUTES) return errorJson(404, { error: "not_found", error_description: "There is no such API endpoint." });
+  let keys = keySets.get(services.keyRing);
+  if (!keys) keySets.set(services.keyRing, (keys = createLocalJWKSet(services.keyRing.publicJwks)));
+  const { payload } = await jwtVerify(bearerToken(request.headers), keys, {
+    issuer: services.config.issuer,
+    audience: services.config.audience,
+    typ: "at+jwt",
+  }).catch(() => {
+    throw invalidToken("signature");
+  });
+  return json({ user: { id: payload.sub, email: payload.email, name: payload.name ?? null }, session: { id: payload.sid } });
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
