@@ -1,12 +1,12 @@
 import type { AccessClaims } from "./access-tokens";
 import { createAuthenticator } from "./authenticate";
-import { revocationTtlSeconds } from "./config";
 import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
-import { AuthError, errorMessage, invalidGrant } from "./errors";
+import { AuthError, invalidGrant } from "./errors";
 import { newSessionId, newUserId } from "./ids";
-import type { RevocationNotice, RevocationReason, SessionEventInput, SessionWithUserEpoch } from "./ports";
+import type { RevocationReason, SessionWithUserEpoch } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
+import { createRevocationFanout } from "./revocation-fanout";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
 import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
 
@@ -29,9 +29,9 @@ export type LogoutScope = "local" | "others" | "global";
 export type SessionEngine = ReturnType<typeof createSessionEngine>;
 
 export function createSessionEngine(deps: EngineDeps) {
-  const { config, users, sessions, events, store, notifier, hasher, accessTokens, refreshTokens, clock, logger, rateLimits } = deps;
+  const { config, users, sessions, hasher, accessTokens, refreshTokens, clock, logger, rateLimits } = deps;
   const authenticate = createAuthenticator(deps);
-  const revocationTtl = revocationTtlSeconds(config);
+  const fanout = createRevocationFanout(deps);
   let dummyHash: Promise<string> | undefined;
 
   async function issuePair(session: SessionWithUserEpoch, epoch: number, refreshToken: string, nowMs: number): Promise<TokenPair> {
@@ -47,41 +47,6 @@ export function createSessionEngine(deps: EngineDeps) {
     return { accessToken: access.token, tokenType: "Bearer", expiresIn: access.expiresIn, refreshToken, sessionId: session.id };
   }
 
-  /** The database is the truth; the store and the push are best effort (a failed store write makes the store distrust itself). */
-  async function propagate(write: () => Promise<void>, notice: RevocationNotice): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      logger.warn("revocation_store_write_failed", { error: errorMessage(error) });
-    }
-    try {
-      await notifier.publish(notice);
-    } catch (error) {
-      logger.warn("revocation_notice_failed", { error: errorMessage(error) });
-    }
-  }
-
-  async function revokeIds(userId: string, ids: string[], reason: RevocationReason): Promise<void> {
-    if (ids.length === 0) return;
-    await propagate(() => store.revokeSessions(ids, revocationTtl), { type: "sessions_revoked", userId, sessionIds: ids, reason });
-  }
-
-  /**
-   * The audit trail is written after the revocation is in force everywhere (database, store, push),
-   * and its failure does not undo or fail what was done: it is logged instead.
-   */
-  async function audit(entries: SessionEventInput[]): Promise<void> {
-    try {
-      await events.record(entries);
-    } catch (error) {
-      logger.error("audit_event_lost", { types: entries.map((e) => e.type), userId: entries[0]?.userId, error: errorMessage(error) });
-    }
-  }
-
-  async function recordRevocations(userId: string, ids: string[], reason: RevocationReason, actor: string | null): Promise<void> {
-    await audit(ids.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
-  }
-
   async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
     if (hash) return hasher.verify(hash, password);
     // Unknown email: spend the same argon2 time, so timing does not tell which emails exist.
@@ -93,8 +58,7 @@ export function createSessionEngine(deps: EngineDeps) {
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());
     const epoch = await sessions.revokeEverywhere({ userId, reason, revokedBy: actor, now });
-    await propagate(() => store.raiseEpoch(userId, epoch, revocationTtl), { type: "epoch_raised", userId, epoch, keepSessionId: null, reason });
-    await audit([{ userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor }]);
+    await fanout.epochRaised(userId, epoch, reason, null, { userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor });
     return epoch;
   }
 
@@ -106,7 +70,7 @@ export function createSessionEngine(deps: EngineDeps) {
       const passwordHash = await hasher.hash(input.password);
       const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
       if (!user) throw new AuthError("email_taken", "An account with this email already exists.", { fields: { email: ["An account with this email already exists."] } });
-      await audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
+      await fanout.audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
       return { id: user.id, email: user.email, name: user.name };
     },
 
@@ -137,7 +101,7 @@ export function createSessionEngine(deps: EngineDeps) {
         refreshHash: refreshTokens.hash(refreshToken),
       };
       await sessions.create(record);
-      await audit([{ userId: user.id, sessionId: id, type: "signed_in", ip: context.ip, userAgent: record.userAgent }]);
+      await fanout.audit([{ userId: user.id, sessionId: id, type: "signed_in", ip: context.ip, userAgent: record.userAgent }]);
       return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name }, user.sessionEpoch, refreshToken, nowMs);
     },
 
@@ -181,8 +145,8 @@ export function createSessionEngine(deps: EngineDeps) {
           const revoked = await sessions.revoke(session.id, { userId: session.userId, reason: "refresh_token_reused", revokedBy: null, now: new Date(nowMs) });
           if (revoked) {
             logger.warn("refresh_token_reused", { userId: session.userId, sessionId: session.id });
-            await revokeIds(session.userId, [session.id], "refresh_token_reused");
-            await audit([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
+            await fanout.sessionsRevoked(session.userId, [session.id], "refresh_token_reused", null);
+            await fanout.audit([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
           }
           throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
         }
@@ -205,8 +169,7 @@ export function createSessionEngine(deps: EngineDeps) {
     async revokeSession(claims: AccessClaims, sessionId: string, reason: RevocationReason = "revoked_by_user"): Promise<void> {
       const revoked = await sessions.revoke(sessionId, { userId: claims.sub, reason, revokedBy: claims.sid, now: new Date(clock()) });
       if (!revoked) throw new AuthError("not_found", "No such active session.");
-      await revokeIds(claims.sub, [sessionId], reason);
-      await recordRevocations(claims.sub, [sessionId], reason, claims.sid);
+      await fanout.sessionsRevoked(claims.sub, [sessionId], reason, claims.sid);
     },
 
     async logout(claims: AccessClaims, scope: LogoutScope): Promise<void> {
@@ -216,14 +179,12 @@ export function createSessionEngine(deps: EngineDeps) {
       }
       if (scope === "others") {
         const ids = await sessions.revokeAllExcept(claims.sid, { userId: claims.sub, reason: "logout_others", revokedBy: claims.sid, now: new Date(clock()) });
-        await revokeIds(claims.sub, ids, "logout_others");
-        await recordRevocations(claims.sub, ids, "logout_others", claims.sid);
+        await fanout.sessionsRevoked(claims.sub, ids, "logout_others", claims.sid);
         return;
       }
       const revoked = await sessions.revoke(claims.sid, { userId: claims.sub, reason: "logout", revokedBy: claims.sid, now: new Date(clock()) });
       if (revoked) {
-        await revokeIds(claims.sub, [claims.sid], "logout");
-        await recordRevocations(claims.sub, [claims.sid], "logout", claims.sid);
+        await fanout.sessionsRevoked(claims.sub, [claims.sid], "logout", claims.sid);
       }
     },
 
@@ -250,8 +211,7 @@ export function createSessionEngine(deps: EngineDeps) {
         idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
       });
       if (!result) throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
-      await propagate(() => store.raiseEpoch(user.id, result.epoch, revocationTtl), { type: "epoch_raised", userId: user.id, epoch: result.epoch, keepSessionId: claims.sid, reason: "password_change" });
-      await audit([{ userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid }]);
+      await fanout.epochRaised(user.id, result.epoch, "password_change", claims.sid, { userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid });
       const session = await sessions.findById(claims.sid);
       if (!session) throw new AuthError("invalid_grant", "This session has ended.");
       return issuePair(session, result.epoch, refreshToken, nowMs);
@@ -279,8 +239,7 @@ export function createSessionEngine(deps: EngineDeps) {
       if (!target) return;
       const revoked = await sessions.revoke(target.sessionId, { userId: target.userId, reason: "logout", revokedBy: target.sessionId, now: new Date(nowMs) });
       if (revoked) {
-        await revokeIds(target.userId, [target.sessionId], "logout");
-        await recordRevocations(target.userId, [target.sessionId], "logout", target.sessionId);
+        await fanout.sessionsRevoked(target.userId, [target.sessionId], "logout", target.sessionId);
       }
     },
   };

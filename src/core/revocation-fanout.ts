@@ -1,0 +1,54 @@
+import { revocationTtlSeconds } from "./config";
+import type { EngineDeps } from "./deps";
+import { errorMessage } from "./errors";
+import type { RevocationNotice, RevocationReason, SessionEventInput } from "./ports";
+
+/**
+ * What follows a revocation once the database has it (the truth): the revocation store (so every
+ * instance refuses the tokens on their next request), the push to open browsers, then the audit
+ * trail. Each step is best effort and logged when it fails: a failed store write makes the store
+ * distrust itself (the database answers instead), and a lost audit event never undoes a revocation.
+ */
+export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store" | "notifier" | "events" | "logger">) {
+  const { store, notifier, events, logger } = deps;
+  const ttl = revocationTtlSeconds(deps.config);
+
+  async function propagate(write: () => Promise<void>, notice: RevocationNotice): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      logger.warn("revocation_store_write_failed", { error: errorMessage(error) });
+    }
+    try {
+      await notifier.publish(notice);
+    } catch (error) {
+      logger.warn("revocation_notice_failed", { error: errorMessage(error) });
+    }
+  }
+
+  async function audit(entries: SessionEventInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await events.record(entries);
+    } catch (error) {
+      logger.error("audit_event_lost", { types: entries.map((e) => e.type), userId: entries[0]?.userId, error: errorMessage(error) });
+    }
+  }
+
+  return {
+    audit,
+
+    /** Sessions marked revoked in the database: refuse their tokens everywhere, push, record. */
+    async sessionsRevoked(userId: string, sessionIds: string[], reason: RevocationReason, actor: string | null): Promise<void> {
+      if (sessionIds.length === 0) return;
+      await propagate(() => store.revokeSessions(sessionIds, ttl), { type: "sessions_revoked", userId, sessionIds, reason });
+      await audit(sessionIds.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
+    },
+
+    /** The user's epoch was raised in the database: refuse every older token everywhere, push, record. */
+    async epochRaised(userId: string, epoch: number, reason: RevocationReason, keepSessionId: string | null, entry: SessionEventInput): Promise<void> {
+      await propagate(() => store.raiseEpoch(userId, epoch, ttl), { type: "epoch_raised", userId, epoch, keepSessionId, reason });
+      await audit([entry]);
+    },
+  };
+}
