@@ -5,6 +5,7 @@ import type { SignedOutReason } from "./browser-session";
 
 /** How often the stream re-asks the revocation store (a missed push, e.g. during a Redis outage). */
 const RECHECK_MS = 10_000;
+const SUBSCRIBED_AFTER_MS = 1_000;
 
 /** Does this notice end the session of these claims? Returns the reason to show, or null. */
 export function endsSession(notice: RevocationNotice, session: { sub: string; sid: string; sv: number }): SignedOutReason | null {
@@ -52,19 +53,25 @@ export function signOutStream(args: {
         const reason = endsSession(notice, session);
         if (reason) end(reason);
       });
-      const timer = setInterval(() => {
-        send(": keep-alive\n\n");
+      const recheck = () =>
         void args.store
           .check(session.sid, session.sub)
           .then((state) => {
             if (state && (state.sessionRevoked || (state.minEpoch !== null && session.sv < state.minEpoch))) end("revoked");
           })
           .catch(() => undefined);
+      const timer = setInterval(() => {
+        send(": keep-alive\n\n");
+        recheck();
       }, RECHECK_MS);
+      // A revocation between the caller's check and the pub/sub subscription taking effect would not
+      // be pushed: look once more when the subscription is surely live.
+      const firstRecheck = setTimeout(recheck, SUBSCRIBED_AFTER_MS);
       cleanup = () => {
         if (!open) return;
         open = false;
         clearInterval(timer);
+        clearTimeout(firstRecheck);
         unsubscribe();
         args.signal.removeEventListener("abort", onAbort);
       };

@@ -11,6 +11,15 @@ export function isForeignStateChange(request: Request, appOrigin: string): boole
   if (SAFE_METHODS.has(request.method)) return false;
   if (/^Bearer\s/i.test(request.headers.get("authorization") ?? "")) return false;
   const origin = request.headers.get("origin");
-  if (origin) return origin !== appOrigin && origin !== new URL(request.url).origin;
+  if (origin) return origin !== appOrigin && !sameHost(origin, request.headers.get("host"));
   return request.headers.get("sec-fetch-site") === "cross-site";
+}
+
+/** An Origin naming the host the browser sent this request to (a page loaded from this instance). */
+function sameHost(origin: string, host: string | null): boolean {
+  try {
+    return host !== null && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
