@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, uniqueEmail } from "../support/api-client";
+import { browserSignIn } from "../support/browser-sign-in";
 import { startTestApp, type TestApp } from "../support/test-app";
 
 /**
@@ -69,16 +70,8 @@ describe("rate limits", () => {
     const email = uniqueEmail("browser");
     await api.call("POST", "/api/auth/register", { json: { email, password: PASSWORD }, headers: from("192.0.2.3") });
     for (let i = 0; i < 5; i++) await signIn(email, `guess-${i}`, "198.51.100.50");
-    const csrf = await fetch(`${testApp.app.url}/api/auth/csrf`);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const res = await fetch(`${testApp.app.url}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: testApp.app.url, ...from("198.51.100.50") },
-      body: new URLSearchParams({ csrfToken, email, password: PASSWORD, json: "true" }).toString(),
-    });
-    const body = (await res.json()) as { url: string };
+    const res = await browserSignIn(testApp.app.url, email, PASSWORD, from("198.51.100.50"));
+    const body = JSON.parse(res.body) as { url: string };
     expect(new URL(body.url).searchParams.get("error")).toMatch(/too many attempts/i);
   });
 });

@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserSignIn, cookieHeader } from "../support/browser-sign-in";
 import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../support/api-client";
 import { AppServer } from "../support/app-server";
 import { createTestDatabase, usingPostgres } from "../support/databases";
@@ -171,34 +172,13 @@ class EventStream {
  * instance, as routed there by a load balancer: the page's origin is the cluster's public URL
  * (APP_URL). Returns the cookie header the browser would send from then on, and its session id.
  */
-async function browserSignIn(baseUrl: string, publicUrl: string, email: string, password: string): Promise<{ cookie: string; sessionId: string }> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const pair = line.split(";")[0]!;
-      const eq = pair.indexOf("=");
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-  };
-  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers: { "user-agent": CHROME_MAC } });
-  expect(csrf.status).toBe(200);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  keep(csrf);
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(), origin: publicUrl, "user-agent": CHROME_MAC },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }).toString(),
-  });
-  keep(res);
-  const body = await res.text();
-  const session = [...jar].find(([name, value]) => name.includes("session-token") && value);
-  if (res.status !== 200 || !session) throw new Error(`browser sign-in on ${baseUrl} failed: ${res.status} ${body} (cookies: ${[...jar.keys()].join(", ")})`);
+async function signInBrowser(baseUrl: string, publicUrl: string, email: string, password: string): Promise<{ cookie: string; sessionId: string }> {
+  const res = await browserSignIn(baseUrl, email, password, { origin: publicUrl, "user-agent": CHROME_MAC });
+  const session = [...res.cookies].find(([name, value]) => name.includes("session-token") && value);
+  if (res.status !== 200 || !session) throw new Error(`browser sign-in on ${baseUrl} failed: ${res.status} ${res.body} (cookies: ${[...res.cookies.keys()].join(", ")})`);
   const sessionId = decodeJwt(session[1]).sid;
   if (typeof sessionId !== "string") throw new Error("the session cookie holds no sid");
-  return { cookie: cookieHeader(), sessionId };
+  return { cookie: cookieHeader(res.cookies), sessionId };
 }
 
 // ---------------------------------------------------------------- two instances
@@ -305,7 +285,7 @@ describe("two instances sharing PostgreSQL and Redis", () => {
   it("push the sign-out to a browser's stream on B when its session is deleted through A", async () => {
     const email = await user("cluster-push");
     const admin = await apiA.device(email, PASSWORD, SAFARI_IPHONE);
-    const browser = await browserSignIn(b.url, publicUrl, email, PASSWORD);
+    const browser = await signInBrowser(b.url, publicUrl, email, PASSWORD);
     const stream = await EventStream.open(`${b.url}/api/session/events`, browser.cookie);
     try {
       expect(stream.response.status).toBe(200);
@@ -337,7 +317,7 @@ describe("two instances sharing PostgreSQL and Redis", () => {
   it("push the sign-out to a browser's stream on A when B logs out everywhere", async () => {
     const email = await user("cluster-push-global");
     const phone = await apiB.device(email, PASSWORD, SAFARI_IPHONE);
-    const browser = await browserSignIn(a.url, publicUrl, email, PASSWORD);
+    const browser = await signInBrowser(a.url, publicUrl, email, PASSWORD);
     const stream = await EventStream.open(`${a.url}/api/session/events`, browser.cookie);
     try {
       await stream.next("ready", 5_000);
