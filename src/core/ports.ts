@@ -62,6 +62,17 @@ export interface RevokeCommand {
   now: Date;
 }
 
+export interface ChangePasswordCommand {
+  userId: string;
+  expectedPasswordHash: string;
+  expectedEpoch: number;
+  newPasswordHash: string;
+  currentSessionId: string;
+  newRefreshHash: string;
+  now: Date;
+  idleExpiresAt: Date;
+}
+
 export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
@@ -101,16 +112,7 @@ export interface SessionRepository {
    * or the session changed concurrently (nothing written): a "log out everywhere" that completed
    * meanwhile must not be undone for this device.
    */
-  changePassword(args: {
-    userId: string;
-    expectedPasswordHash: string;
-    expectedEpoch: number;
-    newPasswordHash: string;
-    currentSessionId: string;
-    newRefreshHash: string;
-    now: Date;
-    idleExpiresAt: Date;
-  }): Promise<{ epoch: number } | null>;
+  changePassword(command: ChangePasswordCommand): Promise<{ epoch: number } | null>;
   /** Revocations and epoch changes since `since`: what a wiped revocation store must learn again. */
   recentRevocations(since: Date): Promise<RevocationSnapshot>;
 }

@@ -6,6 +6,7 @@ import { AccessTokens } from "@/core/access-tokens";
 import { defaultEngineConfig, type EngineConfig } from "@/core/config";
 import type { EngineDeps } from "@/core/deps";
 import type {
+  ChangePasswordCommand,
   EventLog,
   Logger,
   PasswordHasher,
@@ -119,7 +120,7 @@ export class FakeSessions implements SessionRepository {
     user.sessionEpoch += 1; // rows are not rewritten: the epoch alone kills them
     return user.sessionEpoch;
   }
-  async changePassword(args: { userId: string; expectedPasswordHash: string; expectedEpoch: number; newPasswordHash: string; currentSessionId: string; newRefreshHash: string; now: Date; idleExpiresAt: Date }) {
+  async changePassword(args: ChangePasswordCommand) {
     this.check();
     const user = this.users.rows.get(args.userId);
     if (!user || user.passwordHash !== args.expectedPasswordHash || user.sessionEpoch !== args.expectedEpoch) return null;

@@ -1,4 +1,5 @@
 import type {
+  ChangePasswordCommand,
   NewSessionRecord,
   RevocationSnapshot,
   RevokeCommand,
@@ -92,16 +93,7 @@ export class PrismaSessionRepository implements SessionRepository {
     return user.sessionEpoch;
   }
 
-  async changePassword(args: {
-    userId: string;
-    expectedPasswordHash: string;
-    expectedEpoch: number;
-    newPasswordHash: string;
-    currentSessionId: string;
-    newRefreshHash: string;
-    now: Date;
-    idleExpiresAt: Date;
-  }): Promise<{ epoch: number } | null> {
+  async changePassword(args: ChangePasswordCommand): Promise<{ epoch: number } | null> {
     return this.prisma
       .$transaction(async (tx) => {
         const { count } = await tx.user.updateMany({
