@@ -34,6 +34,9 @@ export interface SessionRecord {
   refreshGeneration: number;
 }
 
+/** What the devices list shows of a session: only these columns are read. */
+export type DeviceListEntry = Pick<SessionRecord, "id" | "deviceName" | "browser" | "os" | "deviceType" | "ip" | "createdAt" | "lastActiveAt">;
+
 /** A session together with its user's current epoch (and who they are), read in one query. */
 export interface SessionWithUserEpoch extends SessionRecord {
   userEpoch: number;
@@ -95,7 +98,7 @@ export interface SessionRepository {
     idleExpiresAt: Date;
   }): Promise<boolean>;
   /** Live sessions (not revoked, current epoch, not expired), most recently active first. */
-  listActive(userId: string, now: Date): Promise<SessionRecord[]>;
+  listActive(userId: string, now: Date): Promise<DeviceListEntry[]>;
   /** Revokes one live session of `userId`; null when there is no such live session. */
   revoke(id: string, command: RevokeCommand): Promise<SessionRecord | null>;
   /** Revokes every live session of the user but `exceptId`; returns the ids it revoked. */

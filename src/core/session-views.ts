@@ -1,5 +1,5 @@
 import type { InvalidTokenReason } from "./errors";
-import type { SessionRecord, SessionWithUserEpoch } from "./ports";
+import type { DeviceListEntry, SessionWithUserEpoch } from "./ports";
 
 export interface PublicUser {
   id: string;
@@ -20,7 +20,7 @@ export interface SessionView {
   lastActiveAt: string;
 }
 
-export function toSessionView(session: SessionRecord, currentSessionId: string): SessionView {
+export function toSessionView(session: DeviceListEntry, currentSessionId: string): SessionView {
   return {
     id: session.id,
     current: session.id === currentSessionId,

@@ -1,5 +1,6 @@
 import type {
   ChangePasswordCommand,
+  DeviceListEntry,
   NewSessionRecord,
   RevocationSnapshot,
   RevokeCommand,
@@ -47,12 +48,14 @@ export class PrismaSessionRepository implements SessionRepository {
     return count === 1;
   }
 
-  async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
+  async listActive(userId: string, now: Date): Promise<DeviceListEntry[]> {
     const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { sessionEpoch: true } });
     if (!user) return [];
     return this.prisma.deviceSession.findMany({
       where: { userId, epoch: { gte: user.sessionEpoch }, ...liveWhere(now) },
       orderBy: [{ lastActiveAt: "desc" }, { createdAt: "desc" }],
+      // Only what the list shows: decoding every column of 1,000 rows was most of the query's time.
+      select: { id: true, deviceName: true, browser: true, os: true, deviceType: true, ip: true, createdAt: true, lastActiveAt: true },
     });
   }
 
