@@ -16,6 +16,8 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
+          // Every API response a test sees is checked against the OpenAPI document.
+          setupFiles: ["tests/support/openapi-fetch-hook.ts"],
           // Each file starts its own app/servers; running them one at a time keeps 2 cores sane.
           fileParallelism: false,
           testTimeout: 60_000,

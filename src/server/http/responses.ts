@@ -1,8 +1,14 @@
+import type { z } from "zod";
 import type { TokenPair } from "@/core/session-engine";
 import { NO_STORE } from "./errors";
+import { tokenResponseSchema } from "./response-schemas";
 
-/** Every API response is private to its caller: never cached by a browser or a proxy. */
-export function json(body: unknown, status = 200): Response {
+/**
+ * A JSON answer whose body is typed by the schema the OpenAPI document describes it with (so a
+ * route cannot drift from its documentation without a type error). Every API response is private
+ * to its caller: never cached by a browser or a proxy.
+ */
+export function respond<S extends z.ZodType>(_schema: S, body: z.output<S>, status = 200): Response {
   return Response.json(body, { status, headers: NO_STORE });
 }
 
@@ -12,7 +18,7 @@ export function noContent(): Response {
 
 /** RFC 6749 §5.1 names. */
 export function tokenResponse(pair: TokenPair): Response {
-  return json({
+  return respond(tokenResponseSchema, {
     access_token: pair.accessToken,
     token_type: pair.tokenType,
     expires_in: pair.expiresIn,

@@ -22,3 +22,9 @@ export const revokeSchema = z.object({
 });
 
 export const sessionIdSchema = z.string().regex(SESSION_ID_PATTERN);
+
+/** The token endpoint's body, by grant (the route dispatches on grant_type, then parses one of these). */
+export const tokenRequestSchema = z.union([
+  z.object({ grant_type: z.literal("password") }).and(passwordGrantSchema),
+  z.object({ grant_type: z.literal("refresh_token") }).and(refreshGrantSchema),
+]);

@@ -1,7 +1,8 @@
 import { errorMessage } from "@/core/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
 import { errorJson } from "@/server/http/errors";
-import { json } from "@/server/http/responses";
+import { respond } from "@/server/http/responses";
+import { healthResponseSchema } from "@/server/http/response-schemas";
 import { apiRoute } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +16,7 @@ export const GET = apiRoute(async ({ services }) => {
     logger.error("health_database_unreachable", { error: errorMessage(error) });
     return errorJson(503, { error: "temporarily_unavailable", error_description: "The database is unreachable." }, { "Retry-After": "5" });
   }
-  return json({ status: "ok", database: database.kind, revocationStore: store.kind });
+  return respond(healthResponseSchema, { status: "ok", database: database.kind, revocationStore: store.kind });
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,7 +1,8 @@
 import { otherMethods } from "@/server/http/method-not-allowed";
 import { parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
-import { json } from "@/server/http/responses";
+import { respond } from "@/server/http/responses";
+import { emptyResponseSchema } from "@/server/http/response-schemas";
 import { apiRoute } from "@/server/http/route";
 import { revokeSchema } from "@/server/http/schemas";
 
@@ -9,7 +10,7 @@ import { revokeSchema } from "@/server/http/schemas";
 export const POST = apiRoute(async ({ request, services }) => {
   const { token } = parseInput(revokeSchema, await readBody(request));
   await services.engine.revokeToken(token);
-  return json({});
+  return respond(emptyResponseSchema, {});
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -3,7 +3,8 @@ import { invalidToken } from "@/core/errors";
 import { bearerToken } from "@/server/http/bearer";
 import { errorJson } from "@/server/http/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
-import { json } from "@/server/http/responses";
+import { respond } from "@/server/http/responses";
+import { meResponseSchema } from "@/server/http/response-schemas";
 import { apiRoute } from "@/server/http/route";
 
 /**
@@ -23,7 +24,7 @@ export const GET = apiRoute(async ({ request, services }) => {
   }).catch(() => {
     throw invalidToken("signature");
   });
-  return json({ user: { id: payload.sub, email: payload.email, name: payload.name ?? null }, session: { id: payload.sid } });
+  return respond(meResponseSchema, { user: { id: String(payload.sub), email: String(payload.email), name: typeof payload.name === "string" ? payload.name : null }, session: { id: String(payload.sid) } });
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,269 @@
+import type { z } from "zod";
+import { changePasswordSchema, logoutSchema, registerSchema } from "@/core/validation";
+import {
+  emptyResponseSchema,
+  healthResponseSchema,
+  jwksSchema,
+  meResponseSchema,
+  nextAuthCsrfSchema,
+  nextAuthProvidersSchema,
+  nextAuthSessionSchema,
+  nextAuthUrlSchema,
+  registerResponseSchema,
+  sessionsResponseSchema,
+  tokenResponseSchema,
+} from "../http/response-schemas";
+import { revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
+
+/**
+ * Every operation of the HTTP API, described with the zod schemas the routes validate and answer
+ * with. src/server/openapi/document.ts turns this list into the OpenAPI 3.1 document served at
+ * /api/openapi.json; tests/integration/openapi.test.ts checks it against the routes on disk and
+ * every response the integration tests see.
+ */
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+export type Security = "bearer" | "basic" | "cookie" | "none";
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json when there is a schema. */
+  contentType?: string;
+  /** An error answer: the Error schema. */
+  errorBody?: boolean;
+}
+
+export interface Operation {
+  method: HttpMethod;
+  /** OpenAPI path template: `{id}` for a dynamic segment. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: Tag;
+  security: Security;
+  request?: { schema: z.ZodType; contentTypes: readonly string[] };
+  query?: z.ZodObject;
+  pathParams?: Record<string, z.ZodType>;
+  responses: Record<number, ResponseSpec>;
+  /** Answers 404 unless a setting enables it (benchmarks only). */
+  hidden?: boolean;
+}
+
+export const TAGS = {
+  tokens: "Tokens (OAuth 2.0)",
+  account: "Account and devices",
+  browser: "Browser (next-auth and live sign-out)",
+  operations: "Operations",
+} as const;
+export type Tag = (typeof TAGS)[keyof typeof TAGS];
+
+const FORM_OR_JSON = ["application/x-www-form-urlencoded", "application/json"] as const;
+const JSON_OR_FORM = ["application/json", "application/x-www-form-urlencoded"] as const;
+
+/** Error answers, by status; each operation lists the ones it can give. */
+const E = {
+  400: "Invalid request: a missing or malformed field (see `fields`), a body that is not JSON/form, an unknown grant.",
+  401: "Missing, invalid, expired or revoked access token (`WWW-Authenticate: Bearer error=\"invalid_token\"`).",
+  403: "A cross-site state-changing request from a browser (Origin not this app).",
+  404: "No such active session of this user.",
+  409: "An account with this email already exists.",
+  413: "The body is larger than 16 KiB.",
+  429: "Too many attempts; `Retry-After` says when to try again.",
+  503: "Storage (database, or revocation store without a fallback) unreachable; `Retry-After: 5`. Never an acceptance.",
+} as const;
+type ErrorStatus = keyof typeof E;
+
+function errors(...statuses: ErrorStatus[]): Record<number, ResponseSpec> {
+  return Object.fromEntries(statuses.map((status) => [status, { description: E[status], errorBody: true }]));
+}
+
+export const operations: Operation[] = [
+  {
+    method: "post",
+    path: "/api/auth/register",
+    operationId: "register",
+    summary: "Create an account",
+    tag: TAGS.account,
+    security: "none",
+    request: { schema: registerSchema, contentTypes: JSON_OR_FORM },
+    responses: { 201: { description: "The account; sign in with the token endpoint next.", schema: registerResponseSchema }, ...errors(400, 403, 409, 413, 429, 503) },
+  },
+  {
+    method: "post",
+    path: "/api/auth/token",
+    operationId: "token",
+    summary: "Sign a device in (password grant) or rotate its refresh token (refresh_token grant)",
+    description:
+      "RFC 6749 §4.3 and §6. Each password grant creates a new device session. A refresh token is single use: presenting a used one again (outside a few seconds' grace for parallel requests) signs that device out.",
+    tag: TAGS.tokens,
+    security: "none",
+    request: { schema: tokenRequestSchema, contentTypes: FORM_OR_JSON },
+    responses: { 200: { description: "A new token pair.", schema: tokenResponseSchema }, ...errors(400, 403, 413, 429, 503) },
+  },
+  {
+    method: "post",
+    path: "/api/auth/revoke",
+    operationId: "revoke",
+    summary: "Revoke a token (RFC 7009): signs out the device session it belongs to",
+    description: "Answers 200 whether or not the token was valid, as RFC 7009 §2.2 asks.",
+    tag: TAGS.tokens,
+    security: "none",
+    request: { schema: revokeSchema, contentTypes: FORM_OR_JSON },
+    responses: { 200: { description: "Done (or nothing to do).", schema: emptyResponseSchema }, ...errors(400, 403, 413, 503) },
+  },
+  {
+    method: "post",
+    path: "/api/auth/logout",
+    operationId: "logout",
+    summary: "Log out this device, all other devices, or everywhere",
+    description: '`local` ends this session; `others` every other session; `global` raises the account\'s batch number so every token issued before is refused.',
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: logoutSchema, contentTypes: JSON_OR_FORM },
+    responses: { 204: { description: "Signed out." }, ...errors(400, 401, 413, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/me",
+    operationId: "me",
+    summary: "Who the token belongs to (from its claims; revocation is checked)",
+    tag: TAGS.account,
+    security: "bearer",
+    responses: { 200: { description: "The user and this session.", schema: meResponseSchema }, ...errors(400, 401, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/sessions",
+    operationId: "listSessions",
+    summary: "The user's signed-in devices, most recently active first",
+    tag: TAGS.account,
+    security: "bearer",
+    responses: { 200: { description: "Live sessions; `current` marks the caller's.", schema: sessionsResponseSchema }, ...errors(400, 401, 503) },
+  },
+  {
+    method: "delete",
+    path: "/api/sessions/{id}",
+    operationId: "revokeSession",
+    summary: "Log out one device (possibly this one)",
+    tag: TAGS.account,
+    security: "bearer",
+    pathParams: { id: sessionIdSchema },
+    responses: { 204: { description: "That device is signed out at once." }, ...errors(400, 401, 403, 404, 503) },
+  },
+  {
+    method: "post",
+    path: "/api/account/password",
+    operationId: "changePassword",
+    summary: "Change the password: every other device is signed out, this one gets a new token pair",
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: changePasswordSchema, contentTypes: JSON_OR_FORM },
+    responses: { 200: { description: "This device's new token pair.", schema: tokenResponseSchema }, ...errors(400, 401, 413, 429, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/session/events",
+    operationId: "sessionEvents",
+    summary: "Live sign-out push for the signed-in browser (server-sent events, cookie-authenticated)",
+    description: "Sends `signed-out` (with the reason) as soon as this browser's session is revoked; an already signed-out browser gets it at once.",
+    tag: TAGS.browser,
+    security: "cookie",
+    responses: { 200: { description: "An event stream.", contentType: "text/event-stream" }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/auth/csrf",
+    operationId: "nextAuthCsrf",
+    summary: "next-auth: the CSRF token for the browser sign-in form",
+    tag: TAGS.browser,
+    security: "none",
+    responses: { 200: { description: "The token (also set as a cookie).", schema: nextAuthCsrfSchema }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/auth/session",
+    operationId: "nextAuthSession",
+    summary: "next-auth: the browser's session (empty object when signed out)",
+    tag: TAGS.browser,
+    security: "cookie",
+    responses: { 200: { description: "next-auth's session object.", schema: nextAuthSessionSchema }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/auth/providers",
+    operationId: "nextAuthProviders",
+    summary: "next-auth: the configured sign-in providers",
+    tag: TAGS.browser,
+    security: "none",
+    responses: { 200: { description: "Providers by id.", schema: nextAuthProvidersSchema }, ...errors(400, 503) },
+  },
+  {
+    method: "post",
+    path: "/api/auth/callback/credentials",
+    operationId: "nextAuthSignIn",
+    summary: "next-auth: browser sign-in with email and password (sets the session cookies)",
+    tag: TAGS.browser,
+    security: "none",
+    responses: {
+      200: { description: "With `json=true`: where to go next.", schema: nextAuthUrlSchema },
+      401: { description: "With `json=true`: wrong email or password; the URL carries `error=CredentialsSignin`.", schema: nextAuthUrlSchema },
+      302: { description: "Without `json=true`: a redirect." },
+      ...errors(400, 403, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/signout",
+    operationId: "nextAuthSignOut",
+    summary: "next-auth: browser sign-out (also ends this device session)",
+    tag: TAGS.browser,
+    security: "cookie",
+    responses: {
+      200: { description: "With `json=true`: where to go next.", schema: nextAuthUrlSchema },
+      302: { description: "Without `json=true`: a redirect." },
+      ...errors(400, 403, 503),
+    },
+  },
+  {
+    method: "get",
+    path: "/.well-known/jwks.json",
+    operationId: "jwks",
+    summary: "Public keys that verify access tokens (several during a key rotation)",
+    tag: TAGS.tokens,
+    security: "none",
+    responses: { 200: { description: "A JSON Web Key Set; cacheable for 5 minutes.", schema: jwksSchema }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/health",
+    operationId: "health",
+    summary: "Liveness with a database round trip, for load balancers",
+    tag: TAGS.operations,
+    security: "none",
+    responses: { 200: { description: "Serving.", schema: healthResponseSchema }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    operationId: "openapi",
+    summary: "This document",
+    tag: TAGS.operations,
+    security: "none",
+    responses: { 200: { description: "OpenAPI 3.1.", contentType: "application/json" }, ...errors(400) },
+  },
+  {
+    method: "get",
+    path: "/api/bench/stateless",
+    operationId: "benchStateless",
+    summary: "Benchmark baseline: a purely stateless JWT check (404 unless BENCHMARK_ROUTES=1)",
+    tag: TAGS.operations,
+    security: "bearer",
+    hidden: true,
+    responses: {
+      200: { description: "Like /api/me, without any revocation check.", schema: meResponseSchema },
+      404: { description: "Benchmark routes are off (the default).", errorBody: true },
+      ...errors(400, 401, 503),
+    },
+  },
+];
