@@ -1,28 +1,25 @@
 /**
  * Signing keys for production (JWT_SIGNING_KEYS is a private JWK set; the first key signs, every
- * key verifies).
- *   npm run keys:generate                 a new set with one ES256 key
- *   npm run keys:rotate                   JWT_SIGNING_KEYS with a new key in front (old ones kept,
- *                                         so tokens they signed stay valid until they expire)
- * Prints the JSON to stdout; store it in your secret manager. Nothing is written to disk.
+ * key verifies). Each command prints the next set as JSON on stdout; store it in your secret
+ * manager. Nothing is written to disk. docs/DEPLOYMENT.md#signing-keys has the procedure.
+ *   npm run keys:generate    a new set with one ES256 key
+ *   npm run keys:rotate      one instance: a new key in front (signs at once), previous two kept
+ *   npm run keys:stage       several instances, step 1: the new key appended (verifies only)
+ *   npm run keys:promote     step 2, after every instance runs the staged set: the staged key signs
+ * rotate, stage and promote read the current set from JWT_SIGNING_KEYS.
  */
+import { KeyRotationError, nextKeySet, type KeyCommand } from "../src/core/key-rotation";
 import { generateSigningKey } from "../src/core/signing-keys";
 import { parseKeySet } from "../src/server/secrets";
 
+const COMMANDS: KeyCommand[] = ["generate", "rotate", "stage", "promote"];
+
 async function main(command: string | undefined): Promise<void> {
-  const fresh = await generateSigningKey("ES256");
-  if (command === "generate") {
-    console.log(JSON.stringify({ keys: [fresh] }));
-    return;
-  }
-  if (command === "rotate") {
-    const current = process.env.JWT_SIGNING_KEYS;
-    if (!current) throw new Error("keys:rotate reads the current set from JWT_SIGNING_KEYS, which is not set.");
-    // Keep at most the previous two keys: older ones cannot have signed a token that is still valid.
-    console.log(JSON.stringify({ keys: [fresh, ...parseKeySet(current).slice(0, 2)] }));
-    return;
-  }
-  throw new Error("usage: npm run keys:generate | npm run keys:rotate");
+  if (!COMMANDS.includes(command as KeyCommand)) throw new KeyRotationError(`usage: npm run keys:${COMMANDS.join(" | keys:")}`);
+  const current = process.env.JWT_SIGNING_KEYS;
+  if (command !== "generate" && !current) throw new KeyRotationError(`keys:${command} reads the current set from JWT_SIGNING_KEYS, which is not set.`);
+  const keys = nextKeySet(command as KeyCommand, current ? parseKeySet(current) : [], await generateSigningKey("ES256"));
+  console.log(JSON.stringify({ keys }));
 }
 
 main(process.argv[2]).catch((error: unknown) => {
