@@ -19,6 +19,8 @@ export const defaultRateLimits = {
   signInFailuresPerAccount: { limit: 50, windowSeconds: 300 },
   registerPerIp: { limit: 10, windowSeconds: 3600 },
   refreshPerSession: { limit: 30, windowSeconds: 60 },
+  /** Wrong client credentials at the introspection endpoint, per address (guessing a client secret). */
+  clientAuthFailuresPerIp: { limit: 20, windowSeconds: 300 },
 } satisfies Record<string, Limit>;
 
 export type RateLimits = typeof defaultRateLimits;
@@ -92,6 +94,18 @@ export class RateLimitPolicy {
 
   async beforeRefresh(sessionId: string): Promise<void> {
     await this.consume(`rf:s:${sessionId}`, this.limits.refreshPerSession);
+  }
+
+  /**
+   * Client authentication (introspection): an address over its failure limit is refused even with
+   * the right secret, or the 429 would only mark the wrong guesses and the guessing would go on.
+   */
+  async beforeClientAuth(ip: string | null): Promise<void> {
+    if (ip) await this.ensureBelow(`ca:f:${ip}`, this.limits.clientAuthFailuresPerIp);
+  }
+
+  async clientAuthFailed(ip: string | null): Promise<void> {
+    if (ip) await this.safe(() => this.limiter.hit(`ca:f:${ip}`, this.limits.clientAuthFailuresPerIp.windowSeconds));
   }
 }
 

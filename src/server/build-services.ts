@@ -1,6 +1,7 @@
 import path from "node:path";
 import { AccessTokens } from "@/core/access-tokens";
 import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
+import { createIntrospection, type Introspection } from "@/core/introspection";
 import type { Logger, RateLimiter, RevocationStore } from "@/core/ports";
 import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
@@ -31,6 +32,8 @@ export interface Services {
   env: Env;
   config: EngineConfig;
   engine: SessionEngine;
+  /** RFC 7662 token introspection for the services in INTROSPECTION_CLIENTS. */
+  introspection: Introspection;
   database: Database;
   store: RevocationStore;
   feed: RevocationFeed;
@@ -92,6 +95,7 @@ export async function buildServices(env: Env): Promise<Services> {
     closers.push(() => feed.close());
   }
 
+  const rateLimits = new RateLimitPolicy(limiter, scaleRateLimits(env.RATE_LIMIT_SCALE), logger);
   const engine = createSessionEngine({
     config,
     users,
@@ -104,13 +108,15 @@ export async function buildServices(env: Env): Promise<Services> {
     refreshTokens: new RefreshTokens(authSecret),
     clock: Date.now,
     logger,
-    rateLimits: new RateLimitPolicy(limiter, scaleRateLimits(env.RATE_LIMIT_SCALE), logger),
+    rateLimits,
   });
+  const introspection = createIntrospection({ clients: env.INTROSPECTION_CLIENTS, authenticate: engine.authenticate, rateLimits, logger });
 
   return {
     env,
     config,
     engine,
+    introspection,
     database,
     store,
     feed,

@@ -13,6 +13,32 @@ const optionalUrl = (protocols: RegExp, hint: string) =>
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || protocols.test(v), hint);
 
+/**
+ * INTROSPECTION_CLIENTS: "id:secret,id:secret", the services allowed to call /api/auth/introspect.
+ * Ids are plain (no ":" so a pair splits one way); secrets are long and never echoed in a message.
+ */
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,64}$/;
+const CLIENT_SECRET = /^[\x21-\x7e]{16,256}$/;
+const introspectionClients = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const clients: { id: string; secret: string }[] = [];
+    const entries = (raw ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    entries.forEach((entry, index) => {
+      const colon = entry.indexOf(":");
+      const id = entry.slice(0, Math.max(colon, 0));
+      const secret = entry.slice(colon + 1);
+      const where = `entry ${index + 1}`;
+      if (colon < 0) ctx.addIssue({ code: "custom", message: `${where}: expected id:secret (format id:secret,id:secret)` });
+      else if (!CLIENT_ID.test(id)) ctx.addIssue({ code: "custom", message: `${where}: the client id must be 1-64 letters, digits or . _ ~ -` });
+      else if (!CLIENT_SECRET.test(secret)) ctx.addIssue({ code: "custom", message: `${where} ("${id}"): the secret must be 16-256 visible characters without spaces or commas (openssl rand -hex 24)` });
+      else if (clients.some((client) => client.id === id)) ctx.addIssue({ code: "custom", message: `the client id "${id}" appears twice` });
+      else clients.push({ id, secret });
+    });
+    return clients;
+  });
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -43,6 +69,8 @@ const schema = z
       .default("0")
       .transform((v) => v === "1" || v === "true"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    /** Services that may introspect tokens (RFC 7662); unset or empty = none (every call is 401). */
+    INTROSPECTION_CLIENTS: introspectionClients,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

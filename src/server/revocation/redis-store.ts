@@ -2,6 +2,7 @@ import { errorMessage } from "@/core/errors";
 import type { ChainableCommander, Redis } from "ioredis";
 import type { Clock, Logger, RevocationSnapshot, RevocationState, RevocationStore } from "@/core/ports";
 import { remainingTtlSeconds, toTtlSeconds } from "./memory-store";
+import { checkKeys, revocationKeys, revocationStateOf, type RevocationKeys } from "./redis-keys";
 
 export interface RedisRevocationStoreOptions {
   /**
@@ -63,6 +64,7 @@ export class RedisRevocationStore implements RevocationStore {
   readonly kind = "redis" as const;
   private readonly redis: Redis;
   private readonly prefix: string;
+  private readonly keys: RevocationKeys;
   private readonly ttlSeconds: number;
   private readonly loadSnapshot: (since: Date) => Promise<RevocationSnapshot>;
   private readonly logger: Logger;
@@ -85,6 +87,7 @@ export class RedisRevocationStore implements RevocationStore {
   constructor(options: RedisRevocationStoreOptions) {
     this.redis = options.redis;
     this.prefix = options.keyPrefix;
+    this.keys = revocationKeys(options.keyPrefix);
     this.ttlSeconds = toTtlSeconds(options.ttlSeconds);
     this.loadSnapshot = options.loadSnapshot;
     this.logger = options.logger;
@@ -123,7 +126,7 @@ export class RedisRevocationStore implements RevocationStore {
     const generation = this.generation;
     let reply: (string | null)[];
     try {
-      reply = await this.redis.mget(this.readyKey, this.sessionKey(sessionId), this.epochKey(userId));
+      reply = await this.redis.mget(...checkKeys(this.keys, sessionId, userId));
     } catch (error) {
       if (!this.readFailing) {
         this.readFailing = true;
@@ -136,8 +139,7 @@ export class RedisRevocationStore implements RevocationStore {
       this.logger.info("revocation_store_read_recovered");
     }
     if (generation !== this.generation) return null;
-    const [ready, revoked, epoch] = reply;
-    if (ready == null) {
+    if (reply[0] == null) {
       if (!this.markerMissingLogged) {
         this.markerMissingLogged = true;
         this.logger.warn("revocation_store_marker_missing");
@@ -145,12 +147,7 @@ export class RedisRevocationStore implements RevocationStore {
       this.maybeSync();
       return null;
     }
-    let minEpoch: number | null = null;
-    if (epoch != null) {
-      minEpoch = Number(epoch);
-      if (!Number.isSafeInteger(minEpoch)) return null;
-    }
-    return { sessionRevoked: revoked != null, minEpoch };
+    return revocationStateOf(reply);
   }
 
   async revokeSessions(sessionIds: string[], ttlSeconds: number): Promise<void> {
@@ -238,15 +235,15 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   private get readyKey(): string {
-    return `${this.prefix}ready`;
+    return this.keys.ready;
   }
 
   private sessionKey(sessionId: string): string {
-    return `${this.prefix}s:${sessionId}`;
+    return this.keys.session(sessionId);
   }
 
   private epochKey(userId: string): string {
-    return `${this.prefix}e:${userId}`;
+    return this.keys.epoch(userId);
   }
 
   private raiseEpochIn(pipeline: ChainableCommander, userId: string, epoch: number, ttl: number): void {
