@@ -9,7 +9,7 @@ import { AUTH_ERROR_CODES } from "@/core/errors";
 
 export const errorBodySchema = z
   .strictObject({
-    error: z.enum([...AUTH_ERROR_CODES, "method_not_allowed", "server_error"]).meta({
+    error: z.enum([...AUTH_ERROR_CODES, "invalid_client", "method_not_allowed", "server_error"]).meta({
       description: "RFC 6749 §5.2 / RFC 6750 §3.1 code where one exists.",
     }),
     error_description: z.string().meta({ description: "A sentence for people; safe to show." }),

@@ -125,7 +125,7 @@ function describeOperation(operation: Operation, requests: Registry, responses: 
 }
 
 const ERROR_HEADERS: Record<number, Record<string, string>> = {
-  401: { "WWW-Authenticate": 'Bearer error="invalid_token" (RFC 6750 §3).' },
+  401: { "WWW-Authenticate": 'Bearer error="invalid_token" (RFC 6750 §3), or Basic realm="introspection" for client authentication.' },
   405: { Allow: "The methods this path serves." },
   429: { "Retry-After": "Seconds until a retry may succeed." },
   503: { "Retry-After": "Seconds to wait (5)." },

@@ -14,6 +14,7 @@ import {
   tokenResponseSchema,
 } from "../http/response-schemas";
 import { revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
+import { authorizationServerMetadataSchema, introspectionRequestSchema, introspectionResponseSchema } from "../http/oauth-schemas";
 
 /**
  * Every operation of the HTTP API, described with the zod schemas the routes validate and answer
@@ -111,6 +112,22 @@ export const operations: Operation[] = [
     security: "none",
     request: { schema: revokeSchema, contentTypes: FORM_OR_JSON },
     responses: { 200: { description: "Done (or nothing to do).", schema: emptyResponseSchema }, ...errors(400, 403, 413, 503) },
+  },
+  {
+    method: "post",
+    path: "/api/auth/introspect",
+    operationId: "introspect",
+    summary: "Token introspection (RFC 7662) for other services: is this access token accepted right now?",
+    description:
+      "For the clients listed in INTROSPECTION_CLIENTS (HTTP Basic). Runs the same check as every API request (signature, expiry, revocation, batch number). Anything not accepted now, refresh tokens included, is `{\"active\": false}`; when revocation cannot be determined the answer is 503, never a guess.",
+    tag: TAGS.tokens,
+    security: "basic",
+    request: { schema: introspectionRequestSchema, contentTypes: FORM_OR_JSON },
+    responses: {
+      200: { description: "`active` and, when true, who and which device session.", schema: introspectionResponseSchema },
+      ...errors(400, 403, 413, 429, 503),
+      401: { description: 'Unknown client, wrong secret or no Basic credentials (`invalid_client`, `WWW-Authenticate: Basic realm="introspection"`).', errorBody: true },
+    },
   },
   {
     method: "post",
@@ -233,6 +250,15 @@ export const operations: Operation[] = [
     tag: TAGS.tokens,
     security: "none",
     responses: { 200: { description: "A JSON Web Key Set; cacheable for 5 minutes.", schema: jwksSchema }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/.well-known/oauth-authorization-server",
+    operationId: "authorizationServerMetadata",
+    summary: "OAuth 2.0 authorization server metadata (RFC 8414): the endpoints and the key set",
+    tag: TAGS.tokens,
+    security: "none",
+    responses: { 200: { description: "Cacheable for 5 minutes.", schema: authorizationServerMetadataSchema }, ...errors(400, 503) },
   },
   {
     method: "get",

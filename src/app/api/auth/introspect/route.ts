@@ -2,8 +2,8 @@ import { parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
 import { basicCredentials, invalidClient } from "@/server/http/client-auth";
 import { otherMethods } from "@/server/http/method-not-allowed";
-import { introspectionRequestSchema, introspectionResponse } from "@/server/http/oauth-schemas";
-import { json } from "@/server/http/responses";
+import { introspectionRequestSchema, introspectionResponse, introspectionResponseSchema } from "@/server/http/oauth-schemas";
+import { respond } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
 
 /**
@@ -16,7 +16,7 @@ export const POST = apiRoute(async ({ request, services, client }) => {
   if (!caller.ok) return invalidClient(caller.description);
   const { token } = parseInput(introspectionRequestSchema, await readBody(request));
   const claims = await services.introspection.activeClaims(token);
-  return json(introspectionResponse(claims, services.config));
+  return respond(introspectionResponseSchema, introspectionResponse(claims, services.config));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
