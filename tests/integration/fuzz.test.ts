@@ -39,7 +39,7 @@ async function newUser(label: string) {
 }
 
 beforeAll(async () => {
-  testApp = await startTestApp("fuzz");
+  testApp = await startTestApp("fuzz", { INTROSPECTION_CLIENTS: `${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}` });
   api = new Api(testApp.app.url);
   reader = await newUser("reader");
   actors.logout = await newUser("logout");
@@ -56,7 +56,10 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-type Auth = "none" | "valid" | "garbage" | "refresh" | "basic" | "empty-bearer";
+/** The service allowed to introspect (auth "client" sends its Basic credentials). */
+const INTROSPECTION_CLIENT = { id: "fuzz-service", secret: "fuzz-service-secret-0123456789" };
+
+type Auth = "none" | "valid" | "garbage" | "refresh" | "basic" | "empty-bearer" | "client";
 
 interface Body {
   kind: "none" | "json-object" | "json-value" | "form" | "raw" | "invalid-utf8" | "oversized" | "oversized-stream";
@@ -95,6 +98,8 @@ function authorization(auth: Auth, device: TokenBody): string | undefined {
       return "Basic dXNlcjpwYXNz";
     case "empty-bearer":
       return "Bearer";
+    case "client":
+      return `Basic ${Buffer.from(`${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}`).toString("base64")}`;
   }
 }
 
@@ -276,7 +281,8 @@ function check(sent: Sent, res: Answer, allowed2xx: number[]) {
     expect(res.json, context).toBeDefined();
     expect(typeof res.json?.error, context).toBe("string");
     expect(typeof res.json?.error_description, context).toBe("string");
-    if (res.status === 401) expect(res.headers.get("www-authenticate"), context).toMatch(/^Bearer /);
+    // A 401 always says how to authenticate: Bearer for the API, Basic for client-authenticated introspection.
+    if (res.status === 401) expect(res.headers.get("www-authenticate"), context).toMatch(sent.path === "/api/auth/introspect" ? /^Basic realm=/ : /^Bearer /);
     if (res.status === 429) expect(res.headers.get("retry-after"), context).toMatch(/^\d+$/);
   } else if (res.status >= 300) {
     // Next's path normalisation (a trailing slash or dot segment): a redirect on the same origin is fine.
@@ -380,6 +386,25 @@ describe("POST endpoints with random bodies", () => {
     });
     // No random token named a real session: the actor is still signed in.
     expect((await api.me(actors.revoke!.device.access_token)).status).toBe(200);
+  });
+
+  it("POST /api/auth/introspect: 401 without the client's credentials; with them, only the live access token is active", async () => {
+    const pinned: [string, fc.Arbitrary<unknown>][] = [
+      ["token", fc.oneof(anyValue, fc.constant(reader.device.access_token), fc.constant(reader.device.refresh_token), fc.constant(`${reader.device.access_token}x`))],
+      ["token_type_hint", fc.oneof(fc.constantFrom("access_token", "refresh_token"), anyValue)],
+    ];
+    const auth = fc.oneof({ weight: 2, arbitrary: fc.constant<Auth>("client") }, { weight: 1, arbitrary: authArb });
+    await property(fc.record({ body: bodyArb(pinned), auth }), 80, async ({ body, auth }) => {
+      const sent: Sent = { method: "POST", path: "/api/auth/introspect", auth, body };
+      const res = await send(sent);
+      const token = str(sentFields(body), "token");
+      check(sent, res, auth === "client" && token ? [200] : []);
+      if (auth !== "client") expect(res.status, describeSent(sent)).toBe(401);
+      if (res.status === 200) {
+        if (token === reader.device.access_token) expect(res.json).toMatchObject({ active: true, sid: reader.device.session_id });
+        else expect(res.json).toEqual({ active: false });
+      }
+    });
   });
 
   it("POST /api/auth/logout", async () => {

@@ -8,6 +8,8 @@ export interface TestApp {
   app: AppServer;
   database: TestDatabase;
   redisUrl: string | undefined;
+  /** Everything the app was started with: to start it again on the same data with a change. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   const appPort = port ?? (await freePort());
   const redisUrl = env.REDIS_URL ?? sharedRedisUrl();
   const prefix = env.REDIS_KEY_PREFIX ?? uniquePrefix(label);
-  const app = await AppServer.start({
+  const appEnv: Record<string, string> = {
     ...(await testSecrets()),
     ...database.env,
     REDIS_URL: redisUrl ?? "",
@@ -31,7 +33,8 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     // Tests sign in hundreds of times from 127.0.0.1; rate-limit tests set their own scale.
     RATE_LIMIT_SCALE: "1000",
     ...env,
-  }, appPort).catch(async (error: unknown) => {
+  };
+  const app = await AppServer.start(appEnv, appPort).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });
@@ -39,6 +42,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     app,
     database,
     redisUrl,
+    env: appEnv,
     async stop() {
       await app.stop();
       await database.drop();
