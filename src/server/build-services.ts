@@ -1,5 +1,6 @@
 import path from "node:path";
 import { AccessTokens } from "@/core/access-tokens";
+import { createActivityFeed, type ActivityFeed } from "@/core/activity";
 import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
 import type { Logger, RateLimiter, RevocationStore } from "@/core/ports";
 import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
@@ -10,8 +11,12 @@ import { VerifiedTokenCache } from "@/core/verified-token-cache";
 import { openDatabase, type DatabaseConfig } from "./db/prisma";
 import type { Env } from "./env";
 import { createLogger } from "./logger";
+import { createSecurityMailer } from "./mail/security-mailer";
+import { createMailTransport } from "./mail/transport";
 import { argon2Hasher } from "./password-hasher";
+import { PrismaActivityLog } from "./repositories/prisma-activity";
 import { PrismaEventLog } from "./repositories/prisma-events";
+import { PrismaKnownDeviceRepository } from "./repositories/prisma-known-devices";
 import { PrismaSessionRepository } from "./repositories/prisma-sessions";
 import { PrismaUserRepository } from "./repositories/prisma-users";
 import type { RevocationFeed } from "./revocation/feed";
@@ -31,6 +36,8 @@ export interface Services {
   env: Env;
   config: EngineConfig;
   engine: SessionEngine;
+  /** The security activity page and API (src/core/activity.ts). */
+  activity: ActivityFeed;
   database: Database;
   store: RevocationStore;
   feed: RevocationFeed;
@@ -92,6 +99,9 @@ export async function buildServices(env: Env): Promise<Services> {
     closers.push(() => feed.close());
   }
 
+  const mailTransport = createMailTransport(env, database.prisma, logger);
+  closers.push(() => mailTransport.close());
+
   const engine = createSessionEngine({
     config,
     users,
@@ -105,12 +115,15 @@ export async function buildServices(env: Env): Promise<Services> {
     clock: Date.now,
     logger,
     rateLimits: new RateLimitPolicy(limiter, scaleRateLimits(env.RATE_LIMIT_SCALE), logger),
+    knownDevices: new PrismaKnownDeviceRepository(database.prisma),
+    mailer: createSecurityMailer(mailTransport, env.APP_URL),
   });
 
   return {
     env,
     config,
     engine,
+    activity: createActivityFeed(new PrismaActivityLog(database.prisma)),
     database,
     store,
     feed,
