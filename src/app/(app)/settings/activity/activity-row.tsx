@@ -3,7 +3,7 @@ import type { ActivityItem } from "@/core/activity";
 
 /** One security event: what happened, on which device, who did it, and when. Server-rendered. */
 export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
-  const where = [item.device ? `${item.device}${item.thisDevice ? " (this device)" : ""}` : null, item.ip ? `IP ${item.ip}` : null].filter(Boolean).join(" · ");
+  const where = [item.device ? `${item.device}${item.thisDevice ? " (this device)" : ""}` : null, item.ip ? `IP\u00a0${item.ip}` : null].filter(Boolean).join(" · ");
   return (
     <li className="flex flex-col gap-1 p-4 sm:flex-row sm:items-start sm:justify-between sm:gap-4">
       <div className="min-w-0">
