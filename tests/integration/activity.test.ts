@@ -4,6 +4,7 @@
  * started here (smtp-server). Storage follows DATABASE_URL / REDIS_URL like every integration test.
  */
 import type { AddressInfo } from "node:net";
+import fc from "fast-check";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +232,20 @@ describe("GET /api/account/activity", () => {
     const res = await activity(api, access_token, query);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: "invalid_request", error_description: expect.any(String), fields: { [field]: [expect.any(String)] } });
+  });
+
+  it("random cursors and limits never cause a 5xx: 200 with a page, or 400 with a JSON error (property-based)", async () => {
+    const { access_token } = await api.device(await newUser(), PASSWORD);
+    const value = fc.oneof(fc.string({ maxLength: 80 }), fc.base64String({ maxLength: 40 }), fc.integer().map(String), fc.constantFrom("", "-1", "1e3", "NaN", "%00", "o:1"));
+    await fc.assert(
+      fc.asyncProperty(fc.record({ cursor: value, limit: value }, { requiredKeys: [] }), async (params) => {
+        const res = await activity(api, access_token, `?${new URLSearchParams(params as Record<string, string>)}`);
+        expect([200, 400], `${JSON.stringify(params)} -> ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);
+        if (res.status === 200) expect(Array.isArray(res.body.items)).toBe(true);
+        else expect(res.body).toMatchObject({ error: "invalid_request", error_description: expect.any(String) });
+      }),
+      { seed: 8, numRuns: 60 },
+    );
   });
 
   it("401 without a token, 405 (JSON) for other methods", async () => {
