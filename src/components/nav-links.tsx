@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/devices", label: "Devices" },
   { href: "/settings/password", label: "Password" },
+  { href: "/settings/activity", label: "Activity" },
 ] as const;
 
 function isActive(pathname: string, href: string): boolean {

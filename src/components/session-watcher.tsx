@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
+import { NewDeviceNotices, readNewDeviceSignIn, useNewDeviceSignIns } from "./new-device-notice";
 
 const CHANNEL = "revocable-sessions";
 
@@ -11,6 +12,8 @@ const CHANNEL = "revocable-sessions";
  * Tabs also tell each other through a BroadcastChannel, in case one of them lost its stream.
  */
 export function SessionWatcher() {
+  const newDevices = useNewDeviceSignIns();
+  const { add: addNewDevice } = newDevices;
   useEffect(() => {
     let left = false;
     const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
@@ -30,6 +33,11 @@ export function SessionWatcher() {
       channel?.postMessage({ type: "signed-out", reason });
       leave(reason);
     });
+    // Another device signed in to this account for the first time: say so here (ADR 8).
+    source.addEventListener("new-device", (event) => {
+      const signIn = readNewDeviceSignIn((event as MessageEvent<string>).data);
+      if (signIn) addNewDevice(signIn);
+    });
     if (channel) {
       channel.onmessage = (event: MessageEvent<{ type?: string; reason?: string }>) => {
         if (event.data?.type === "signed-out") leave(event.data.reason ?? "revoked");
@@ -40,8 +48,8 @@ export function SessionWatcher() {
       source.close();
       channel?.close();
     };
-  }, []);
-  return null;
+  }, [addNewDevice]);
+  return <NewDeviceNotices signIns={newDevices.signIns} onDismiss={newDevices.dismiss} />;
 }
 
 function readReason(data: string): string {

@@ -3,10 +3,12 @@ import type { EngineConfig } from "./config";
 import type {
   Clock,
   EventLog,
+  KnownDeviceRepository,
   Logger,
   PasswordHasher,
   RevocationNotifier,
   RevocationStore,
+  SecurityMailer,
   SessionRepository,
   UserRepository,
 } from "./ports";
@@ -27,4 +29,7 @@ export interface EngineDeps {
   clock: Clock;
   logger: Logger;
   rateLimits: RateLimitPolicy;
+  /** New-device detection and its email (src/core/new-device.ts). */
+  knownDevices: KnownDeviceRepository;
+  mailer: SecurityMailer;
 }

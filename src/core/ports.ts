@@ -140,10 +140,68 @@ export interface SessionEventInput {
   actorSessionId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
+  /** The device the event is about ("Firefox on Linux"); when omitted, the log snapshots it from `sessionId`. */
+  device?: string | null;
+  /** A sign-in from a device this user had not used before (see src/core/new-device.ts). */
+  newDevice?: boolean;
 }
 
 export interface EventLog {
+  /**
+   * Appends events. The activity page must still describe them after old session rows are
+   * cleaned up, so the log stores, at event time, the device (and IP) of `sessionId` and the
+   * device of `actorSessionId` when the caller did not give them.
+   */
   record(events: SessionEventInput[]): Promise<void>;
+}
+
+/** One stored event as the activity page reads it (see src/core/activity.ts). */
+export interface ActivityRecord {
+  /** The event's id: a decimal integer, increasing with time (the page's keyset). */
+  id: string;
+  type: string;
+  reason: string | null;
+  sessionId: string | null;
+  actorSessionId: string | null;
+  device: string | null;
+  actorDevice: string | null;
+  ip: string | null;
+  newDevice: boolean;
+  createdAt: Date;
+}
+
+export interface ActivityLog {
+  /**
+   * Up to `limit` events of the user, types in `hiddenTypes` left out: with `direction` "older",
+   * those with an id below `from` (all when null), newest first; with "newer", those with an id
+   * above `from`, oldest first.
+   */
+  list(userId: string, query: { direction: "older" | "newer"; from: string | null; limit: number; hiddenTypes: readonly string[] }): Promise<ActivityRecord[]>;
+}
+
+/** Devices (a key of browser + OS + type) each user has signed in from; outlives session rows. */
+export interface KnownDeviceRepository {
+  /**
+   * Records that the user signed in from `deviceKey` now. `firstSeen`: this key was not known for
+   * the user (exactly one of several concurrent callers sees true); `hadOtherDevices`, looked up
+   * only then (false otherwise): the user had signed in from some other device before.
+   */
+  remember(userId: string, deviceKey: string, now: Date): Promise<{ firstSeen: boolean; hadOtherDevices: boolean }>;
+}
+
+/** What a "new sign-in to your account" email says (the adapter words it and sends it). */
+export interface NewDeviceAlert {
+  userId: string;
+  email: string;
+  name: string | null;
+  device: string;
+  ip: string | null;
+  at: Date;
+}
+
+/** Email to the account owner (SMTP, or the outbox table in development). Best effort. */
+export interface SecurityMailer {
+  newDeviceSignIn(alert: NewDeviceAlert): Promise<void>;
 }
 
 /** What the revocation store knows about one token's session and user. */
@@ -165,10 +223,14 @@ export interface RevocationStore {
   raiseEpoch(userId: string, epoch: number, ttlSeconds: number): Promise<void>;
 }
 
-/** Pushes revocations to open browsers (server-sent events), across instances when Redis is used. */
+/** Pushes revocations (and new-device notices) to open browsers (server-sent events), across instances when Redis is used. */
 export type RevocationNotice =
   | { type: "sessions_revoked"; userId: string; sessionIds: string[]; reason: RevocationReason }
-  | { type: "epoch_raised"; userId: string; epoch: number; keepSessionId: string | null; reason: RevocationReason };
+  | { type: "epoch_raised"; userId: string; epoch: number; keepSessionId: string | null; reason: RevocationReason }
+  | NewDeviceNotice;
+
+/** Not a revocation: tells the user's other open sessions about a sign-in from a new device. */
+export type NewDeviceNotice = { type: "new_device_sign_in"; userId: string; sessionId: string; device: string; ip: string | null; at: string };
 
 export interface RevocationNotifier {
   publish(notice: RevocationNotice): Promise<void>;

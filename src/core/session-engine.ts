@@ -4,6 +4,7 @@ import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
 import { AuthError, invalidGrant } from "./errors";
 import { newSessionId, newUserId } from "./ids";
+import { createSignInRecorder } from "./new-device";
 import type { RevocationReason, SessionWithUserEpoch } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
@@ -32,6 +33,7 @@ export function createSessionEngine(deps: EngineDeps) {
   const { config, users, sessions, hasher, accessTokens, refreshTokens, clock, logger, rateLimits } = deps;
   const authenticate = createAuthenticator(deps);
   const fanout = createRevocationFanout(deps);
+  const recordSignIn = createSignInRecorder(deps, fanout.audit);
   let dummyHash: Promise<string> | undefined;
 
   async function issuePair(session: SessionWithUserEpoch, epoch: number, refreshToken: string, nowMs: number): Promise<TokenPair> {
@@ -101,7 +103,7 @@ export function createSessionEngine(deps: EngineDeps) {
         refreshHash: refreshTokens.hash(refreshToken),
       };
       await sessions.create(record);
-      await fanout.audit([{ userId: user.id, sessionId: id, type: "signed_in", ip: context.ip, userAgent: record.userAgent }]);
+      await recordSignIn(user, record); // the signed_in event; new device: notice + email (ADR 8)
       return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name }, user.sessionEpoch, refreshToken, nowMs);
     },
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { AccessTokens } from "@/core/access-tokens";
+import { createActivityFeed, type ActivityFeed } from "@/core/activity";
 import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
 import { createIntrospection, type Introspection } from "@/core/introspection";
 import type { Logger, RateLimiter, RevocationStore } from "@/core/ports";
@@ -11,8 +12,12 @@ import { VerifiedTokenCache } from "@/core/verified-token-cache";
 import { openDatabase, type DatabaseConfig } from "./db/prisma";
 import type { Env } from "./env";
 import { createLogger } from "./logger";
+import { createSecurityMailer } from "./mail/security-mailer";
+import { createMailTransport } from "./mail/transport";
 import { argon2Hasher } from "./password-hasher";
+import { PrismaActivityLog } from "./repositories/prisma-activity";
 import { PrismaEventLog } from "./repositories/prisma-events";
+import { PrismaKnownDeviceRepository } from "./repositories/prisma-known-devices";
 import { PrismaSessionRepository } from "./repositories/prisma-sessions";
 import { PrismaUserRepository } from "./repositories/prisma-users";
 import type { RevocationFeed } from "./revocation/feed";
@@ -34,6 +39,8 @@ export interface Services {
   engine: SessionEngine;
   /** RFC 7662 token introspection for the services in INTROSPECTION_CLIENTS. */
   introspection: Introspection;
+  /** The security activity page and API (src/core/activity.ts). */
+  activity: ActivityFeed;
   database: Database;
   store: RevocationStore;
   feed: RevocationFeed;
@@ -96,6 +103,9 @@ export async function buildServices(env: Env): Promise<Services> {
   }
 
   const rateLimits = new RateLimitPolicy(limiter, scaleRateLimits(env.RATE_LIMIT_SCALE), logger);
+  const mailTransport = createMailTransport(env, database.prisma, logger);
+  closers.push(() => mailTransport.close());
+
   const engine = createSessionEngine({
     config,
     users,
@@ -109,6 +119,8 @@ export async function buildServices(env: Env): Promise<Services> {
     clock: Date.now,
     logger,
     rateLimits,
+    knownDevices: new PrismaKnownDeviceRepository(database.prisma),
+    mailer: createSecurityMailer(mailTransport, env.APP_URL),
   });
   const introspection = createIntrospection({ clients: env.INTROSPECTION_CLIENTS, authenticate: engine.authenticate, rateLimits, logger });
 
@@ -117,6 +129,7 @@ export async function buildServices(env: Env): Promise<Services> {
     config,
     engine,
     introspection,
+    activity: createActivityFeed(new PrismaActivityLog(database.prisma)),
     database,
     store,
     feed,

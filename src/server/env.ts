@@ -71,6 +71,19 @@ const schema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     /** Services that may introspect tokens (RFC 7662); unset or empty = none (every call is 401). */
     INTROSPECTION_CLIENTS: introspectionClients,
+    /** Security emails (new-device sign-ins) over SMTP; unset = written to the mail_outbox table. */
+    SMTP_URL: optionalUrl(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL (unset = mail goes to the outbox table)"),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .refine((v) => v === undefined || (v.length <= 254 && /^[^\r\n]*@[^\r\n]*$/.test(v)), "must be an address such as Security <no-reply@example.com>"),
+    /** Serves /dev/outbox in production too (it is always on in development). */
+    MAIL_OUTBOX_VIEWER: z
+      .enum(["0", "1", "true", "false"])
+      .default("0")
+      .transform((v) => v === "1" || v === "true"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -80,7 +93,8 @@ const schema = z
   .refine((env) => env.SESSION_ABSOLUTE_TTL_SECONDS >= env.SESSION_IDLE_TTL_SECONDS, {
     path: ["SESSION_ABSOLUTE_TTL_SECONDS"],
     message: "must not be shorter than SESSION_IDLE_TTL_SECONDS",
-  });
+  })
+  .refine((env) => !env.SMTP_URL || env.MAIL_FROM, { path: ["MAIL_FROM"], message: "is required when SMTP_URL is set" });
 
 export type Env = z.output<typeof schema>;
 

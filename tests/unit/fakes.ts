@@ -8,13 +8,16 @@ import type { EngineDeps } from "@/core/deps";
 import type {
   ChangePasswordCommand,
   EventLog,
+  KnownDeviceRepository,
   Logger,
+  NewDeviceAlert,
   PasswordHasher,
   RevocationNotice,
   RevocationNotifier,
   RevocationState,
   RevocationStore,
   RevokeCommand,
+  SecurityMailer,
   SessionEventInput,
   SessionRecord,
   SessionRepository,
@@ -178,6 +181,30 @@ export class FakeEvents implements EventLog {
   }
 }
 
+export class FakeKnownDevices implements KnownDeviceRepository {
+  readonly keys = new Map<string, Set<string>>();
+  down = false;
+  async remember(userId: string, deviceKey: string) {
+    if (this.down) throw new Error("database unreachable");
+    const keys = this.keys.get(userId) ?? new Set<string>();
+    this.keys.set(userId, keys);
+    if (keys.has(deviceKey)) return { firstSeen: false, hadOtherDevices: false };
+    keys.add(deviceKey);
+    return { firstSeen: true, hadOtherDevices: keys.size > 1 };
+  }
+}
+
+export class FakeMailer implements SecurityMailer {
+  readonly sent: NewDeviceAlert[] = [];
+  /** Set to make sending fail, or never finish (a hung SMTP server). */
+  mode: "send" | "fail" | "hang" = "send";
+  async newDeviceSignIn(alert: NewDeviceAlert) {
+    if (this.mode === "fail") throw new Error("smtp unreachable");
+    if (this.mode === "hang") return new Promise<void>(() => undefined);
+    this.sent.push(alert);
+  }
+}
+
 /** Fast and obviously fake: argon2 is tested through the real adapter. */
 export const fakeHasher: PasswordHasher = {
   async hash(password) {
@@ -201,6 +228,8 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimi
   const store = new FakeStore();
   const notifier = new FakeNotifier();
   const events = new FakeEvents();
+  const knownDevices = new FakeKnownDevices();
+  const mailer = new FakeMailer();
   const deps: EngineDeps = {
     config,
     users,
@@ -214,6 +243,8 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimi
     clock: () => clock.now,
     logger: silentLogger,
     rateLimits: new RateLimitPolicy(new MemoryRateLimiter(() => clock.now), scaleRateLimits(rateLimitScale), silentLogger),
+    knownDevices,
+    mailer,
   };
   const engine = createSessionEngine(deps);
   const device = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" };
@@ -223,5 +254,5 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimi
     for (let i = 0; i < count; i++) pairs.push(await engine.signIn({ email, password }, device));
     return pairs;
   }
-  return { engine, deps, config, keys, users, sessions, store, notifier, events, clock, device, userWithDevices };
+  return { engine, deps, config, keys, users, sessions, store, notifier, events, clock, device, userWithDevices, knownDevices, mailer };
 }

@@ -1,5 +1,6 @@
 import type { AccessClaims } from "@/core/access-tokens";
 import type { RevocationNotice, RevocationReason, RevocationStore } from "@/core/ports";
+import { newDeviceEventFor } from "../activity/new-device-push";
 import type { RevocationFeed } from "../revocation/feed";
 import type { SignedOutReason } from "./browser-session";
 
@@ -9,7 +10,7 @@ const SUBSCRIBED_AFTER_MS = 1_000;
 
 /** Does this notice end the session of these claims? Returns the reason to show, or null. */
 export function endsSession(notice: RevocationNotice, session: { sub: string; sid: string; sv: number }): SignedOutReason | null {
-  if (notice.userId !== session.sub) return null;
+  if (notice.userId !== session.sub || notice.type === "new_device_sign_in") return null;
   if (notice.type === "sessions_revoked") return notice.sessionIds.includes(session.sid) ? reasonFor(notice.reason) : null;
   if (notice.keepSessionId === session.sid) return null; // this device changed the password: it stays
   return notice.epoch > session.sv ? reasonFor(notice.reason) : null;
@@ -48,6 +49,11 @@ export function signOutStream(args: {
         controller.close();
       };
       const unsubscribe = args.feed.subscribe((notice) => {
+        if (notice.type === "new_device_sign_in") {
+          const event = newDeviceEventFor(notice, session); // a heads-up, not a sign-out
+          if (event) send(event);
+          return;
+        }
         // This device changed the password: it moved to the new epoch and stays signed in.
         if (notice.type === "epoch_raised" && notice.keepSessionId === session.sid && notice.userId === session.sub) session.sv = Math.max(session.sv, notice.epoch);
         const reason = endsSession(notice, session);

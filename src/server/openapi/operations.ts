@@ -14,6 +14,7 @@ import {
   tokenResponseSchema,
 } from "../http/response-schemas";
 import { revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
+import { activityQuerySchema, activityResponseSchema } from "../http/activity-schemas";
 import { authorizationServerMetadataSchema, introspectionRequestSchema, introspectionResponseSchema } from "../http/oauth-schemas";
 
 /**
@@ -167,6 +168,17 @@ export const operations: Operation[] = [
     security: "bearer",
     pathParams: { id: sessionIdSchema },
     responses: { 204: { description: "That device is signed out at once." }, ...errors(400, 401, 403, 404, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/account/activity",
+    operationId: "activity",
+    summary: "The account's security activity, newest first: sign-ins, new devices, sign-outs and who caused them",
+    description: "Keyset-paginated: pass back `olderCursor` (or `newerCursor`) of a page as `cursor`. The /settings/activity page shows the same data.",
+    tag: TAGS.account,
+    security: "bearer",
+    query: activityQuerySchema,
+    responses: { 200: { description: "One page of events.", schema: activityResponseSchema }, ...errors(400, 401, 503) },
   },
   {
     method: "post",

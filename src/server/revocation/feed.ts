@@ -1,4 +1,5 @@
 import type { RevocationNotice, RevocationNotifier, RevocationReason } from "@/core/ports";
+import { parseNewDeviceNotice } from "../activity/new-device-push";
 
 const REASONS: readonly RevocationReason[] = ["logout", "revoked_by_user", "logout_others", "logout_everywhere", "password_change", "refresh_token_reused"];
 
@@ -29,6 +30,7 @@ export function parseRevocationNotice(text: string): RevocationNotice | null {
   }
   if (typeof value !== "object" || value === null) return null;
   const v = value as Record<string, unknown>;
+  if (v.type === "new_device_sign_in") return parseNewDeviceNotice(v);
   if (typeof v.userId !== "string" || v.userId.length === 0 || !isReason(v.reason)) return null;
   if (v.type === "sessions_revoked") {
     const ids = v.sessionIds;

@@ -1,0 +1,12 @@
+import type { SecurityMailer } from "@/core/ports";
+import { newDeviceMail } from "./new-device-mail";
+import type { MailTransport } from "./transport";
+
+/** The engine's SecurityMailer: words each message and hands it to the transport. */
+export function createSecurityMailer(transport: MailTransport, appUrl: string): SecurityMailer {
+  return {
+    async newDeviceSignIn(alert) {
+      await transport.send(newDeviceMail(alert, appUrl));
+    },
+  };
+}
