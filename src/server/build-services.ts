@@ -23,7 +23,7 @@ import { PrismaUserRepository } from "./repositories/prisma-users";
 import type { RevocationFeed } from "./revocation/feed";
 import { MemoryRevocationNotifier } from "./revocation/memory-notifier";
 import { MemoryRevocationStore } from "./revocation/memory-store";
-import { createRedisClient } from "./revocation/redis-client";
+import { createRedisClient, redisTopology } from "./revocation/redis-client";
 import { RedisRevocationNotifier } from "./revocation/redis-notifier";
 import { RedisRevocationStore } from "./revocation/redis-store";
 import { MemoryRateLimiter } from "./rate-limit/memory-rate-limiter";
@@ -81,8 +81,9 @@ export async function buildServices(env: Env): Promise<Services> {
   let feed: RevocationFeed;
   let limiter: RateLimiter = new MemoryRateLimiter();
   const closers: (() => Promise<unknown>)[] = [];
-  if (env.REDIS_URL) {
-    const redis = createRedisClient(env.REDIS_URL, { connectionName: "revocation-store" });
+  const redisTarget = redisTopology(env);
+  if (redisTarget) {
+    const redis = createRedisClient(redisTarget, { connectionName: "revocation-store" });
     store = new RedisRevocationStore({
       redis,
       keyPrefix: env.REDIS_KEY_PREFIX,

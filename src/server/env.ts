@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkRedisEnv, redisEnvFields, withRedisDefaults } from "./env-redis";
 
 /**
  * The only reader of process.env. Parsed once (at boot, from instrumentation.ts, and by scripts);
@@ -47,7 +48,9 @@ const schema = z
     DATA_DIR: z.string().min(1).default(".data"),
     PGLITE_DATA_DIR: z.string().min(1).optional(),
     REDIS_URL: optionalUrl(/^rediss?:\/\//, "must be a redis:// or rediss:// URL (unset = in-process store, single instance only)"),
-    REDIS_KEY_PREFIX: z.string().min(1).max(32).default("rjs:"),
+    // Default "rjs:", or "{rjs}:" with REDIS_CLUSTER_NODES (see env-redis.ts).
+    REDIS_KEY_PREFIX: z.string().min(1).max(32).optional(),
+    ...redisEnvFields,
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
     JWT_SIGNING_KEYS: z.string().min(2).optional(),
     JWT_ISSUER: z.string().min(1).optional(),
@@ -94,7 +97,9 @@ const schema = z
     path: ["SESSION_ABSOLUTE_TTL_SECONDS"],
     message: "must not be shorter than SESSION_IDLE_TTL_SECONDS",
   })
-  .refine((env) => !env.SMTP_URL || env.MAIL_FROM, { path: ["MAIL_FROM"], message: "is required when SMTP_URL is set" });
+  .refine((env) => !env.SMTP_URL || env.MAIL_FROM, { path: ["MAIL_FROM"], message: "is required when SMTP_URL is set" })
+  .superRefine(checkRedisEnv)
+  .transform(withRedisDefaults);
 
 export type Env = z.output<typeof schema>;
 

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { RateLimiter } from "@/core/ports";
+import type { RedisClient } from "../revocation/redis-client";
 
 /** INCR and, on the first hit of a window, EXPIRE: atomic, one round trip. */
 const HIT = `local n = redis.call('INCR', KEYS[1])
@@ -14,7 +14,7 @@ return {n, ttl}`;
  */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly fallback: RateLimiter,
   ) {}

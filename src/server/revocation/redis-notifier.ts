@@ -1,11 +1,11 @@
 import { errorMessage } from "@/core/errors";
-import type { Redis } from "ioredis";
 import type { Logger, RevocationNotice } from "@/core/ports";
 import { deliver, parseRevocationNotice, type RevocationFeed, type RevocationListener } from "./feed";
+import { createSubscriberClient, type RedisClient } from "./redis-client";
 
 export interface RedisRevocationNotifierOptions {
   /** The shared command client (see createRedisClient); publishing uses it, it is never closed here. */
-  redis: Redis;
+  redis: RedisClient;
   /** Same prefix as the store's; the channel is `${keyPrefix}revocations`. */
   keyPrefix: string;
   logger: Logger;
@@ -18,10 +18,10 @@ export interface RedisRevocationNotifierOptions {
  */
 export class RedisRevocationNotifier implements RevocationFeed {
   readonly channel: string;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly logger: Logger;
   private readonly listeners = new Set<RevocationListener>();
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private closed = false;
   private subscriberDown = false;
   private malformedLogged = false;
@@ -66,16 +66,8 @@ export class RedisRevocationNotifier implements RevocationFeed {
   /** One dedicated connection per process, opened on the first subscription. */
   private ensureSubscriber(): void {
     if (this.subscriber) return;
-    const subscriber = this.redis.duplicate({
-      // SUBSCRIBE must wait for the connection (and is re-sent on reconnect by autoResubscribe),
-      // unlike the hot-path commands of the shared client, which must fail fast.
-      enableOfflineQueue: true,
-      commandTimeout: undefined,
-      maxRetriesPerRequest: null,
-      enableAutoPipelining: false,
-      autoResubscribe: true,
-      lazyConnect: false,
-    });
+    // Waits for the connection instead of failing fast like the shared client (see redis-client.ts).
+    const subscriber = createSubscriberClient(this.redis);
     subscriber.on("message", (channel: string, message: string) => {
       if (channel !== this.channel) return;
       const notice = parseRevocationNotice(message);

@@ -1,8 +1,9 @@
 import { errorMessage } from "@/core/errors";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import type { Clock, Logger, RevocationSnapshot, RevocationState, RevocationStore } from "@/core/ports";
 import { remainingTtlSeconds, toTtlSeconds } from "./memory-store";
 import { checkKeys, revocationKeys, revocationStateOf, type RevocationKeys } from "./redis-keys";
+import type { RedisClient } from "./redis-client";
 
 export interface RedisRevocationStoreOptions {
   /**
@@ -10,7 +11,7 @@ export interface RedisRevocationStoreOptions {
    * `commandTimeout`, `maxRetriesPerRequest: 1`, and a `retryStrategy` that never gives up.
    * The store listens to its events but never closes it.
    */
-  redis: Redis;
+  redis: RedisClient;
   /** Namespace of every key, e.g. "rv:" (short: it is paid once per revoked session). */
   keyPrefix: string;
   /** revocationTtlSeconds(config): how long a revocation can still refuse a token. */
@@ -62,7 +63,7 @@ const MAX_SYNC_BACKOFF_MS = 30_000;
  */
 export class RedisRevocationStore implements RevocationStore {
   readonly kind = "redis" as const;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly keys: RevocationKeys;
   private readonly ttlSeconds: number;
@@ -101,11 +102,15 @@ export class RedisRevocationStore implements RevocationStore {
     this.redis.on("close", onLost);
     this.redis.on("end", onLost);
     this.redis.on("error", onError);
+    // Cluster only: a node left (failover, restart). The cluster stays "ready", but the new master
+    // of our slot may lack the last writes (async replication): resync before trusting it again.
+    this.redis.on("-node", onLost);
     this.detach = () => {
       this.redis.off("ready", onReady);
       this.redis.off("close", onLost);
       this.redis.off("end", onLost);
       this.redis.off("error", onError);
+      this.redis.off("-node", onLost);
     };
 
     if (this.redis.status === "ready") void this.ensureReady();
