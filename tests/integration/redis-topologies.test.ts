@@ -59,28 +59,48 @@ async function revokeOneOfThree(api: Api, label: string): Promise<{ keeper: Toke
   return { keeper, revoked, probe };
 }
 
+// ---------------------------------------------------------------- the two deployments
+
+const SENTINEL_PREFIX = "rjs:";
+/** Not the default "{rjs}:", to show that any hash-tagged prefix works. */
+const CLUSTER_PREFIX = "{rjs-it}:";
+let sentinel: PrivateSentinel;
+let cluster: PrivateRedisCluster;
+let sentinelApp: TestApp;
+let clusterApp: TestApp;
+/** Run in reverse at the end, whether the tests (or the starts themselves) failed or not. */
+const cleanups: (() => Promise<unknown>)[] = [];
+
+/** Starts things at once; each one that started is stopped at the end even if another failed. */
+async function startAll<T extends { stop(): Promise<unknown> }[]>(...starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(starts);
+  for (const result of results) if (result.status === "fulfilled") cleanups.push(() => result.value.stop());
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
+}
+
+// Both deployments start together (the file's runtime is mostly the two apps booting).
+beforeAll(async () => {
+  [sentinel, cluster] = await startAll<[PrivateSentinel, PrivateRedisCluster]>(PrivateSentinel.start({ replica: true }), PrivateRedisCluster.start(3));
+  [sentinelApp, clusterApp] = await startAll<[TestApp, TestApp]>(
+    startTestApp("sentinel", { REDIS_URL: "", REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name, REDIS_KEY_PREFIX: SENTINEL_PREFIX }),
+    // The real rate limits (not the tests' usual 1000x), to see them enforced through the cluster.
+    startTestApp("cluster", { REDIS_URL: "", REDIS_CLUSTER_NODES: cluster.nodes, REDIS_KEY_PREFIX: CLUSTER_PREFIX, RATE_LIMIT_SCALE: "1" }),
+  );
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error("redis-topologies: cleanup failed:", error));
+});
+
 // ---------------------------------------------------------------- Sentinel
 
 describe("Redis Sentinel (REDIS_SENTINELS)", () => {
-  const PREFIX = "rjs:";
-  let sentinel: PrivateSentinel;
-  let testApp: TestApp;
+  const PREFIX = SENTINEL_PREFIX;
   let api: Api;
-
-  beforeAll(async () => {
-    sentinel = await PrivateSentinel.start({ replica: true });
-    testApp = await startTestApp("sentinel", {
-      REDIS_URL: "",
-      REDIS_SENTINELS: sentinel.sentinels,
-      REDIS_SENTINEL_NAME: sentinel.name,
-      REDIS_KEY_PREFIX: PREFIX,
-    });
-    api = new Api(testApp.app.url);
-  });
-
-  afterAll(async () => {
-    await testApp?.stop();
-    await sentinel?.stop();
+  beforeAll(() => {
+    api = new Api(sentinelApp.app.url);
   });
 
   it("finds the master through the sentinel: a device revoked through the API is refused at the very next request", async () => {
@@ -178,30 +198,13 @@ async function openSignOutStream(url: string, cookie: string) {
 }
 
 describe("Redis Cluster (REDIS_CLUSTER_NODES)", () => {
-  // Not the default "{rjs}:", to show that any hash-tagged prefix works.
-  const PREFIX = "{rjs-it}:";
-  let cluster: PrivateRedisCluster;
+  const PREFIX = CLUSTER_PREFIX;
   let admin: Cluster;
-  let testApp: TestApp;
   let api: Api;
-
-  beforeAll(async () => {
-    cluster = await PrivateRedisCluster.start(3);
+  beforeAll(() => {
+    api = new Api(clusterApp.app.url);
     admin = cluster.client();
-    testApp = await startTestApp("cluster", {
-      REDIS_URL: "",
-      REDIS_CLUSTER_NODES: cluster.nodes,
-      REDIS_KEY_PREFIX: PREFIX,
-      // The real limits, to see them enforced through the cluster.
-      RATE_LIMIT_SCALE: "1",
-    });
-    api = new Api(testApp.app.url);
-  });
-
-  afterAll(async () => {
-    admin?.disconnect();
-    await testApp?.stop();
-    await cluster?.stop();
+    cleanups.push(async () => admin.disconnect());
   });
 
   it("a device revoked through the API is refused at the very next request", async () => {
