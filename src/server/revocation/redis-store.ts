@@ -104,13 +104,14 @@ export class RedisRevocationStore implements RevocationStore {
     this.redis.on("error", onError);
     // Cluster only: a node left (failover, restart). The cluster stays "ready", but the new master
     // of our slot may lack the last writes (async replication): resync before trusting it again.
-    this.redis.on("-node", onLost);
+    const onNodeLost = () => this.loseTrust("cluster_node_lost");
+    this.redis.on("-node", onNodeLost);
     this.detach = () => {
       this.redis.off("ready", onReady);
       this.redis.off("close", onLost);
       this.redis.off("end", onLost);
       this.redis.off("error", onError);
-      this.redis.off("-node", onLost);
+      this.redis.off("-node", onNodeLost);
     };
 
     if (this.redis.status === "ready") void this.ensureReady();
