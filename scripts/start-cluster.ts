@@ -182,8 +182,9 @@ async function main(): Promise<number> {
   if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL?.trim() ?? "")) {
     problems.push("DATABASE_URL must name a PostgreSQL database (postgresql://...): the embedded PGlite database lives inside one process and cannot be shared.");
   }
-  if (!/^rediss?:\/\//.test(env.REDIS_URL?.trim() ?? "")) {
-    problems.push("REDIS_URL must name a Redis server (redis://...): the in-process revocation store cannot be shared, and a revocation made on one instance would not be seen by the others.");
+  const sharedRedis = /^rediss?:\/\//.test(env.REDIS_URL?.trim() ?? "") || Boolean(env.REDIS_SENTINELS?.trim()) || Boolean(env.REDIS_CLUSTER_NODES?.trim());
+  if (!sharedRedis) {
+    problems.push("REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) must name a Redis: the in-process revocation store cannot be shared, and a revocation made on one instance would not be seen by the others.");
   }
   if (problems.length) throw new UsageError(`Cannot start a cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   for (const port of ports) {
@@ -263,7 +264,7 @@ async function main(): Promise<number> {
       void stopAll(1);
     });
   }
-  log(`starting ${count} instance(s) on ports ${ports.join(", ")} (PostgreSQL ${safeUrl(env.DATABASE_URL!)}, Redis ${safeUrl(env.REDIS_URL!)}, key prefix ${env.REDIS_KEY_PREFIX || "rjs:"})…`);
+  log(`starting ${count} instance(s) on ports ${ports.join(", ")} (PostgreSQL ${safeUrl(env.DATABASE_URL!)}, Redis ${env.REDIS_URL ? safeUrl(env.REDIS_URL) : env.REDIS_SENTINELS ? `sentinels ${env.REDIS_SENTINELS}` : `cluster ${env.REDIS_CLUSTER_NODES}`}, key prefix ${env.REDIS_KEY_PREFIX || (env.REDIS_CLUSTER_NODES ? "{rjs}:" : "rjs:")})…`);
 
   const probeHost = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
   const deadline = Date.now() + READY_TIMEOUT_MS;

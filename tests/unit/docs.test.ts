@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 const ROOT = process.cwd();
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const DOCS = ["README.md", "SECURITY.md", "docs/DEPLOYMENT.md", "docs/BENCHMARKS.md", "examples/resource-server/README.md", ...readdirSync(path.join(ROOT, "docs/decisions")).map((f) => `docs/decisions/${f}`)];
-const ENV_VARS = [...read("src/server/env.ts").matchAll(/^ {4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!).filter((name) => name !== "NODE_ENV");
+const ENV_VARS = ["src/server/env.ts", "src/server/env-redis.ts"]
+  .flatMap((file) => [...read(file).matchAll(/^ {2,4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!))
+  .filter((name) => name !== "NODE_ENV");
 const SCRIPTS = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
 
 /** GitHub's anchor for a heading. */
