@@ -14,6 +14,8 @@ export interface EngineConfig {
   sessionIdleTtlSeconds: number;
   /** A session is over this long after sign-in, however active. */
   sessionAbsoluteTtlSeconds: number;
+  /** Live sessions a user may have; a sign-in beyond it signs the oldest out. 0 or unset = unlimited. */
+  maxSessionsPerUser?: number;
 }
 
 export const defaultEngineConfig: Omit<EngineConfig, "issuer" | "audience"> = {

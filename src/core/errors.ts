@@ -68,6 +68,11 @@ export function invalidGrant(message = "The refresh token is invalid, expired or
   return new AuthError("invalid_grant", message, reason ? { reason } : {});
 }
 
+/** Only said after the right password: someone guessing learns nothing about the account's state. */
+export function accountDisabled(): AuthError {
+  return new AuthError("invalid_grant", "This account is disabled.");
+}
+
 export function storesUnavailable(): AuthError {
   return new AuthError(
     "temporarily_unavailable",

@@ -9,6 +9,8 @@ export interface UserRecord {
   name: string | null;
   passwordHash: string;
   sessionEpoch: number;
+  /** Set while an administrator has disabled the account: no sign-in. */
+  disabledAt: Date | null;
 }
 
 export interface SessionRecord {
@@ -55,7 +57,10 @@ export type RevocationReason =
   | "logout_others"
   | "logout_everywhere"
   | "password_change"
-  | "refresh_token_reused";
+  | "refresh_token_reused"
+  | "revoked_by_admin"
+  | "user_disabled"
+  | "session_limit";
 
 export interface RevokeCommand {
   userId: string;
@@ -81,10 +86,23 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   /** Returns null when the (normalised) email is already taken. */
   create(user: { id: string; email: string; name: string | null; passwordHash: string }): Promise<UserRecord | null>;
+  /**
+   * Marks the user disabled and raises the epoch in one write (every token dead at once). Returns
+   * the new epoch, or null when the user does not exist or is already disabled.
+   */
+  disable(userId: string, now: Date): Promise<number | null>;
+  /** Clears the mark; false when the user does not exist or was not disabled. The epoch stays. */
+  enable(userId: string): Promise<boolean>;
 }
 
 export interface SessionRepository {
   create(session: NewSessionRecord): Promise<void>;
+  /**
+   * Creates the session and, in the same transaction under a lock on the user's row (so concurrent
+   * sign-ins of one user take turns), revokes the oldest live sessions (by creation) beyond `max`,
+   * never the new one. Returns the ids it revoked.
+   */
+  createWithinLimit(session: NewSessionRecord, max: number, command: RevokeCommand): Promise<string[]>;
   findById(id: string): Promise<SessionWithUserEpoch | null>;
   /**
    * Compare-and-set rotation: succeeds only while the stored hash is still `expectedHash`, the session
@@ -130,7 +148,9 @@ export type SessionEventType =
   | "signed_in"
   | "session_revoked"
   | "refresh_token_reused"
-  | "password_changed";
+  | "password_changed"
+  | "user_disabled"
+  | "user_enabled";
 
 export interface SessionEventInput {
   userId: string;
@@ -246,6 +266,8 @@ export type Clock = () => number;
 
 /** Structured log sink. Never pass secrets (passwords, tokens, hashes) in `fields`. */
 export interface Logger {
+  /** Optional: high-volume events (e.g. every token refresh). */
+  debug?(event: string, fields?: Record<string, unknown>): void;
   info(event: string, fields?: Record<string, unknown>): void;
   warn(event: string, fields?: Record<string, unknown>): void;
   error(event: string, fields?: Record<string, unknown>): void;

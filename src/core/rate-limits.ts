@@ -1,3 +1,4 @@
+import { logAuthEvent, type AuthEventFields } from "./auth-events-log";
 import { AuthError, errorMessage } from "./errors";
 import type { Logger, RateLimiter } from "./ports";
 import { sha256 } from "./crypto";
@@ -52,15 +53,21 @@ export class RateLimitPolicy {
   ) {}
 
   /** Counts an attempt; throws `rate_limited` when over the limit. */
-  private async consume(key: string, limit: Limit): Promise<void> {
+  private async consume(key: string, name: keyof RateLimits, event: AuthEventFields): Promise<void> {
+    const limit = this.limits[name];
     const result = await this.safe(() => this.limiter.hit(key, limit.windowSeconds));
-    if (result && result.count > limit.limit) throw tooMany(result.resetInSeconds);
+    if (result && result.count > limit.limit) throw this.refuse(name, event, result.resetInSeconds);
   }
 
   /** Throws `rate_limited` when the counter is already at its limit (does not count). */
-  private async ensureBelow(key: string, limit: Limit): Promise<void> {
+  private async ensureBelow(key: string, name: keyof RateLimits, event: AuthEventFields): Promise<void> {
     const result = await this.safe(() => this.limiter.peek(key));
-    if (result && result.count >= limit.limit) throw tooMany(result.resetInSeconds);
+    if (result && result.count >= this.limits[name].limit) throw this.refuse(name, event, result.resetInSeconds);
+  }
+
+  private refuse(name: keyof RateLimits, event: AuthEventFields, resetInSeconds: number): AuthError {
+    logAuthEvent(this.logger, "rate_limited", { ...event, limit: name });
+    return tooMany(resetInSeconds);
   }
 
   private async safe<T>(run: () => Promise<T>): Promise<T | null> {
@@ -73,9 +80,9 @@ export class RateLimitPolicy {
   }
 
   async beforeSignIn(email: string, ip: string | null): Promise<void> {
-    if (ip) await this.consume(`si:ip:${ip}`, this.limits.signInPerIp);
-    await this.ensureBelow(accountKey(email, ip), this.limits.signInFailuresPerAccountAndIp);
-    await this.ensureBelow(accountKey(email, null), this.limits.signInFailuresPerAccount);
+    if (ip) await this.consume(`si:ip:${ip}`, "signInPerIp", { ip });
+    await this.ensureBelow(accountKey(email, ip), "signInFailuresPerAccountAndIp", { ip });
+    await this.ensureBelow(accountKey(email, null), "signInFailuresPerAccount", { ip });
   }
 
   async signInFailed(email: string, ip: string | null): Promise<void> {
@@ -89,11 +96,11 @@ export class RateLimitPolicy {
   }
 
   async beforeRegister(ip: string | null): Promise<void> {
-    if (ip) await this.consume(`rg:ip:${ip}`, this.limits.registerPerIp);
+    if (ip) await this.consume(`rg:ip:${ip}`, "registerPerIp", { ip });
   }
 
   async beforeRefresh(sessionId: string): Promise<void> {
-    await this.consume(`rf:s:${sessionId}`, this.limits.refreshPerSession);
+    await this.consume(`rf:s:${sessionId}`, "refreshPerSession", { sessionId });
   }
 
   /**
@@ -101,7 +108,7 @@ export class RateLimitPolicy {
    * the right secret, or the 429 would only mark the wrong guesses and the guessing would go on.
    */
   async beforeClientAuth(ip: string | null): Promise<void> {
-    if (ip) await this.ensureBelow(`ca:f:${ip}`, this.limits.clientAuthFailuresPerIp);
+    if (ip) await this.ensureBelow(`ca:f:${ip}`, "clientAuthFailuresPerIp", { ip });
   }
 
   async clientAuthFailed(ip: string | null): Promise<void> {

@@ -1,3 +1,4 @@
+import { logAuthEvent } from "./auth-events-log";
 import { revocationTtlSeconds } from "./config";
 import type { EngineDeps } from "./deps";
 import { errorMessage } from "./errors";
@@ -6,28 +7,39 @@ import type { RevocationNotice, RevocationReason, SessionEventInput } from "./po
 /**
  * What follows a revocation once the database has it (the truth): the revocation store (so every
  * instance refuses the tokens on their next request), the push to open browsers, then the audit
- * trail. Each step is best effort and logged when it fails: a failed store write makes the store
+ * trail (each audited event is also one JSON log line). Each step is best effort and logged when it fails: a failed store write makes the store
  * distrust itself (the database answers instead), and a lost audit event never undoes a revocation.
  */
+/** Whether the store write and the push of a revocation succeeded (the database has it either way). */
+export interface Propagation {
+  stored: boolean;
+  pushed: boolean;
+}
+
 export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store" | "notifier" | "events" | "logger">) {
   const { store, notifier, events, logger } = deps;
   const ttl = revocationTtlSeconds(deps.config);
 
-  async function propagate(write: () => Promise<void>, notice: RevocationNotice): Promise<void> {
+  async function propagate(write: () => Promise<void>, notice: RevocationNotice): Promise<Propagation> {
+    const result = { stored: true, pushed: true };
     try {
       await write();
     } catch (error) {
+      result.stored = false;
       logger.warn("revocation_store_write_failed", { error: errorMessage(error) });
     }
     try {
       await notifier.publish(notice);
     } catch (error) {
+      result.pushed = false;
       logger.warn("revocation_notice_failed", { error: errorMessage(error) });
     }
+    return result;
   }
 
   async function audit(entries: SessionEventInput[]): Promise<void> {
     if (entries.length === 0) return;
+    for (const entry of entries) logAuthEvent(logger, entry.type, entry);
     try {
       await events.record(entries);
     } catch (error) {
@@ -39,16 +51,18 @@ export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store"
     audit,
 
     /** Sessions marked revoked in the database: refuse their tokens everywhere, push, record. */
-    async sessionsRevoked(userId: string, sessionIds: string[], reason: RevocationReason, actor: string | null): Promise<void> {
-      if (sessionIds.length === 0) return;
-      await propagate(() => store.revokeSessions(sessionIds, ttl), { type: "sessions_revoked", userId, sessionIds, reason });
+    async sessionsRevoked(userId: string, sessionIds: string[], reason: RevocationReason, actor: string | null): Promise<Propagation> {
+      if (sessionIds.length === 0) return { stored: true, pushed: true };
+      const result = await propagate(() => store.revokeSessions(sessionIds, ttl), { type: "sessions_revoked", userId, sessionIds, reason });
       await audit(sessionIds.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
+      return result;
     },
 
     /** The user's epoch was raised in the database: refuse every older token everywhere, push, record. */
-    async epochRaised(userId: string, epoch: number, reason: RevocationReason, keepSessionId: string | null, entry: SessionEventInput): Promise<void> {
-      await propagate(() => store.raiseEpoch(userId, epoch, ttl), { type: "epoch_raised", userId, epoch, keepSessionId, reason });
+    async epochRaised(userId: string, epoch: number, reason: RevocationReason, keepSessionId: string | null, entry: SessionEventInput): Promise<Propagation> {
+      const result = await propagate(() => store.raiseEpoch(userId, epoch, ttl), { type: "epoch_raised", userId, epoch, keepSessionId, reason });
       await audit([entry]);
+      return result;
     },
   };
 }

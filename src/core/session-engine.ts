@@ -1,4 +1,6 @@
 import type { AccessClaims } from "./access-tokens";
+import { ensureEnabled } from "./admin";
+import { logAuthEvent } from "./auth-events-log";
 import { createAuthenticator } from "./authenticate";
 import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
@@ -8,6 +10,7 @@ import { createSignInRecorder } from "./new-device";
 import type { RevocationReason, SessionWithUserEpoch } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
+import { createSessionWithinLimit } from "./session-limit";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
 import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
 
@@ -81,8 +84,10 @@ export function createSessionEngine(deps: EngineDeps) {
       const user = await users.findByEmail(input.email);
       if (!(await passwordMatches(user?.passwordHash, input.password)) || !user) {
         await rateLimits.signInFailed(input.email, context.ip);
+        logAuthEvent(logger, "sign_in_failed", { userId: user?.id, ip: context.ip, reason: "invalid_credentials" });
         throw new AuthError("invalid_grant", "Wrong email or password.");
       }
+      ensureEnabled(user, logger, context.ip);
       await rateLimits.signInSucceeded(input.email, context.ip);
       const nowMs = clock();
       const now = new Date(nowMs);
@@ -102,8 +107,9 @@ export function createSessionEngine(deps: EngineDeps) {
         absoluteExpiresAt: new Date(nowMs + config.sessionAbsoluteTtlSeconds * 1000),
         refreshHash: refreshTokens.hash(refreshToken),
       };
-      await sessions.create(record);
+      const displaced = await createSessionWithinLimit(sessions, config, record);
       await recordSignIn(user, record); // the signed_in event; new device: notice + email (ADR 8)
+      await fanout.sessionsRevoked(user.id, displaced, "session_limit", null);
       return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name }, user.sessionEpoch, refreshToken, nowMs);
     },
 
@@ -120,6 +126,10 @@ export function createSessionEngine(deps: EngineDeps) {
       const presentedHash = refreshTokens.hash(refreshToken);
       const successor = refreshTokens.successor(refreshToken);
       const successorHash = refreshTokens.hash(successor);
+      const refreshed = (session: SessionWithUserEpoch, nowMs: number) => {
+        logAuthEvent(logger, "token_refreshed", { userId: session.userId, sessionId: session.id });
+        return issuePair(session, session.epoch, successor, nowMs);
+      };
 
       for (let attempt = 0; attempt < 2; attempt++) {
         const nowMs = clock();
@@ -135,18 +145,17 @@ export function createSessionEngine(deps: EngineDeps) {
             now: new Date(nowMs),
             idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
           });
-          if (rotated) return issuePair(session, session.epoch, successor, nowMs);
+          if (rotated) return refreshed(session, nowMs);
           continue; // someone else rotated (or revoked) in between: look again
         }
 
         if (session.previousRefreshHash === presentedHash) {
           const rotatedAt = session.refreshRotatedAt?.getTime() ?? 0;
           if (session.refreshHash === successorHash && nowMs - rotatedAt <= config.refreshGraceSeconds * 1000) {
-            return issuePair(session, session.epoch, successor, nowMs);
+            return refreshed(session, nowMs);
           }
           const revoked = await sessions.revoke(session.id, { userId: session.userId, reason: "refresh_token_reused", revokedBy: null, now: new Date(nowMs) });
           if (revoked) {
-            logger.warn("refresh_token_reused", { userId: session.userId, sessionId: session.id });
             await fanout.sessionsRevoked(session.userId, [session.id], "refresh_token_reused", null);
             await fanout.audit([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
           }

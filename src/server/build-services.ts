@@ -1,7 +1,10 @@
 import path from "node:path";
 import { AccessTokens } from "@/core/access-tokens";
 import { createActivityFeed, type ActivityFeed } from "@/core/activity";
+import { createAdminOperations, type AdminOperations } from "@/core/admin";
+import { runCleanup, type CleanupOptions, type CleanupReport } from "@/core/cleanup";
 import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
+import type { EngineDeps } from "@/core/deps";
 import { createIntrospection, type Introspection } from "@/core/introspection";
 import type { Logger, RateLimiter, RevocationStore } from "@/core/ports";
 import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
@@ -16,6 +19,7 @@ import { createSecurityMailer } from "./mail/security-mailer";
 import { createMailTransport } from "./mail/transport";
 import { argon2Hasher } from "./password-hasher";
 import { PrismaActivityLog } from "./repositories/prisma-activity";
+import { PrismaCleanupRepository } from "./repositories/prisma-cleanup";
 import { PrismaEventLog } from "./repositories/prisma-events";
 import { PrismaKnownDeviceRepository } from "./repositories/prisma-known-devices";
 import { PrismaSessionRepository } from "./repositories/prisma-sessions";
@@ -41,6 +45,10 @@ export interface Services {
   introspection: Introspection;
   /** The security activity page and API (src/core/activity.ts). */
   activity: ActivityFeed;
+  /** The verbs of `npm run admin` (same stores and fan-out as the engine). */
+  admin: AdminOperations;
+  /** `npm run db:cleanup`, with the retention of the environment. */
+  cleanup(options: CleanupOptions): Promise<CleanupReport>;
   database: Database;
   store: RevocationStore;
   feed: RevocationFeed;
@@ -65,12 +73,16 @@ export function engineConfig(env: Env): EngineConfig {
     refreshGraceSeconds: env.REFRESH_GRACE_SECONDS,
     sessionIdleTtlSeconds: env.SESSION_IDLE_TTL_SECONDS,
     sessionAbsoluteTtlSeconds: env.SESSION_ABSOLUTE_TTL_SECONDS,
+    maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
   };
 }
 
-/** The composition root: the only place that knows which adapter implements which port. */
-export async function buildServices(env: Env): Promise<Services> {
-  const logger = createLogger(env.LOG_LEVEL);
+/**
+ * The composition root: the only place that knows which adapter implements which port.
+ * `options.logger` replaces the default one (command-line tools log to stderr).
+ */
+export async function buildServices(env: Env, options: { logger?: Logger } = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const config = engineConfig(env);
   const { authSecret, keyRing } = await loadSecrets(env);
   const database = await openDatabase(databaseConfig(env));
@@ -107,7 +119,7 @@ export async function buildServices(env: Env): Promise<Services> {
   const mailTransport = createMailTransport(env, database.prisma, logger);
   closers.push(() => mailTransport.close());
 
-  const engine = createSessionEngine({
+  const deps: EngineDeps = {
     config,
     users,
     sessions,
@@ -122,8 +134,11 @@ export async function buildServices(env: Env): Promise<Services> {
     rateLimits,
     knownDevices: new PrismaKnownDeviceRepository(database.prisma),
     mailer: createSecurityMailer(mailTransport, env.APP_URL),
-  });
+  };
+  const engine = createSessionEngine(deps);
   const introspection = createIntrospection({ clients: env.INTROSPECTION_CLIENTS, authenticate: engine.authenticate, rateLimits, logger });
+  const cleanupRepository = new PrismaCleanupRepository(database.prisma);
+  const retention = { sessionRetentionSeconds: env.SESSION_RETENTION_DAYS * 86_400, eventRetentionSeconds: env.EVENT_RETENTION_DAYS * 86_400 };
 
   return {
     env,
@@ -131,6 +146,8 @@ export async function buildServices(env: Env): Promise<Services> {
     engine,
     introspection,
     activity: createActivityFeed(new PrismaActivityLog(database.prisma)),
+    admin: createAdminOperations(deps),
+    cleanup: (cleanupOptions) => runCleanup({ repository: cleanupRepository, config, clock: Date.now }, retention, cleanupOptions),
     database,
     store,
     feed,

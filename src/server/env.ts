@@ -87,6 +87,12 @@ const schema = z
       .enum(["0", "1", "true", "false"])
       .default("0")
       .transform((v) => v === "1" || v === "true"),
+    /** Live sessions per user; a sign-in beyond it signs the oldest (by creation) out. 0 = unlimited. */
+    MAX_SESSIONS_PER_USER: z.coerce.number().int().min(0).max(10_000).default(0),
+    /** npm run db:cleanup: days an ended session's row is kept. */
+    SESSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** npm run db:cleanup: days audit events (session_events) are kept; 0 keeps them forever. */
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

@@ -11,6 +11,7 @@ import type {
   KnownDeviceRepository,
   Logger,
   NewDeviceAlert,
+  NewSessionRecord,
   PasswordHasher,
   RevocationNotice,
   RevocationNotifier,
@@ -41,9 +42,22 @@ export class FakeUsers implements UserRepository {
   }
   async create(user: { id: string; email: string; name: string | null; passwordHash: string }) {
     if (await this.findByEmail(user.email)) return null;
-    const row = { ...user, sessionEpoch: 0 };
+    const row = { ...user, sessionEpoch: 0, disabledAt: null };
     this.rows.set(user.id, row);
     return row;
+  }
+  async disable(userId: string, now: Date) {
+    const user = this.rows.get(userId);
+    if (!user || user.disabledAt) return null;
+    user.disabledAt = now;
+    user.sessionEpoch += 1;
+    return user.sessionEpoch;
+  }
+  async enable(userId: string) {
+    const user = this.rows.get(userId);
+    if (!user?.disabledAt) return false;
+    user.disabledAt = null;
+    return true;
   }
 }
 
@@ -65,14 +79,28 @@ export class FakeSessions implements SessionRepository {
       row.absoluteExpiresAt > now
     );
   }
+  private insert(session: NewSessionRecord) {
+    this.rows.set(session.id, { ...session, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0 });
+  }
   private mark(row: SessionRecord, command: RevokeCommand) {
     row.revokedAt = command.now;
     row.revokedReason = command.reason;
     row.revokedBy = command.revokedBy;
   }
-  async create(session: Omit<SessionRecord, "revokedAt" | "revokedReason" | "revokedBy" | "previousRefreshHash" | "refreshRotatedAt" | "refreshGeneration">) {
+  async create(session: NewSessionRecord) {
     this.check();
-    this.rows.set(session.id, { ...session, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0 });
+    this.insert(session);
+  }
+  /** No await inside: atomic, like the real one under its lock on the user's row. */
+  async createWithinLimit(session: NewSessionRecord, max: number, command: RevokeCommand) {
+    this.check();
+    this.insert(session);
+    const others = [...this.rows.values()]
+      .filter((r) => r.userId === session.userId && r.id !== session.id && this.live(r, command.now))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
+    const victims = others.slice(Math.max(0, max - 1));
+    victims.forEach((row) => this.mark(row, command));
+    return victims.map((row) => row.id);
   }
   async findById(id: string): Promise<SessionWithUserEpoch | null> {
     this.check();
@@ -126,7 +154,7 @@ export class FakeSessions implements SessionRepository {
   async changePassword(args: ChangePasswordCommand) {
     this.check();
     const user = this.users.rows.get(args.userId);
-    if (!user || user.passwordHash !== args.expectedPasswordHash || user.sessionEpoch !== args.expectedEpoch) return null;
+    if (!user || user.disabledAt || user.passwordHash !== args.expectedPasswordHash || user.sessionEpoch !== args.expectedEpoch) return null;
     const current = this.rows.get(args.currentSessionId);
     if (!current || current.userId !== args.userId || current.epoch !== args.expectedEpoch || !this.live(current, args.now)) return null;
     user.passwordHash = args.newPasswordHash;
@@ -217,9 +245,21 @@ export const fakeHasher: PasswordHasher = {
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+/** Keeps every line, as the JSON logger would write it (level, event, fields). */
+export class MemoryLogger implements Logger {
+  readonly lines: { level: string; event: string; fields: Record<string, unknown> }[] = [];
+  private writer(level: string) {
+    return (event: string, fields: Record<string, unknown> = {}) => void this.lines.push({ level, event, fields });
+  }
+  debug = this.writer("debug");
+  info = this.writer("info");
+  warn = this.writer("warn");
+  error = this.writer("error");
+}
+
 export const testConfig: EngineConfig = { ...defaultEngineConfig, issuer: "https://issuer.test", audience: "api.test" };
 
-export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimitScale = 1000) {
+export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimitScale = 1000, logger: Logger = silentLogger) {
   const config = { ...testConfig, ...overrides };
   const clock = { now: Date.UTC(2026, 0, 1, 12) };
   const keys = await loadKeyRing([await generateSigningKey("ES256")]);
@@ -241,8 +281,8 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimi
     accessTokens: new AccessTokens(keys, config),
     refreshTokens: new RefreshTokens("unit-test-secret-unit-test-secret"),
     clock: () => clock.now,
-    logger: silentLogger,
-    rateLimits: new RateLimitPolicy(new MemoryRateLimiter(() => clock.now), scaleRateLimits(rateLimitScale), silentLogger),
+    logger,
+    rateLimits: new RateLimitPolicy(new MemoryRateLimiter(() => clock.now), scaleRateLimits(rateLimitScale), logger),
     knownDevices,
     mailer,
   };

@@ -5,7 +5,7 @@ import type { SessionEngine, TokenPair } from "@/core/session-engine";
 /** Renew a little before expiry, so a page render never starts with a token about to lapse. */
 const RENEW_BEFORE_SECONDS = 30;
 
-export type SignedOutReason = "revoked" | "expired" | "logout" | "everywhere";
+export type SignedOutReason = "revoked" | "expired" | "logout" | "everywhere" | "admin" | "disabled" | "session_limit";
 
 export type BrowserSessionState =
   | { kind: "active"; claims: AccessClaims }

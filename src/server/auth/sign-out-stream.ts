@@ -19,6 +19,9 @@ export function endsSession(notice: RevocationNotice, session: { sub: string; si
 function reasonFor(reason: RevocationReason): SignedOutReason {
   if (reason === "logout") return "logout";
   if (reason === "logout_everywhere") return "everywhere";
+  if (reason === "revoked_by_admin") return "admin";
+  if (reason === "user_disabled") return "disabled";
+  if (reason === "session_limit") return "session_limit";
   return "revoked";
 }
 

@@ -26,6 +26,25 @@ export class PrismaSessionRepository implements SessionRepository {
     await this.prisma.deviceSession.create({ data: session });
   }
 
+  async createWithinLimit(session: NewSessionRecord, max: number, command: RevokeCommand): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      // The user's row lock makes concurrent sign-ins of one user take turns: each one sees every
+      // session created before it, so two of them can never sign each other's new session out.
+      const [user] = await tx.$queryRaw<{ session_epoch: number }[]>`SELECT session_epoch FROM users WHERE id = ${session.userId}::uuid FOR UPDATE`;
+      await tx.deviceSession.create({ data: session });
+      if (!user) return [];
+      const victims = await tx.deviceSession.findMany({
+        where: { userId: session.userId, id: { not: session.id }, epoch: { gte: user.session_epoch }, ...liveWhere(command.now) },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        skip: Math.max(0, max - 1), // the newest max - 1 others stay, with the new one
+        select: { id: true },
+      });
+      const ids = victims.map((v) => v.id);
+      if (ids.length > 0) await markRevoked(tx, ids, command);
+      return ids;
+    });
+  }
+
   async findById(id: string): Promise<SessionWithUserEpoch | null> {
     const row = await this.prisma.deviceSession.findUnique({ where: { id }, include: { user: { select: { sessionEpoch: true, email: true, name: true } } } });
     if (!row) return null;
@@ -78,11 +97,7 @@ export class PrismaSessionRepository implements SessionRepository {
       const where = { userId: command.userId, id: { not: exceptId }, epoch: { gte: user.sessionEpoch }, ...liveWhere(command.now) };
       const victims = await tx.deviceSession.findMany({ where, select: { id: true } });
       const ids = victims.map((v) => v.id);
-      if (ids.length === 0) return [];
-      await tx.deviceSession.updateMany({
-        where: { id: { in: ids }, revokedAt: null },
-        data: { revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy },
-      });
+      if (ids.length > 0) await markRevoked(tx, ids, command);
       return ids;
     });
   }
@@ -100,7 +115,7 @@ export class PrismaSessionRepository implements SessionRepository {
     return this.prisma
       .$transaction(async (tx) => {
         const { count } = await tx.user.updateMany({
-          where: { id: args.userId, passwordHash: args.expectedPasswordHash, sessionEpoch: args.expectedEpoch },
+          where: { id: args.userId, passwordHash: args.expectedPasswordHash, sessionEpoch: args.expectedEpoch, disabledAt: null },
           data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
         });
         if (count !== 1) throw new ConcurrentChange();
@@ -136,6 +151,15 @@ export class PrismaSessionRepository implements SessionRepository {
       epochs: users.map((u) => ({ userId: u.id, epoch: u.sessionEpoch, changedAt: u.epochChangedAt ?? since })),
     };
   }
+}
+
+type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+function markRevoked(tx: Transaction, ids: string[], command: RevokeCommand) {
+  return tx.deviceSession.updateMany({
+    where: { id: { in: ids }, revokedAt: null },
+    data: { revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy },
+  });
 }
 
 /** Rolls the password-change transaction back when its preconditions no longer hold. */

@@ -1,7 +1,7 @@
 import type { UserRecord, UserRepository } from "@/core/ports";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 
-const userFields = { id: true, email: true, name: true, passwordHash: true, sessionEpoch: true } as const;
+const userFields = { id: true, email: true, name: true, passwordHash: true, sessionEpoch: true, disabledAt: true } as const;
 
 export class PrismaUserRepository implements UserRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -22,5 +22,26 @@ export class PrismaUserRepository implements UserRepository {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
       throw error;
     }
+  }
+
+  async disable(userId: string, now: Date): Promise<number | null> {
+    // One statement: the mark and the epoch raise land together, and two admins disabling at once
+    // raise the epoch once (the second finds the user already disabled: P2025, no such row).
+    try {
+      const user = await this.prisma.user.update({
+        where: { id: userId, disabledAt: null },
+        data: { disabledAt: now, sessionEpoch: { increment: 1 }, epochChangedAt: now },
+        select: { sessionEpoch: true },
+      });
+      return user.sessionEpoch;
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") return null;
+      throw error;
+    }
+  }
+
+  async enable(userId: string): Promise<boolean> {
+    const { count } = await this.prisma.user.updateMany({ where: { id: userId, disabledAt: { not: null } }, data: { disabledAt: null } });
+    return count === 1;
   }
 }

@@ -1,10 +1,21 @@
 import type { RevocationNotice, RevocationNotifier, RevocationReason } from "@/core/ports";
 import { parseNewDeviceNotice } from "../activity/new-device-push";
 
-const REASONS: readonly RevocationReason[] = ["logout", "revoked_by_user", "logout_others", "logout_everywhere", "password_change", "refresh_token_reused"];
+/** A record, so that a reason added to the ports cannot be forgotten here (its notices would be dropped). */
+const REASONS: Record<RevocationReason, true> = {
+  logout: true,
+  revoked_by_user: true,
+  logout_others: true,
+  logout_everywhere: true,
+  password_change: true,
+  refresh_token_reused: true,
+  revoked_by_admin: true,
+  user_disabled: true,
+  session_limit: true,
+};
 
 function isReason(value: unknown): value is RevocationReason {
-  return typeof value === "string" && (REASONS as readonly string[]).includes(value);
+  return typeof value === "string" && Object.hasOwn(REASONS, value);
 }
 
 export type RevocationListener = (notice: RevocationNotice) => void;

@@ -12,6 +12,9 @@ const REASONS: Record<SignedOutReason, string> = {
   expired: "Your session expired and you were signed out. Please sign in again.",
   logout: "You have signed out.",
   everywhere: "You signed out on all your devices.",
+  admin: "An administrator signed this device out. Please sign in again.",
+  disabled: "This account has been disabled by an administrator.",
+  session_limit: "This device was signed out because your account signed in on another device and has reached its maximum number of devices.",
 };
 
 function reasonNotice(value: string | string[] | undefined): string | null {
