@@ -21,7 +21,10 @@ export function usageError(message: string): CliError {
   return new CliError(message, 2, "usage");
 }
 
-/** The .env files the app reads (the environment wins over them), then the validated configuration. */
+/**
+ * The .env files the app reads (those of `next dev`, or of `next start` when NODE_ENV=production;
+ * the environment wins over them), then the validated configuration.
+ */
 export function loadEnv(): Env {
   const production = process.env.NODE_ENV === "production";
   loadEnvConfig(process.cwd(), !production, { info: () => undefined, error: (...args: unknown[]) => console.error(...args) });
