@@ -12,11 +12,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { decodeJwt } from "jose";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../support/api-client";
 import { browserSignIn, cookieHeader } from "../support/browser-sign-in";
 import { startOpsApp, type OpsApp } from "../support/ops-app";
+import { queryDatabase } from "../support/private-postgres";
 import { expectOneLine, runScript } from "../support/run-script";
 
 const PASSWORD = "correct horse battery";
@@ -44,14 +45,8 @@ async function userWithDevices(count: number) {
   return { email, devices };
 }
 
-async function query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-  const client = new pg.Client({ connectionString: ops.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
+function query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+  return queryDatabase<R>(ops.databaseUrl, sql, params);
 }
 
 /** A browser signed in through next-auth, with its live sign-out stream open. */

@@ -4,6 +4,7 @@
  * LOG_LEVEL=debug so that token refreshes (debug) are written too. Runs on any storage.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuthEventFields } from "../../src/core/auth-events-log";
 import { Api, uniqueEmail } from "../support/api-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -23,17 +24,8 @@ afterAll(async () => {
   await testApp?.stop();
 });
 
-interface Line {
-  event: string;
-  level: string;
-  kind?: string;
-  userId?: string | null;
-  sessionId?: string | null;
-  reason?: string | null;
-  actorSessionId?: string | null;
-  ip?: string | null;
-  limit?: string;
-}
+/** A parsed log line: the logger's own fields and, for auth events, the fixed ones. */
+type Line = AuthEventFields & { event: string; level: string; kind?: string };
 
 describe("auth events in the app's log", () => {
   it("one JSON line per event, stable fields, no secret anywhere", async () => {

@@ -13,11 +13,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/server/db/prisma";
 import { Api, uniqueEmail } from "../support/api-client";
 import { startOpsApp, type OpsApp } from "../support/ops-app";
+import { queryDatabase } from "../support/private-postgres";
 import { runScript } from "../support/run-script";
 
 const PASSWORD = "correct horse battery";
@@ -45,14 +46,8 @@ async function cleanup(args: string[] = [], env: Record<string, string> = {}): P
   return JSON.parse(result.stdout) as CleanupJson;
 }
 
-async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: ops.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
+function sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+  return queryDatabase<R>(ops.databaseUrl, text, params);
 }
 
 const ago = (days: number) => `now() - interval '${days} days'`;

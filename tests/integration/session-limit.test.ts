@@ -3,9 +3,9 @@
  * (by creation) out, never the new one, also when many sign-ins of one user arrive at once.
  * Runs on whatever storage the environment names (PostgreSQL + Redis, or PGlite + in-process).
  */
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
+import { queryDatabase } from "../support/private-postgres";
 import { startTestApp, type TestApp } from "../support/test-app";
 
 const PASSWORD = "correct horse battery";
@@ -31,14 +31,8 @@ async function newUser(): Promise<string> {
 /** How the database recorded the end of these sessions (PostgreSQL only: PGlite belongs to the app). */
 async function revokedReasons(ids: string[]): Promise<(string | null)[] | null> {
   if (!testApp.database.url) return null;
-  const client = new pg.Client({ connectionString: testApp.database.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ revoked_reason: string | null }>("SELECT revoked_reason FROM device_sessions WHERE id = ANY($1) ORDER BY id", [ids]);
-    return rows.map((r) => r.revoked_reason);
-  } finally {
-    await client.end();
-  }
+  const rows = await queryDatabase<{ revoked_reason: string | null }>(testApp.database.url, "SELECT revoked_reason FROM device_sessions WHERE id = ANY($1) ORDER BY id", [ids]);
+  return rows.map((r) => r.revoked_reason);
 }
 
 describe("MAX_SESSIONS_PER_USER=2", () => {

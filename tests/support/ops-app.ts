@@ -1,6 +1,7 @@
 import { usingPostgres } from "./databases";
 import { testSecrets } from "./keys";
 import { PrivatePostgres } from "./private-postgres";
+
 import { PrivateRedis, sharedRedisUrl, uniquePrefix } from "./redis";
 import { startTestApp, type TestApp } from "./test-app";
 
@@ -49,3 +50,4 @@ export async function startOpsApp(label: string, options: { redis: boolean; env?
     throw error;
   }
 }
+

@@ -159,14 +159,8 @@ export class PrivatePostgres {
   }
 
   /** Runs SQL on the test database with a short-lived connection (e.g. counting rows behind the app's back). */
-  async query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = [], url = this.url): Promise<R[]> {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      return (await client.query<R>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = [], url = this.url): Promise<R[]> {
+    return queryDatabase<R>(url, sql, params);
   }
 
   /** For the exit hook only: a synchronous immediate stop and removal. */
@@ -206,5 +200,16 @@ export class PrivatePostgres {
     } finally {
       await client.end();
     }
+  }
+}
+
+/** Runs SQL on any PostgreSQL database with a short-lived connection (e.g. behind a running app's back). */
+export async function queryDatabase<R extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
   }
 }
