@@ -9,7 +9,7 @@
 // Limits, on purpose (docs/decisions/0009-operations.md):
 // - Embedded PGlite: one process per data folder. While the app runs, this command cannot open it
 //   and says so; stop the app first (it enforces the changes when it starts again).
-// - PostgreSQL without REDIS_URL: each running app instance keeps revocations in its own memory and
+// - PostgreSQL without Redis (REDIS_URL, Sentinel or Cluster): each running app instance keeps revocations in its own memory and
 //   cannot hear this process. Refresh and sign-in read the database and refuse at once, but access
 //   tokens already issued stay accepted until they expire (ACCESS_TOKEN_TTL_SECONDS) and open
 //   browsers are not pushed out. Commands that revoke refuse to run there unless given --force.
@@ -22,6 +22,7 @@ import type { DeviceListEntry } from "../src/core/ports";
 import type { Propagation } from "../src/core/revocation-fanout";
 import { engineConfig, type Services } from "../src/server/build-services";
 import type { Env } from "../src/server/env";
+import { redisTopology } from "../src/server/revocation/redis-client";
 import { RedisRevocationStore } from "../src/server/revocation/redis-store";
 import { CliError, describeDatabase, loadEnv, openServices, runCommand, usageError } from "./ops/cli";
 
@@ -35,7 +36,7 @@ commands:
   help                           this text
 options:
   --json      machine-readable output on stdout; a failure is one JSON line on stderr
-  --force     revoke on PostgreSQL without REDIS_URL (running instances then learn it late: see README)
+  --force     revoke on PostgreSQL without Redis (running instances then learn it late: see README)
   --verbose   print the JSON log lines (auth events) on stderr
 exit codes: 0 done or nothing to change, 1 refused / not found / storage unavailable, 2 usage`;
 
@@ -88,7 +89,7 @@ function parseInvocation(argv: string[]): Invocation {
 type LivePath = "redis" | "embedded" | "none";
 
 function livePath(env: Env): LivePath {
-  if (env.REDIS_URL) return "redis";
+  if (redisTopology(env)) return "redis"; // REDIS_URL, Sentinel or Cluster: the app's own choice
   return env.DATABASE_URL ? "none" : "embedded";
 }
 
@@ -99,8 +100,8 @@ function staleSeconds(env: Env): number {
 
 function refuseWithoutLivePath(env: Env): CliError {
   return new CliError(
-    `REDIS_URL is not set: running app instances keep revocations in their own memory and would still accept already-issued access tokens for up to ${staleSeconds(env)} s. ` +
-      "Set REDIS_URL as the app has it, or pass --force to accept that (refresh and sign-in are refused at once).",
+    `No Redis is configured (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): running app instances keep revocations in their own memory and would still accept already-issued access tokens for up to ${staleSeconds(env)} s. ` +
+      "Configure Redis as the app has it, or pass --force to accept that (refresh and sign-in are refused at once).",
     1,
     "no_live_path",
   );
@@ -112,7 +113,7 @@ async function waitForRedis(services: Services): Promise<void> {
   if (!(store instanceof RedisRevocationStore)) return;
   const deadline = Date.now() + REDIS_READY_TIMEOUT_MS;
   while (!(await store.ensureReady())) {
-    if (Date.now() > deadline) throw new CliError("Redis (REDIS_URL) is unreachable: nothing was changed.", 1, "redis_unavailable");
+    if (Date.now() > deadline) throw new CliError("Redis is unreachable: nothing was changed.", 1, "redis_unavailable");
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -123,7 +124,7 @@ function liveNote(path: LivePath, propagation: Propagation, env: Env): { text: s
     return { level: "note", text: "No app is running on this embedded database (this command could open it); the app enforces this when it starts." };
   }
   if (path === "none") {
-    return { level: "warning", text: `Warning: without REDIS_URL, running instances refuse refresh and sign-in at once, but accept access tokens they already issued for up to ${staleSeconds(env)} s; open browsers are not pushed out.` };
+    return { level: "warning", text: `Warning: without Redis, running instances refuse refresh and sign-in at once, but accept access tokens they already issued for up to ${staleSeconds(env)} s; open browsers are not pushed out.` };
   }
   if (!propagation.stored) return { level: "failure", text: `Done in the database, but Redis refused the revocation: running instances may accept the tokens for up to ${staleSeconds(env)} s.` };
   if (!propagation.pushed) return { level: "warning", text: "Running instances refuse its tokens from their next request; the push to open browsers failed (they are signed out at their next request)." };

@@ -238,14 +238,14 @@ describe("npm run admin: the limits it is honest about", () => {
     }
   });
 
-  it("PostgreSQL without REDIS_URL: refuses to revoke unless --force; with --force refresh is refused at once but issued access tokens live on (documented)", async () => {
+  it("PostgreSQL without Redis: refuses to revoke unless --force; with --force refresh is refused at once but issued access tokens live on (documented)", async () => {
     const { email, devices } = await userWithDevices(1);
     const [device] = devices as [TokenBody];
     const withoutRedis = { ...ops.env, REDIS_URL: "" };
 
     const refused = await runScript("scripts/admin.ts", ["revoke", email, device.session_id], withoutRedis);
     expect(refused.code).toBe(1);
-    expect(expectOneLine(refused.stderr)).toMatch(/REDIS_URL is not set.*--force/);
+    expect(expectOneLine(refused.stderr)).toMatch(/No Redis is configured.*--force/);
     const rotated = await api.refresh(device.refresh_token);
     expect(rotated.status).toBe(200); // nothing changed
 
