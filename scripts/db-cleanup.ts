@@ -3,7 +3,7 @@
 // - Sessions that ended (revoked, outdated by an epoch raise, idle or absolute expiry) more than
 //   SESSION_RETENTION_DAYS ago (default 30; never less than an access token's lifetime + margin,
 //   the window a wiped revocation store re-learns from these rows).
-// - Audit events (session_events) older than EVENT_RETENTION_DAYS (default 90; 0 keeps them).
+// - Audit events (session_events) and outbox mail (mail_outbox) older than EVENT_RETENTION_DAYS (default 90; 0 keeps them).
 // Redis needs nothing: every revocation key expires by itself (TTL = token lifetime + margin).
 //
 // Safe on a schedule (cron, a Kubernetes CronJob): idempotent; deletes in batches of --batch-size
@@ -59,7 +59,7 @@ function summary(report: CleanupReport, env: Env, seconds: number): string {
   const events =
     report.events === null
       ? "kept every event (EVENT_RETENTION_DAYS=0)"
-      : `${verb} ${report.events} event(s) (before ${report.eventCutoff!.toISOString()}, EVENT_RETENTION_DAYS=${env.EVENT_RETENTION_DAYS})`;
+      : `${verb} ${report.events} event(s) and outbox mail (before ${report.eventCutoff!.toISOString()}, EVENT_RETENTION_DAYS=${env.EVENT_RETENTION_DAYS})`;
   return `db:cleanup on ${describeDatabase(env)}: ${verb} ${sessions}; ${events}; ${seconds.toFixed(1)} s.`;
 }
 

@@ -115,6 +115,10 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
       return { title: "Account created", actor: null, showDevice: false };
     case "refresh_token_reused":
       return { title: "An old refresh token was used again", actor: "refresh token reuse detected", showDevice: true };
+    case "user_disabled":
+      return { title: "Account disabled; every device was signed out", actor: "an administrator", showDevice: false };
+    case "user_enabled":
+      return { title: "Account enabled again", actor: "an administrator", showDevice: false };
     default: {
       const known = AUTOMATIC[record.reason ?? ""];
       const title = `Security event: ${words(record.type)}`;

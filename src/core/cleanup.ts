@@ -12,6 +12,7 @@ export interface CleanupRepository {
    */
   deleteEndedSessions(cutoff: Date, limit: number): Promise<number>;
   countEndedSessions(cutoff: Date): Promise<number>;
+  /** Audit events written before `cutoff`, and the outbox mail of that time (at most `limit` rows in all). */
   deleteEventsBefore(cutoff: Date, limit: number): Promise<number>;
   countEventsBefore(cutoff: Date): Promise<number>;
 }
@@ -19,7 +20,7 @@ export interface CleanupRepository {
 export interface CleanupPolicy {
   /** How long an ended session is kept (for support and forensics). */
   sessionRetentionSeconds: number;
-  /** How long audit events are kept; 0 keeps them forever. */
+  /** How long audit events (and outbox mail) are kept; 0 keeps them forever. */
   eventRetentionSeconds: number;
 }
 

@@ -83,13 +83,17 @@ function fixture() {
       `INSERT INTO device_sessions (id, user_id, epoch, created_at, last_active_at, idle_expires_at, absolute_expires_at, revoked_at) ` +
       `VALUES ('${tag}-${name}', '${user}', ${epoch}, ${created}, ${created}, ${idle}, ${absolute}, ${revoked})`,
   );
-  const events = [91, 91, 91, 89].map((days) => `INSERT INTO session_events (user_id, type, created_at) VALUES ('${plain}', 'signed_in', ${ago(days)})`);
+  const events = [
+    ...[91, 91, 91, 89].map((days) => `INSERT INTO session_events (user_id, type, created_at) VALUES ('${plain}', 'signed_in', ${ago(days)})`),
+    // The outbox's mail goes with the events it tells of.
+    ...[91, 89].map((days) => `INSERT INTO mail_outbox (recipient, subject, body, created_at) VALUES ('${tag}@example.com', 's', 'b', ${ago(days)})`),
+  ];
   return {
     tag,
     statements: [...users, ...sessions, ...events],
     gone: rows.filter((r) => r[7]).map((r) => `${tag}-${r[0]}`),
     kept: rows.filter((r) => !r[7]).map((r) => `${tag}-${r[0]}`),
-    oldEvents: 3,
+    oldEvents: 4, // 3 events + 1 mail
     userIds: [plain, outdatedLongAgo, outdatedRecently],
   };
 }

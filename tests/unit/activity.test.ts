@@ -93,9 +93,11 @@ describe("describeActivity: what happened, to which device, who did it, when", (
     expect(describeActivity(record({ type: "user_registered", sessionId: null, device: null, ip: null }), CURRENT)).toMatchObject({ title: "Account created", actor: null, device: null });
     expect(describeActivity(record({ type: "refresh_token_reused", reason: "refresh_token_reused" }), CURRENT)).toMatchObject({ actor: "refresh token reuse detected" });
     expect(describeActivity(record({ type: "user_disabled", reason: "user_disabled", sessionId: null }), CURRENT)).toMatchObject({
-      title: "Security event: user disabled",
+      title: "Account disabled; every device was signed out",
       actor: "an administrator",
+      device: null,
     });
+    expect(describeActivity(record({ type: "user_enabled", sessionId: null }), CURRENT)).toMatchObject({ title: "Account enabled again", actor: "an administrator" });
     expect(describeActivity(record({ type: "mystery-thing" }), CURRENT)).toMatchObject({ title: "Security event: mystery thing", actor: null });
   });
 });

@@ -36,12 +36,18 @@ export class PrismaCleanupRepository implements CleanupRepository {
     return this.count(Prisma.sql`SELECT count(*)::int AS n FROM (${Prisma.join(endedSessionQueries(cutoff), " UNION ")}) AS ended`);
   }
 
-  deleteEventsBefore(cutoff: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`DELETE FROM session_events WHERE id IN (SELECT id FROM session_events WHERE created_at < ${cutoff} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+  /** Audit events, then the outbox's mail about them (kept as long as the events they tell of). */
+  async deleteEventsBefore(cutoff: Date, limit: number): Promise<number> {
+    const events = await this.prisma.$executeRaw`DELETE FROM session_events WHERE id IN (SELECT id FROM session_events WHERE created_at < ${cutoff} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+    if (events >= limit) return events;
+    return events + (await this.prisma.$executeRaw`DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox WHERE created_at < ${cutoff} LIMIT ${limit - events} FOR UPDATE SKIP LOCKED)`);
   }
 
-  countEventsBefore(cutoff: Date): Promise<number> {
-    return this.count(Prisma.sql`SELECT count(*)::int AS n FROM session_events WHERE created_at < ${cutoff}`);
+  async countEventsBefore(cutoff: Date): Promise<number> {
+    return (
+      (await this.count(Prisma.sql`SELECT count(*)::int AS n FROM session_events WHERE created_at < ${cutoff}`)) +
+      (await this.count(Prisma.sql`SELECT count(*)::int AS n FROM mail_outbox WHERE created_at < ${cutoff}`))
+    );
   }
 
   private async count(query: Prisma.Sql): Promise<number> {
