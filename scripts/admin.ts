@@ -16,6 +16,7 @@
 //
 // tsx treats this file as CommonJS (package.json has no "type": "module"), hence no top-level await.
 import { parseArgs } from "node:util";
+import { SESSION_ID_PATTERN } from "../src/core/ids";
 import type { AdminOperations } from "../src/core/admin";
 import { revocationTtlSeconds } from "../src/core/config";
 import type { DeviceListEntry } from "../src/core/ports";
@@ -61,11 +62,25 @@ interface Invocation {
   verbose: boolean;
 }
 
+const FLAGS = new Set(["--json", "--force", "--verbose", "--help", "-h"]);
+
+/**
+ * Session ids are base64url and may begin with "-": anything that is not one of our flags is an
+ * argument (placed after "--" so the parser cannot take "-Xy..." for options).
+ */
+function separateFlags(argv: string[]): string[] {
+  const end = argv.indexOf("--");
+  const head = end === -1 ? argv : argv.slice(0, end);
+  const rest = end === -1 ? [] : argv.slice(end + 1);
+  const flags = head.filter((arg) => FLAGS.has(arg) || (arg.startsWith("--") && !SESSION_ID_PATTERN.test(arg)));
+  return [...flags, "--", ...head.filter((arg) => !flags.includes(arg)), ...rest];
+}
+
 function parseInvocation(argv: string[]): Invocation {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: separateFlags(argv),
       allowPositionals: true,
       options: { json: { type: "boolean" }, force: { type: "boolean" }, verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });

@@ -199,6 +199,8 @@ describe("npm run admin: failures are one clear line and a non-zero exit code", 
   it.each([
     ["an unknown user", ["sessions", "nobody-here@example.com"], 1, /No user with the email nobody-here@example\.com/],
     ["an unknown session", ["revoke", "SEEDED", "AAAAAAAAAAAAAAAAAAAAAA"], 1, /has no live session AAAAAAAAAAAAAAAAAAAAAA/],
+    // Session ids are base64url: one in 32 begins with "-", and is still an id, not an option.
+    ["a session id beginning with a dash", ["revoke", "SEEDED", "-AAAAAAAAAAAAAAAAAAAAA"], 1, /has no live session -AAAAAAAAAAAAAAAAAAAAA/],
     ["an unknown command", ["frobnicate"], 2, /unknown command "frobnicate"/],
     ["a missing argument", ["revoke-all"], 2, /"revoke-all" takes <email>/],
     ["a malformed email", ["disable", "not-an-email"], 2, /valid email/],
