@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * The Redis part of the environment (see env.ts, which composes it): one topology at most, named by
  * REDIS_URL (one server), REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES. The rules
- * live here so env.ts stays a flat list; they only validate, nothing here reads process.env.
+ * live here so env.ts stays a flat list; they only validate what env.ts hands them.
  */
 export interface HostPort {
   host: string;

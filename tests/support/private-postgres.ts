@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chown, mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../../src/server/db/migrator";
 import { freePort, waitFor } from "./ports";
+import { runProcess } from "./run-script";
 
 /** Where Debian puts the server binaries; PG_BIN overrides (e.g. another major version). */
 const PG_BIN = process.env.PG_BIN ?? firstExisting(["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]);
@@ -30,24 +31,11 @@ function command(bin: string, args: string[]): [string, string[]] {
   return AS_ROOT ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, args];
 }
 
-function run(bin: string, args: string[], timeoutMs = 60_000): Promise<string> {
+async function run(bin: string, args: string[], timeoutMs = 60_000): Promise<string> {
   const [file, argv] = command(bin, args);
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], cwd: tmpdir() });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${bin} ${args.join(" ")} exited with ${code}:\n${output}`));
-    });
-  });
+  const { code, stdout, stderr } = await runProcess(file, argv, { cwd: tmpdir(), timeoutMs });
+  if (code !== 0) throw new Error(`${bin} ${args.join(" ")} exited with ${code}:\n${stdout}${stderr}`);
+  return stdout + stderr;
 }
 
 /** Servers still running when the test process exits (a crashed or interrupted run): stopped synchronously. */
