@@ -21,7 +21,10 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
   throw new Error(`Tab never reached ${target.toString()}`);
 }
 
-test("a sign-in from a new device is announced on the other browser without a reload, with a way to act on it", async ({ newUser, device }) => {
+test("a sign-in from a new device is announced on the other browser without a reload, with a way to act on it", async ({
+  newUser,
+  device,
+}) => {
   const user = await newUser();
   const laptop = await device("laptop");
   const stream = laptop.page.waitForResponse((res) => res.url().endsWith("/api/session/events"));
@@ -46,12 +49,18 @@ test("a sign-in from a new device is announced on the other browser without a re
   await expect(notice).toHaveCount(0);
 });
 
-test('the activity page lists the sign-ins and a log-out of the other device "by you, from this device"', async ({ newUser, signedIn }) => {
+test('the activity page lists the sign-ins and a log-out of the other device "by you, from this device"', async ({
+  newUser,
+  signedIn,
+}) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const desktop = await signedIn("desktop", user);
   await laptop.page.reload();
-  await deviceRows(laptop.page).filter({ hasText: "Firefox" }).getByRole("button", { name: "Log out", exact: true }).click();
+  await deviceRows(laptop.page)
+    .filter({ hasText: "Firefox" })
+    .getByRole("button", { name: "Log out", exact: true })
+    .click();
   await expectSignedOut(desktop.page);
 
   await laptop.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Activity" }).click();

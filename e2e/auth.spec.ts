@@ -26,7 +26,12 @@ test.describe("registering and signing in", () => {
     await expect(deviceRows(page).first()).toContainText("This device");
   });
 
-  test("sign out ends the session; a wrong password is refused; the right one signs in again", async ({ page, newUser, signIn, consoleErrors }) => {
+  test("sign out ends the session; a wrong password is refused; the right one signs in again", async ({
+    page,
+    newUser,
+    signIn,
+    consoleErrors,
+  }) => {
     const user = await newUser();
     await signIn(page, user);
     await expect(page.getByRole("banner")).toContainText(user.email);
@@ -51,7 +56,10 @@ test.describe("registering and signing in", () => {
     await expect(page.getByRole("banner")).toContainText(user.email);
   });
 
-  test("a protected page visited signed out sends to /login, and back after signing in (callbackUrl)", async ({ page, newUser }) => {
+  test("a protected page visited signed out sends to /login, and back after signing in (callbackUrl)", async ({
+    page,
+    newUser,
+  }) => {
     const user = await newUser();
 
     await page.goto("/devices");
@@ -80,7 +88,9 @@ test.describe("registering and signing in", () => {
 });
 
 test.describe("validation errors next to the fields", () => {
-  test("register: a bad email and a short password are flagged, and fixing them creates the account", async ({ page }) => {
+  test("register: a bad email and a short password are flagged, and fixing them creates the account", async ({
+    page,
+  }) => {
     await page.goto("/register");
     const email = page.getByLabel("Email", { exact: true });
     const password = page.getByLabel("Password", { exact: true });
@@ -110,7 +120,12 @@ test.describe("validation errors next to the fields", () => {
     await expect(page).toHaveURL(/\/login(\?|$)/);
   });
 
-  test("change password: a too-short new password is flagged and the password stays the same", async ({ page, newUser, signIn, api }) => {
+  test("change password: a too-short new password is flagged and the password stays the same", async ({
+    page,
+    newUser,
+    signIn,
+    api,
+  }) => {
     const user = await newUser();
     await signIn(page, user);
     await page.goto("/settings/password");

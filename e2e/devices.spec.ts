@@ -7,7 +7,7 @@
  */
 import { chromeRow, clickAndConfirm, deviceRows, expect, expectSignedOut, safariRow, test } from "./fixtures";
 
-test("each device lists both sessions and marks its own row \"This device\"", async ({ newUser, signedIn }) => {
+test('each device lists both sessions and marks its own row "This device"', async ({ newUser, signedIn }) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const phone = await signedIn("phone", user);
@@ -48,7 +48,10 @@ test("logging out another device sends it to /login by itself; this one stays", 
   await expect(phone.page).toHaveURL(/\/login(\?|$)/);
 });
 
-test("\"Log out other devices\", once confirmed, signs out every other device but not this one", async ({ newUser, signedIn }) => {
+test('"Log out other devices", once confirmed, signs out every other device but not this one', async ({
+  newUser,
+  signedIn,
+}) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const phone = await signedIn("phone", user);
@@ -68,14 +71,17 @@ test("\"Log out other devices\", once confirmed, signs out every other device bu
   await expect(deviceRows(laptop.page)).toHaveCount(1);
 });
 
-test("\"Log out other devices\" does nothing until confirmed", async ({ newUser, signedIn }) => {
+test('"Log out other devices" does nothing until confirmed', async ({ newUser, signedIn }) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const phone = await signedIn("phone", user);
   await laptop.page.reload();
 
   await laptop.page.getByRole("button", { name: "Log out other devices", exact: true }).click();
-  await laptop.page.getByRole("button", { name: /cancel/i }).first().click();
+  await laptop.page
+    .getByRole("button", { name: /cancel/i })
+    .first()
+    .click();
 
   await phone.page.reload();
   await expect(phone.page).toHaveURL(/\/devices(\?|$)/);
@@ -83,7 +89,7 @@ test("\"Log out other devices\" does nothing until confirmed", async ({ newUser,
   await expect(deviceRows(laptop.page)).toHaveCount(2);
 });
 
-test("\"Log out everywhere\", once confirmed, signs out the other device and this one", async ({ newUser, signedIn }) => {
+test('"Log out everywhere", once confirmed, signs out the other device and this one', async ({ newUser, signedIn }) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const phone = await signedIn("phone", user);
@@ -99,7 +105,10 @@ test("\"Log out everywhere\", once confirmed, signs out the other device and thi
   }
 });
 
-test("two tabs of one browser: signing out in one moves the other to /login by itself", async ({ newUser, signedIn }) => {
+test("two tabs of one browser: signing out in one moves the other to /login by itself", async ({
+  newUser,
+  signedIn,
+}) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const tab1 = laptop.page;

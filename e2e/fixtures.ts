@@ -9,7 +9,14 @@
  *     const phone = await device("phone");              // a second device, not signed in yet
  *   });
  */
-import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from "@playwright/test";
 import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../tests/support/api-client";
 
 export { expect };
@@ -82,7 +89,9 @@ class ConsoleGuard implements ConsoleErrors {
     });
     context.on("weberror", (webError) => {
       const error = webError.error();
-      this.recorded.push(`[${label}] uncaught ${error.name} on ${webError.page()?.url() ?? "?"}: ${error.stack ?? error.message}`);
+      this.recorded.push(
+        `[${label}] uncaught ${error.name} on ${webError.page()?.url() ?? "?"}: ${error.stack ?? error.message}`,
+      );
     });
   }
 }
@@ -110,7 +119,10 @@ export const test = base.extend<Fixtures>({
       const guard = new ConsoleGuard();
       await provide(guard);
       const problems = guard.problems;
-      expect(problems.length, `the browser reported ${problems.length} error(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\n`).toBe(0);
+      expect(
+        problems.length,
+        `the browser reported ${problems.length} error(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\n`,
+      ).toBe(0);
     },
     { auto: true },
   ],
@@ -124,7 +136,12 @@ export const test = base.extend<Fixtures>({
   device: async ({ browser, baseURL, consoleErrors }, provide) => {
     const contexts: BrowserContext[] = [];
     await provide(async (name, options = {}) => {
-      const context = await browser.newContext({ baseURL: baseURL ?? requireBaseUrl(), locale: "en-US", ...DEVICES[name], ...options });
+      const context = await browser.newContext({
+        baseURL: baseURL ?? requireBaseUrl(),
+        locale: "en-US",
+        ...DEVICES[name],
+        ...options,
+      });
       contexts.push(context);
       (consoleErrors as ConsoleGuard).watch(context, name);
       return { name, context, page: await context.newPage() };
@@ -227,6 +244,9 @@ export async function expectFieldError(field: Locator, message: RegExp): Promise
 export async function sessionCookie(context: BrowserContext) {
   const cookies = await context.cookies();
   const cookie = cookies.find((c) => c.name.includes("session-token"));
-  expect(cookie, `a cookie named *session-token*; the browser has: ${cookies.map((c) => c.name).join(", ") || "none"}`).toBeDefined();
+  expect(
+    cookie,
+    `a cookie named *session-token*; the browser has: ${cookies.map((c) => c.name).join(", ") || "none"}`,
+  ).toBeDefined();
   return { cookie: cookie!, all: cookies };
 }

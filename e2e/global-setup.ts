@@ -44,7 +44,9 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   const testApp = await startTestApp("e2e", { APP_URL: baseURL }, port);
   // Specs and fixtures run in worker processes, which inherit this environment.
   process.env.E2E_BASE_URL = baseURL;
-  console.log(`e2e: app on ${baseURL} (${testApp.database.kind}${testApp.redisUrl ? " + Redis" : " + in-process store"})`);
+  console.log(
+    `e2e: app on ${baseURL} (${testApp.database.kind}${testApp.redisUrl ? " + Redis" : " + in-process store"})`,
+  );
 
   return async function globalTeardown() {
     const logFile = path.join(root, "test-results", "e2e-app.log");

@@ -7,7 +7,11 @@ import { deviceRows, errorAlert, expect, expectSignedOut, fillSignInForm, test }
 
 const NEW_PASSWORD = "a brand new passphrase";
 
-test("a password change signs out the other devices, not this one, and only the new password works", async ({ newUser, signedIn, consoleErrors }) => {
+test("a password change signs out the other devices, not this one, and only the new password works", async ({
+  newUser,
+  signedIn,
+  consoleErrors,
+}) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const phone = await signedIn("phone", user);

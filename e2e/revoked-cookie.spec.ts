@@ -11,7 +11,12 @@ import { expect, expectSignedOut, safariRow, sessionCookie, test } from "./fixtu
 
 const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-test("a logged-out device's copied cookies and token are refused", async ({ newUser, signedIn, playwright, baseURL }) => {
+test("a logged-out device's copied cookies and token are refused", async ({
+  newUser,
+  signedIn,
+  playwright,
+  baseURL,
+}) => {
   const user = await newUser();
   const laptop = await signedIn("laptop", user);
   const phone = await signedIn("phone", user);
@@ -25,7 +30,10 @@ test("a logged-out device's copied cookies and token are refused", async ({ newU
   expect(session.sameSite, "session cookie SameSite").toBe("Lax");
   expect(token).toMatch(JWS);
   const jwks = createRemoteJWKSet(new URL("/.well-known/jwks.json", baseURL));
-  const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: "http://revocable.test", audience: "revocable-sessions-api" });
+  const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+    issuer: "http://revocable.test",
+    audience: "revocable-sessions-api",
+  });
   expect(protectedHeader.kid, "the JWS names its key").toBeTruthy();
   expect(payload.sub, "sub").toBeTruthy();
   expect(payload.sid, "sid (the device session)").toBeTruthy();
@@ -41,7 +49,10 @@ test("a logged-out device's copied cookies and token are refused", async ({ newU
   }
 
   /** One fresh HTTP client per request, so no cookie jar mixes in what an earlier answer set. */
-  async function get(path: string, headers: Record<string, string>): Promise<{ status: number; location: string; body: string }> {
+  async function get(
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; location: string; body: string }> {
     const client = await playwright.request.newContext({ baseURL });
     try {
       const res: APIResponse = await client.get(path, { headers, maxRedirects: 0 });
@@ -53,9 +64,15 @@ test("a logged-out device's copied cookies and token are refused", async ({ newU
 
   // Before: the copy works (so the later refusal can only come from the revocation).
   const pageBefore = await get("/devices", { cookie: cookieHeader });
-  expect(pageBefore.status, `GET /devices with the copied cookies before the revocation (Location: ${pageBefore.location})`).toBe(200);
+  expect(
+    pageBefore.status,
+    `GET /devices with the copied cookies before the revocation (Location: ${pageBefore.location})`,
+  ).toBe(200);
   expect(pageBefore.body).toContain(user.email);
-  expect((await get("/api/me", { authorization: `Bearer ${token}` })).status, "GET /api/me with the cookie's token before").toBe(200);
+  expect(
+    (await get("/api/me", { authorization: `Bearer ${token}` })).status,
+    "GET /api/me with the cookie's token before",
+  ).toBe(200);
 
   // The laptop logs the phone out.
   await laptop.page.goto("/devices");

@@ -11,9 +11,14 @@ import { deviceRows, expect, test } from "./fixtures";
 test.skip(process.env.UPDATE_SCREENSHOTS !== "1", "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots");
 
 test("docs screenshots", async ({ newUser, device, signIn, signedIn }, testInfo) => {
-  const dir = path.join(path.dirname(testInfo.config.configFile ?? path.resolve("playwright.config.ts")), "docs", "screenshots");
+  const dir = path.join(
+    path.dirname(testInfo.config.configFile ?? path.resolve("playwright.config.ts")),
+    "docs",
+    "screenshots",
+  );
   await mkdir(dir, { recursive: true });
-  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: "disabled", caret: "hide" });
+  const shoot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: "disabled", caret: "hide" });
 
   // Each run has a database of its own, so a readable address is free.
   const user = await newUser({ email: "ada@example.com" });

@@ -82,7 +82,12 @@ function parseInvocation(argv: string[]): Invocation {
     parsed = parseArgs({
       args: separateFlags(argv),
       allowPositionals: true,
-      options: { json: { type: "boolean" }, force: { type: "boolean" }, verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        json: { type: "boolean" },
+        force: { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     throw usageError(`${(error as Error).message.split(". ")[0]} (try: npm run admin -- help)`);
@@ -134,16 +139,37 @@ async function waitForRedis(services: Services): Promise<void> {
 }
 
 /** What running instances make of it: a note, a warning (stderr), or a failure (also exit code 1). */
-function liveNote(path: LivePath, propagation: Propagation, env: Env): { text: string; level: "note" | "warning" | "failure" } {
+function liveNote(
+  path: LivePath,
+  propagation: Propagation,
+  env: Env,
+): { text: string; level: "note" | "warning" | "failure" } {
   if (path === "embedded") {
-    return { level: "note", text: "No app is running on this embedded database (this command could open it); the app enforces this when it starts." };
+    return {
+      level: "note",
+      text: "No app is running on this embedded database (this command could open it); the app enforces this when it starts.",
+    };
   }
   if (path === "none") {
-    return { level: "warning", text: `Warning: without Redis, running instances refuse refresh and sign-in at once, but accept access tokens they already issued for up to ${staleSeconds(env)} s; open browsers are not pushed out.` };
+    return {
+      level: "warning",
+      text: `Warning: without Redis, running instances refuse refresh and sign-in at once, but accept access tokens they already issued for up to ${staleSeconds(env)} s; open browsers are not pushed out.`,
+    };
   }
-  if (!propagation.stored) return { level: "failure", text: `Done in the database, but Redis refused the revocation: running instances may accept the tokens for up to ${staleSeconds(env)} s.` };
-  if (!propagation.pushed) return { level: "warning", text: "Running instances refuse its tokens from their next request; the push to open browsers failed (they are signed out at their next request)." };
-  return { level: "note", text: "Running instances refuse its tokens from their next request, and open browsers are signed out now." };
+  if (!propagation.stored)
+    return {
+      level: "failure",
+      text: `Done in the database, but Redis refused the revocation: running instances may accept the tokens for up to ${staleSeconds(env)} s.`,
+    };
+  if (!propagation.pushed)
+    return {
+      level: "warning",
+      text: "Running instances refuse its tokens from their next request; the push to open browsers failed (they are signed out at their next request).",
+    };
+  return {
+    level: "note",
+    text: "Running instances refuse its tokens from their next request, and open browsers are signed out now.",
+  };
 }
 
 function formatDate(date: Date | null): string {
@@ -157,7 +183,9 @@ function deviceLabel(session: DeviceListEntry): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ")}`.trimEnd()).join("\n");
+  return rows
+    .map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ")}`.trimEnd())
+    .join("\n");
 }
 
 async function showSessions(admin: AdminOperations, email: string, json: boolean): Promise<void> {
@@ -175,7 +203,13 @@ async function showSessions(admin: AdminOperations, email: string, json: boolean
     return;
   }
   console.log(`${sessions.length} live session${sessions.length === 1 ? "" : "s"} (times in UTC):`);
-  const rows = sessions.map((s) => [s.id, deviceLabel(s), s.ip ?? "-", formatDate(s.createdAt), formatDate(s.lastActiveAt)]);
+  const rows = sessions.map((s) => [
+    s.id,
+    deviceLabel(s),
+    s.ip ?? "-",
+    formatDate(s.createdAt),
+    formatDate(s.lastActiveAt),
+  ]);
   console.log(table([["SESSION", "DEVICE", "IP", "SIGNED IN", "LAST ACTIVE"], ...rows]));
 }
 
@@ -196,7 +230,9 @@ async function main(invocation: Invocation): Promise<void> {
     if (command === "sessions") return await showSessions(admin, email, json);
     if (command === "enable") {
       const changed = await admin.enable(email);
-      const text = changed ? `Enabled ${email}: sign-in works again (earlier sessions stay ended).` : `${email} is not disabled: nothing changed.`;
+      const text = changed
+        ? `Enabled ${email}: sign-in works again (earlier sessions stay ended).`
+        : `${email} is not disabled: nothing changed.`;
       console.log(json ? JSON.stringify({ command, email, changed }) : text);
       return;
     }
@@ -212,11 +248,22 @@ async function main(invocation: Invocation): Promise<void> {
       text = `Signed out every session of ${email}.`;
     } else {
       propagation = await admin.disable(email);
-      text = propagation ? `Disabled ${email}: every session signed out, sign-in refused.` : `${email} is already disabled: nothing changed.`;
+      text = propagation
+        ? `Disabled ${email}: every session signed out, sign-in refused.`
+        : `${email} is already disabled: nothing changed.`;
     }
     const live = propagation ? liveNote(path, propagation, env) : null;
     if (json) {
-      console.log(JSON.stringify({ command, email, ...(sessionId ? { sessionId } : {}), changed: propagation !== null, revocationStore: services.store.kind, ...(propagation ?? {}) }));
+      console.log(
+        JSON.stringify({
+          command,
+          email,
+          ...(sessionId ? { sessionId } : {}),
+          changed: propagation !== null,
+          revocationStore: services.store.kind,
+          ...(propagation ?? {}),
+        }),
+      );
     } else {
       console.log(`${text} (${describeDatabase(env)})`);
       if (live?.level === "note") console.log(live.text);

@@ -37,12 +37,37 @@ import { signInAndRefresh } from "./bench/t6-signin";
 
 const USAGE = "usage: npm run bench -- [--smoke] [--build] [--runs N] [--seconds S] [--only 1,2,...]";
 
-const TARGETS: { id: string; name: string; threshold: string; run: (ctx: BenchContext, engine: () => Promise<Services>) => Promise<Row[]> }[] = [
-  { id: "1", name: "Revocable /api/me vs stateless baseline (HTTP)", threshold: "≥ 1.00×", run: (ctx) => revocableVsStateless(ctx) },
-  { id: "2", name: "Engine verify+revocation vs jose jwtVerify (in process)", threshold: "≥ 3.00×", run: async (ctx, engine) => engineVsJose(ctx, await engine()) },
-  { id: "3", name: "Stale acceptances after a revocation on another instance", threshold: "0", run: (ctx) => staleAcceptances(ctx) },
+const TARGETS: {
+  id: string;
+  name: string;
+  threshold: string;
+  run: (ctx: BenchContext, engine: () => Promise<Services>) => Promise<Row[]>;
+}[] = [
+  {
+    id: "1",
+    name: "Revocable /api/me vs stateless baseline (HTTP)",
+    threshold: "≥ 1.00×",
+    run: (ctx) => revocableVsStateless(ctx),
+  },
+  {
+    id: "2",
+    name: "Engine verify+revocation vs jose jwtVerify (in process)",
+    threshold: "≥ 3.00×",
+    run: async (ctx, engine) => engineVsJose(ctx, await engine()),
+  },
+  {
+    id: "3",
+    name: "Stale acceptances after a revocation on another instance",
+    threshold: "0",
+    run: (ctx) => staleAcceptances(ctx),
+  },
   { id: "4", name: "Bounded memory", threshold: "≤ 130 B/session; capped", run: (ctx) => boundedMemory(ctx) },
-  { id: "5", name: "O(1) log-out-everywhere", threshold: "< 50 ms p50", run: async (ctx, engine) => bulkRevocation(ctx, await engine()) },
+  {
+    id: "5",
+    name: "O(1) log-out-everywhere",
+    threshold: "< 50 ms p50",
+    run: async (ctx, engine) => bulkRevocation(ctx, await engine()),
+  },
   { id: "6", name: "Sign-ins and refreshes per second", threshold: "printed", run: (ctx) => signInAndRefresh(ctx) },
 ];
 
@@ -112,19 +137,27 @@ async function main(): Promise<number> {
     return 0;
   }
   const base = TUNING[values.smoke ? "smoke" : "full"];
-  const tuning: Tuning = { ...base, runs: Math.round(positive(values.runs, "runs", base.runs)), seconds: positive(values.seconds, "seconds", base.seconds) };
+  const tuning: Tuning = {
+    ...base,
+    runs: Math.round(positive(values.runs, "runs", base.runs)),
+    seconds: positive(values.seconds, "seconds", base.seconds),
+  };
   const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : undefined;
   const smoke = tuning.mode === "smoke";
   const startedAt = new Date();
   const loadBefore = loadAverage();
   const m = machine();
-  console.log(`bench (${tuning.mode}): ${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}; load average ${loadBefore}`);
+  console.log(
+    `bench (${tuning.mode}): ${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}; load average ${loadBefore}`,
+  );
 
   const built = existsSync(path.join(process.cwd(), ".next", "BUILD_ID"));
   // A build from before the baseline route existed cannot be measured: rebuild it too.
   const stale = built && !existsSync(path.join(process.cwd(), ".next", "server", "app", "api", "bench", "stateless"));
   if (values.build || !built || stale) {
-    console.log(`bench: building the app (next build${stale ? ": the build in .next predates /api/bench/stateless" : ""})…`);
+    console.log(
+      `bench: building the app (next build${stale ? ": the build in .next predates /api/bench/stateless" : ""})…`,
+    );
     await run(process.execPath, [path.join(process.cwd(), "node_modules/next/dist/bin/next"), "build"], 15 * 60_000);
   }
 
@@ -138,7 +171,8 @@ async function main(): Promise<number> {
 
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanUp = async () => {
-    while (cleanups.length) await cleanups.pop()!().catch((error: unknown) => console.error(`bench: cleanup: ${String(error)}`));
+    while (cleanups.length)
+      await cleanups.pop()!().catch((error: unknown) => console.error(`bench: cleanup: ${String(error)}`));
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
@@ -206,12 +240,23 @@ async function main(): Promise<number> {
 
     const loadAfter = loadAverage();
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    console.log(`\nBenchmark (${tuning.mode}) — ${storage.description}; load average before ${loadBefore}, after ${loadAfter}; ${seconds.toFixed(0)} s\n`);
+    console.log(
+      `\nBenchmark (${tuning.mode}) — ${storage.description}; load average before ${loadBefore}, after ${loadAfter}; ${seconds.toFixed(0)} s\n`,
+    );
     console.log(formatTable(rows));
     console.log("");
 
     if (!smoke && !only) {
-      const file = await writeBenchmarksDoc({ rows, tuning, storage: storage.description, command: commandLine(process.argv.slice(2)), startedAt, seconds, loadBefore, loadAfter });
+      const file = await writeBenchmarksDoc({
+        rows,
+        tuning,
+        storage: storage.description,
+        command: commandLine(process.argv.slice(2)),
+        startedAt,
+        seconds,
+        loadBefore,
+        loadAfter,
+      });
       console.log(`bench: wrote ${path.relative(process.cwd(), file)}`);
     }
     const broken = rows.filter((r) => r.figure.startsWith("ERROR"));
@@ -220,7 +265,8 @@ async function main(): Promise<number> {
       if (broken.length) console.log(`bench: the benchmark itself broke on ${broken.map((r) => r.id).join(", ")}`);
       return broken.length ? 1 : 0;
     }
-    if (failed.length) console.log(`bench: ${failed.length} target row(s) FAILED: ${failed.map((r) => r.id).join(", ")}`);
+    if (failed.length)
+      console.log(`bench: ${failed.length} target row(s) FAILED: ${failed.map((r) => r.id).join(", ")}`);
     return failed.length ? 1 : 0;
   } finally {
     await cleanUp();

@@ -49,8 +49,15 @@ function parseOptions(argv: string[]): Options {
     throw usageError(`${(error as Error).message.split(". ")[0]} (see: npm run db:cleanup -- --help)`);
   }
   const batchSize = Number(values["batch-size"] ?? 1000);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw usageError("--batch-size must be an integer from 1 to 10000 (see: npm run db:cleanup -- --help)");
-  return { dryRun: values["dry-run"] === true, json: values.json === true, verbose: values.verbose === true, batchSize, help: values.help === true };
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    throw usageError("--batch-size must be an integer from 1 to 10000 (see: npm run db:cleanup -- --help)");
+  return {
+    dryRun: values["dry-run"] === true,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    batchSize,
+    help: values.help === true,
+  };
 }
 
 function summary(report: CleanupReport, env: Env, seconds: number): string {

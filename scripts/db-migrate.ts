@@ -7,24 +7,19 @@
 //
 // Run with tsx (the generated Prisma client and src/ are TypeScript). tsx treats this file as
 // CommonJS (package.json has no "type": "module"), hence no top-level await.
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import {
-  LOCKFILE,
-  applyMigrations,
-  diffSchemaAgainstMigrations,
-  migrationStatus,
-} from '../src/server/db/migrator';
-import { lockDataDir } from '../src/server/db/pglite-lock';
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { LOCKFILE, applyMigrations, diffSchemaAgainstMigrations, migrationStatus } from "../src/server/db/migrator";
+import { lockDataDir } from "../src/server/db/pglite-lock";
 
 const root = process.cwd();
-const migrationsDir = path.join(root, 'prisma', 'migrations');
+const migrationsDir = path.join(root, "prisma", "migrations");
 
 /** Failures we expect (bad input, unreachable database): message only, no stack trace. */
 class UsageError extends Error {}
@@ -35,11 +30,11 @@ async function openTarget(): Promise<Target> {
   const url = process.env.DATABASE_URL?.trim();
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new UsageError('DATABASE_URL must start with postgres:// or postgresql:// (or be unset to use PGlite).');
+      throw new UsageError("DATABASE_URL must start with postgres:// or postgresql:// (or be unset to use PGlite).");
     }
     // Our own pool, so we can end it: the engine does not dispose adapters on its way out.
     const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
-    pool.on('error', () => undefined); // an idle client dropping must not crash the script
+    pool.on("error", () => undefined); // an idle client dropping must not crash the script
     const where = new URL(url);
     return {
       label: `PostgreSQL ${where.host}${where.pathname}`, // no credentials in the output
@@ -48,8 +43,8 @@ async function openTarget(): Promise<Target> {
     };
   }
   // Same resolution as the app (src/server/build-services.ts): PGLITE_DATA_DIR, else DATA_DIR/pglite.
-  const configured = process.env.PGLITE_DATA_DIR || path.join(process.env.DATA_DIR || '.data', 'pglite');
-  const inMemory = configured.startsWith('memory://'); // throwaway: only useful to try the migrations
+  const configured = process.env.PGLITE_DATA_DIR || path.join(process.env.DATA_DIR || ".data", "pglite");
+  const inMemory = configured.startsWith("memory://"); // throwaway: only useful to try the migrations
   const dataDir = inMemory ? configured : path.resolve(root, configured);
   if (!inMemory) {
     await mkdir(dataDir, { recursive: true }).catch((error: Error) => {
@@ -68,7 +63,7 @@ async function openTarget(): Promise<Target> {
   });
   const relative = path.relative(root, dataDir);
   return {
-    label: `PGlite ${inMemory || !relative || relative.startsWith('..') ? dataDir : relative}`,
+    label: `PGlite ${inMemory || !relative || relative.startsWith("..") ? dataDir : relative}`,
     factory: new PrismaPGlite(db),
     close: () => db.close().finally(unlock),
   };
@@ -94,7 +89,7 @@ async function diff(): Promise<string> {
 }
 
 function utcStamp(date = new Date()): string {
-  return date.toISOString().replace(/\D/g, '').slice(0, 14); // YYYYMMDDHHMMSS
+  return date.toISOString().replace(/\D/g, "").slice(0, 14); // YYYYMMDDHHMMSS
 }
 
 const USAGE = `usage: npm run db:migrate [-- --status | --diff | --check | --create <name>]
@@ -104,7 +99,7 @@ const USAGE = `usage: npm run db:migrate [-- --status | --diff | --check | --cre
   --check          exit 1 if schema.prisma and prisma/migrations differ (CI)
   --create <name>  write that SQL as prisma/migrations/<UTC timestamp>_<name>/migration.sql`;
 
-const DRIFT_HINT = 'Create a migration with: npm run db:migrate -- --create <name>';
+const DRIFT_HINT = "Create a migration with: npm run db:migrate -- --create <name>";
 
 async function main(args: string[]): Promise<void> {
   const [command, name, ...rest] = args;
@@ -119,12 +114,12 @@ async function main(args: string[]): Promise<void> {
       }));
       console.log(
         applied.length
-          ? `${label}: applied ${applied.length} migration(s) in ${secs()}: ${applied.join(', ')}`
+          ? `${label}: applied ${applied.length} migration(s) in ${secs()}: ${applied.join(", ")}`
           : `${label}: up to date (${secs()}).`,
       );
       return;
     }
-    case '--status': {
+    case "--status": {
       if (name) throw new UsageError(USAGE);
       const status = await withTarget((t) => migrationStatus(t.factory));
       console.log(JSON.stringify(status, null, 2));
@@ -133,12 +128,12 @@ async function main(args: string[]): Promise<void> {
       }
       return;
     }
-    case '--diff': {
+    case "--diff": {
       const sql = await diff();
-      process.stdout.write(sql || '-- No difference: schema.prisma matches prisma/migrations.\n');
+      process.stdout.write(sql || "-- No difference: schema.prisma matches prisma/migrations.\n");
       return;
     }
-    case '--check': {
+    case "--check": {
       const sql = await diff();
       if (sql) {
         console.error(`schema.prisma and prisma/migrations differ. ${DRIFT_HINT}\nMissing SQL:\n\n${sql}`);
@@ -148,25 +143,28 @@ async function main(args: string[]): Promise<void> {
       console.log(`schema.prisma matches prisma/migrations (${secs()}).`);
       return;
     }
-    case '--create': {
+    case "--create": {
       if (!name || rest.length) throw new UsageError(USAGE);
-      const slug = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+      const slug = name
+        .toLowerCase()
+        .replace(/[^a-z0-9_]+/g, "_")
+        .replace(/^_+|_+$/g, "");
       if (!slug) throw new UsageError(`invalid migration name: ${JSON.stringify(name)}`);
       const sql = await diff();
       if (!sql) {
-        console.log('No changes: schema.prisma already matches prisma/migrations; nothing created.');
+        console.log("No changes: schema.prisma already matches prisma/migrations; nothing created.");
         return;
       }
       const dir = path.join(migrationsDir, `${utcStamp()}_${slug}`);
       await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, 'migration.sql'), sql, { flag: 'wx' });
-      const lock = path.join(migrationsDir, 'migration_lock.toml');
+      await writeFile(path.join(dir, "migration.sql"), sql, { flag: "wx" });
+      const lock = path.join(migrationsDir, "migration_lock.toml");
       if (!existsSync(lock)) await writeFile(lock, LOCKFILE);
       console.log(`Created ${path.relative(root, dir)}/migration.sql. Review it, then run npm run db:migrate.`);
       return;
     }
-    case '--help':
-    case '-h':
+    case "--help":
+    case "-h":
       console.log(USAGE);
       return;
     default:
@@ -178,7 +176,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     console.error(`db-migrate: ${error.message}`);
   } else {
-    console.error('db-migrate: unexpected failure:', error);
+    console.error("db-migrate: unexpected failure:", error);
   }
   process.exitCode = 1;
 });

@@ -15,10 +15,16 @@ import { parseKeySet } from "../src/server/secrets";
 const COMMANDS: KeyCommand[] = ["generate", "rotate", "stage", "promote"];
 
 async function main(command: string | undefined): Promise<void> {
-  if (!COMMANDS.includes(command as KeyCommand)) throw new KeyRotationError(`usage: npm run keys:${COMMANDS.join(" | keys:")}`);
+  if (!COMMANDS.includes(command as KeyCommand))
+    throw new KeyRotationError(`usage: npm run keys:${COMMANDS.join(" | keys:")}`);
   const current = process.env.JWT_SIGNING_KEYS;
-  if (command !== "generate" && !current) throw new KeyRotationError(`keys:${command} reads the current set from JWT_SIGNING_KEYS, which is not set.`);
-  const keys = nextKeySet(command as KeyCommand, current ? parseKeySet(current) : [], await generateSigningKey("ES256"));
+  if (command !== "generate" && !current)
+    throw new KeyRotationError(`keys:${command} reads the current set from JWT_SIGNING_KEYS, which is not set.`);
+  const keys = nextKeySet(
+    command as KeyCommand,
+    current ? parseKeySet(current) : [],
+    await generateSigningKey("ES256"),
+  );
   console.log(JSON.stringify({ keys }));
 }
 

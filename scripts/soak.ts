@@ -45,15 +45,20 @@ async function main(): Promise<number> {
   const seed = values.seed === undefined ? undefined : integer(values.seed, "seed", 0, 0, 2 ** 31 - 1);
 
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
-    console.error("No production build in .next: build it first with\n  NEXT_TELEMETRY_DISABLED=1 npm run build\nthen run the soak again.");
+    console.error(
+      "No production build in .next: build it first with\n  NEXT_TELEMETRY_DISABLED=1 npm run build\nthen run the soak again.",
+    );
     return 2;
   }
 
   // Whatever happens (a hung request, a stuck server), the process ends by itself.
-  const watchdog = setTimeout(() => {
-    console.error(`soak: still running ${seconds + 240} s after the start: giving up.`);
-    process.exit(3);
-  }, (seconds + 240) * 1000);
+  const watchdog = setTimeout(
+    () => {
+      console.error(`soak: still running ${seconds + 240} s after the start: giving up.`);
+      process.exit(3);
+    },
+    (seconds + 240) * 1000,
+  );
   watchdog.unref();
 
   const mode = `${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite (embedded)"} + ${process.env.REDIS_URL ? "Redis" : "in-process store"}`;

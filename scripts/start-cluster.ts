@@ -67,7 +67,8 @@ function log(line: string): void {
 function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}.\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}.\n${USAGE}`);
   return n;
 }
 
@@ -91,7 +92,10 @@ function portIsFree(port: number, host: string | undefined): Promise<boolean> {
 
 /** Copies a child's output line by line with a prefix (stdout to stdout, stderr to stderr). */
 function prefixOutput(child: ChildProcess, prefix: string): void {
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
     if (!stream) continue;
     createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => out.write(`${prefix} ${line}\n`));
   }
@@ -132,7 +136,9 @@ function runMigrations(env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     child.once("error", (error) => reject(new UsageError(`cannot run npm run db:migrate: ${error.message}`)));
     child.once("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new UsageError(`npm run db:migrate failed (${code ?? signal}): the cluster was not started.`)),
+      code === 0
+        ? resolve()
+        : reject(new UsageError(`npm run db:migrate failed (${code ?? signal}): the cluster was not started.`)),
     );
   });
 }
@@ -147,7 +153,10 @@ async function waitHealthy(instance: Instance, host: string, deadline: number, s
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new UsageError(`instance ${instance.index} (port ${instance.port}) did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s.`);
+    if (Date.now() > deadline)
+      throw new UsageError(
+        `instance ${instance.index} (port ${instance.port}) did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s.`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -176,19 +185,29 @@ async function main(): Promise<number> {
   const env = process.env;
 
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    throw new UsageError("No production build in .next: build it first with\n  npm run build\nthen start the cluster again.");
+    throw new UsageError(
+      "No production build in .next: build it first with\n  npm run build\nthen start the cluster again.",
+    );
   }
   const problems: string[] = [];
   if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL?.trim() ?? "")) {
-    problems.push("DATABASE_URL must name a PostgreSQL database (postgresql://...): the embedded PGlite database lives inside one process and cannot be shared.");
+    problems.push(
+      "DATABASE_URL must name a PostgreSQL database (postgresql://...): the embedded PGlite database lives inside one process and cannot be shared.",
+    );
   }
-  const sharedRedis = /^rediss?:\/\//.test(env.REDIS_URL?.trim() ?? "") || Boolean(env.REDIS_SENTINELS?.trim()) || Boolean(env.REDIS_CLUSTER_NODES?.trim());
+  const sharedRedis =
+    /^rediss?:\/\//.test(env.REDIS_URL?.trim() ?? "") ||
+    Boolean(env.REDIS_SENTINELS?.trim()) ||
+    Boolean(env.REDIS_CLUSTER_NODES?.trim());
   if (!sharedRedis) {
-    problems.push("REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) must name a Redis: the in-process revocation store cannot be shared, and a revocation made on one instance would not be seen by the others.");
+    problems.push(
+      "REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) must name a Redis: the in-process revocation store cannot be shared, and a revocation made on one instance would not be seen by the others.",
+    );
   }
   if (problems.length) throw new UsageError(`Cannot start a cluster:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   for (const port of ports) {
-    if (!(await portIsFree(port, hostname))) throw new UsageError(`port ${port} is in use: choose another first port with --port.`);
+    if (!(await portIsFree(port, hostname)))
+      throw new UsageError(`port ${port} is in use: choose another first port with --port.`);
   }
 
   const secrets = await sharedSecrets(env);
@@ -199,7 +218,10 @@ async function main(): Promise<number> {
   // Without a load balancer, each instance is also reachable on its own port (same-origin requests
   // to it pass the CSRF check), but sign-in redirects lead to APP_URL, i.e. the first instance.
   const appUrl = env.CLUSTER_APP_URL || `http://localhost:${firstPort}`;
-  if (env.APP_URL && env.APP_URL !== appUrl) log(`APP_URL=${env.APP_URL} is not used: the cluster's public URL is ${appUrl} (set CLUSTER_APP_URL to change it).`);
+  if (env.APP_URL && env.APP_URL !== appUrl)
+    log(
+      `APP_URL=${env.APP_URL} is not used: the cluster's public URL is ${appUrl} (set CLUSTER_APP_URL to change it).`,
+    );
   const instanceEnv: NodeJS.ProcessEnv = {
     ...env,
     ...secrets,
@@ -251,7 +273,11 @@ async function main(): Promise<number> {
 
   for (const [index, port] of ports.entries()) {
     const args = [NEXT_BIN, "start", "-p", String(port), ...(hostname ? ["-H", hostname] : [])];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...instanceEnv, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...instanceEnv, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const prefix = `[${index}:${port}]`;
     prefixOutput(child, prefix);
     const instance: Instance = { index, port, child, exited: exitOf(child) };
@@ -264,7 +290,9 @@ async function main(): Promise<number> {
       void stopAll(1);
     });
   }
-  log(`starting ${count} instance(s) on ports ${ports.join(", ")} (PostgreSQL ${safeUrl(env.DATABASE_URL!)}, Redis ${env.REDIS_URL ? safeUrl(env.REDIS_URL) : env.REDIS_SENTINELS ? `sentinels ${env.REDIS_SENTINELS}` : `cluster ${env.REDIS_CLUSTER_NODES}`}, key prefix ${env.REDIS_KEY_PREFIX || (env.REDIS_CLUSTER_NODES ? "{rjs}:" : "rjs:")})…`);
+  log(
+    `starting ${count} instance(s) on ports ${ports.join(", ")} (PostgreSQL ${safeUrl(env.DATABASE_URL!)}, Redis ${env.REDIS_URL ? safeUrl(env.REDIS_URL) : env.REDIS_SENTINELS ? `sentinels ${env.REDIS_SENTINELS}` : `cluster ${env.REDIS_CLUSTER_NODES}`}, key prefix ${env.REDIS_KEY_PREFIX || (env.REDIS_CLUSTER_NODES ? "{rjs}:" : "rjs:")})…`,
+  );
 
   const probeHost = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -277,7 +305,10 @@ async function main(): Promise<number> {
   }
   if (!stopping) {
     log(`cluster ready: ${count} instance(s), public URL ${appUrl}, issuer ${instanceEnv.JWT_ISSUER}`);
-    for (const instance of instances) log(`  instance ${instance.index}: http://${probeHost.includes(":") ? `[${probeHost}]` : probeHost}:${instance.port}`);
+    for (const instance of instances)
+      log(
+        `  instance ${instance.index}: http://${probeHost.includes(":") ? `[${probeHost}]` : probeHost}:${instance.port}`,
+      );
     log("Ctrl-C stops them all.");
   }
   return finished;

@@ -52,7 +52,16 @@ function finish(ok) {
 }
 
 const npx = (bin, ...args) => [process.execPath, [path.join(root, "node_modules", ...bin.split("/")), ...args]];
-const vitest = (project) => npx("vitest/vitest.mjs", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, `${project}.json`)}`);
+const vitest = (project) =>
+  npx(
+    "vitest/vitest.mjs",
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${path.join(reports, `${project}.json`)}`,
+  );
 
 console.log(`Storage: ${mode}`);
 if (!run("typecheck", ...npx("typescript/bin/tsc", "--noEmit", "-p", "."))) finish(false);

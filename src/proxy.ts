@@ -43,7 +43,10 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const csp = contentSecurityPolicy(services.env, nonce);
   request.headers.set("content-security-policy", csp);
   request.headers.set("x-nonce", nonce);
-  const response = PROTECTED_PAGES.test(pathname) || SELF_ANSWERING.test(pathname) ? await guardPage(request, services) : NextResponse.next({ request: { headers: request.headers } });
+  const response =
+    PROTECTED_PAGES.test(pathname) || SELF_ANSWERING.test(pathname)
+      ? await guardPage(request, services)
+      : NextResponse.next({ request: { headers: request.headers } });
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of Object.entries(securityHeaders(services.env))) response.headers.set(name, value);
   return response;
@@ -113,7 +116,10 @@ function unavailable(request: NextRequest): Response {
   if (request.nextUrl.pathname.startsWith("/api/")) {
     return errorJson(503, { error: "temporarily_unavailable", error_description: message }, { "Retry-After": "5" });
   }
-  return new Response(message, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "5", "Cache-Control": "no-store" } });
+  return new Response(message, {
+    status: 503,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "5", "Cache-Control": "no-store" },
+  });
 }
 
 export const config = {

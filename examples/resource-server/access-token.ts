@@ -23,7 +23,10 @@ const KEY_SERVER_PROBLEMS = new Set(["ERR_JOSE_GENERIC", "ERR_JWKS_TIMEOUT", "ER
  * for `jwksCacheSeconds`; an unknown `kid` makes jose fetch them again (at most every 30 s).
  */
 export function createTokenVerifier(config: Config): (token: string) => Promise<TokenClaims> {
-  const jwks = createRemoteJWKSet(config.jwksUrl, { cacheMaxAge: config.jwksCacheSeconds * 1000, timeoutDuration: 3000 });
+  const jwks = createRemoteJWKSet(config.jwksUrl, {
+    cacheMaxAge: config.jwksCacheSeconds * 1000,
+    timeoutDuration: 3000,
+  });
 
   return async function verify(token) {
     try {
@@ -36,14 +39,17 @@ export function createTokenVerifier(config: Config): (token: string) => Promise<
         requiredClaims: ["sub", "sid", "sv", "iat", "exp"],
       });
       const { sub, sid, sv } = payload;
-      if (typeof sub !== "string" || typeof sid !== "string" || typeof sv !== "number") throw new InvalidToken("The access token is malformed.");
+      if (typeof sub !== "string" || typeof sid !== "string" || typeof sv !== "number")
+        throw new InvalidToken("The access token is malformed.");
       return { sub, sid, sv };
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (!(error instanceof errors.JOSEError) || KEY_SERVER_PROBLEMS.has(error.code)) {
         throw new CannotDecide("The signing keys cannot be fetched right now.");
       }
-      throw new InvalidToken(error instanceof errors.JWTExpired ? "The access token has expired." : "The access token is not valid.");
+      throw new InvalidToken(
+        error instanceof errors.JWTExpired ? "The access token has expired." : "The access token is not valid.",
+      );
     }
   };
 }

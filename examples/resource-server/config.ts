@@ -23,7 +23,10 @@ const schema = z
     /** How long fetched signing keys are trusted before they are fetched again (a removed key stops working after this). */
     JWKS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     /** Revocation check, way 1: read the app's Redis (same REDIS_URL and REDIS_KEY_PREFIX as the app). */
-    REDIS_URL: optional.refine((v) => v === undefined || /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL"),
+    REDIS_URL: optional.refine(
+      (v) => v === undefined || /^rediss?:\/\//.test(v),
+      "must be a redis:// or rediss:// URL",
+    ),
     REDIS_KEY_PREFIX: z.string().min(1).default("rjs:"),
     /** Revocation check, way 2 (and the fallback of way 1): the app's introspection endpoint, as this client. */
     INTROSPECTION_CLIENT_ID: optional,
@@ -68,7 +71,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
     introspection:
       env.INTROSPECTION_CLIENT_ID && env.INTROSPECTION_CLIENT_SECRET
-        ? { url: new URL("/api/auth/introspect", env.AUTH_SERVER_URL), clientId: env.INTROSPECTION_CLIENT_ID, clientSecret: env.INTROSPECTION_CLIENT_SECRET }
+        ? {
+            url: new URL("/api/auth/introspect", env.AUTH_SERVER_URL),
+            clientId: env.INTROSPECTION_CLIENT_ID,
+            clientSecret: env.INTROSPECTION_CLIENT_SECRET,
+          }
         : undefined,
   };
 }

@@ -48,7 +48,8 @@ async function authenticate(req: IncomingMessage): Promise<TokenClaims> {
   const claims = await verify(token);
   const verdict = await revocation.check(token, claims);
   if (verdict === "refuse") throw new InvalidToken("The session of this token has been signed out.");
-  if (verdict === "unknown") throw new CannotDecide("Sessions cannot be checked right now. Please try again in a moment.");
+  if (verdict === "unknown")
+    throw new CannotDecide("Sessions cannot be checked right now. Please try again in a moment.");
   return claims;
 }
 
@@ -60,12 +61,28 @@ function sendError(res: ServerResponse, error: unknown): void {
   }
   if (error instanceof InvalidToken) {
     const challenge = `${realm}, error="invalid_token", error_description="${error.message}"`;
-    return send(res, 401, { error: "invalid_token", error_description: error.message }, { "www-authenticate": challenge });
+    return send(
+      res,
+      401,
+      { error: "invalid_token", error_description: error.message },
+      { "www-authenticate": challenge },
+    );
   }
   if (error instanceof CannotDecide) {
-    return send(res, 503, { error: "temporarily_unavailable", error_description: error.message }, { "retry-after": "5" });
+    return send(
+      res,
+      503,
+      { error: "temporarily_unavailable", error_description: error.message },
+      { "retry-after": "5" },
+    );
   }
-  console.error(JSON.stringify({ level: "error", event: "unexpected_error", error: error instanceof Error ? error.message : String(error) }));
+  console.error(
+    JSON.stringify({
+      level: "error",
+      event: "unexpected_error",
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   send(res, 500, { error: "server_error", error_description: "Something went wrong on our side." });
 }
 
@@ -83,12 +100,20 @@ const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => Pr
 const server = createServer((req, res) => {
   const route = routes.get((req.url ?? "/").split("?")[0]!);
   if (!route) return send(res, 404, { error: "not_found", error_description: "There is no such endpoint." });
-  if (req.method !== "GET") return send(res, 405, { error: "method_not_allowed", error_description: "Only GET is accepted." }, { allow: "GET" });
+  if (req.method !== "GET")
+    return send(
+      res,
+      405,
+      { error: "method_not_allowed", error_description: "Only GET is accepted." },
+      { allow: "GET" },
+    );
   route(req, res).catch((error: unknown) => sendError(res, error));
 });
 
 server.listen(config.port, config.host, () => {
-  console.log(JSON.stringify({ level: "info", event: "listening", url: `http://${config.host}:${config.port}`, revocationCheck }));
+  console.log(
+    JSON.stringify({ level: "info", event: "listening", url: `http://${config.host}:${config.port}`, revocationCheck }),
+  );
 });
 
 function shutdown(): void {

@@ -26,7 +26,8 @@ export async function untilTrusted(services: Services): Promise<void> {
   const store = services.store as { isTrusted?: boolean; isReady?: boolean };
   const deadline = Date.now() + 15_000;
   while (!(store.isTrusted ?? store.isReady ?? true)) {
-    if (Date.now() > deadline) throw new Error(`the ${services.store.kind} revocation store did not become trusted within 15 s`);
+    if (Date.now() > deadline)
+      throw new Error(`the ${services.store.kind} revocation store did not become trusted within 15 s`);
     await sleep(50);
   }
 }

@@ -8,7 +8,8 @@ import type { FromChild, HttpJob, LoadJob, LoadResult, RefreshJob, SignInJob, To
 
 function assertLoopback(baseUrl: string): URL {
   const url = new URL(baseUrl);
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new Error(`load only runs against loopback, not ${baseUrl}`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+    throw new Error(`load only runs against loopback, not ${baseUrl}`);
   return url;
 }
 
@@ -29,7 +30,10 @@ function runHttp(job: HttpJob): Promise<LoadResult> {
     {
       method: "GET",
       path: job.path,
-      setupRequest: (request: { headers?: Record<string, string> }) => ({ ...request, headers: headers[next++ % headers.length] }),
+      setupRequest: (request: { headers?: Record<string, string> }) => ({
+        ...request,
+        headers: headers[next++ % headers.length],
+      }),
     },
   ];
   return new Promise((resolve, reject) => {
@@ -61,7 +65,15 @@ function post(url: URL, path: string, form: Record<string, string>): Promise<{ s
   const body = new URLSearchParams(form).toString();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path, method: "POST", agent, timeout: 10_000, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: "POST",
+        agent,
+        timeout: 10_000,
+        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -101,7 +113,14 @@ async function runLoops(seconds: number, loops: number, step: (loop: number) => 
   );
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: ok / elapsed, ok, failures, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), seconds: elapsed };
+  return {
+    perSecond: ok / elapsed,
+    ok,
+    failures,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    seconds: elapsed,
+  };
 }
 
 function runSignIn(job: SignInJob): Promise<LoadResult> {
@@ -109,7 +128,12 @@ function runSignIn(job: SignInJob): Promise<LoadResult> {
   let next = 0;
   return runLoops(job.seconds, job.concurrency, async () => {
     const who = job.credentials[next++ % job.credentials.length]!;
-    const res = await post(url, "/api/auth/token", { grant_type: "password", username: who.email, password: who.password, device_name: "bench" });
+    const res = await post(url, "/api/auth/token", {
+      grant_type: "password",
+      username: who.email,
+      password: who.password,
+      device_name: "bench",
+    });
     return res.status;
   });
 }
@@ -139,14 +163,19 @@ const reply = (message: FromChild) => process.send?.(message);
 
 process.on("message", (message: ToChild) => {
   const seconds = "seconds" in message.job ? message.job.seconds : 0;
-  const watchdog = setTimeout(() => {
-    console.error(`load: job ${message.job.kind} overran its ${seconds} s by 60 s; exiting`);
-    process.exit(3);
-  }, (seconds + 60) * 1000);
-  run(message.job).then(
-    (result) => reply({ id: message.id, result }),
-    (error: unknown) => reply({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
-  ).finally(() => clearTimeout(watchdog));
+  const watchdog = setTimeout(
+    () => {
+      console.error(`load: job ${message.job.kind} overran its ${seconds} s by 60 s; exiting`);
+      process.exit(3);
+    },
+    (seconds + 60) * 1000,
+  );
+  run(message.job)
+    .then(
+      (result) => reply({ id: message.id, result }),
+      (error: unknown) => reply({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+    )
+    .finally(() => clearTimeout(watchdog));
 });
 // The parent closes the channel when done (or dies): nothing else keeps this process alive.
 process.on("disconnect", () => process.exit(0));

@@ -6,7 +6,10 @@ import type { FromChild, LoadJob, LoadResult } from "./load-protocol";
 
 export class LoadGenerator {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: LoadResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
 
   private constructor(private readonly child: ChildProcess) {
     child.on("message", (message: FromChild) => {
@@ -37,10 +40,13 @@ export class LoadGenerator {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       // The child stops the job at its deadline; this only catches a hung child.
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`load generator: job ${job.kind} did not answer within ${job.seconds + 90} s`));
-      }, (job.seconds + 90) * 1000);
+      const timer = setTimeout(
+        () => {
+          this.pending.delete(id);
+          reject(new Error(`load generator: job ${job.kind} did not answer within ${job.seconds + 90} s`));
+        },
+        (job.seconds + 90) * 1000,
+      );
       this.pending.set(id, { resolve, reject, timer });
       this.child.send({ id, job });
     });

@@ -8,7 +8,8 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function formatTable(rows: Row[]): string {
   const lines = ["| # | Target | Figure | Threshold | Result |", "| --- | --- | --- | --- | --- |"];
-  for (const row of rows) lines.push(`| ${row.id} | ${cell(row.target)} | ${cell(row.figure)} | ${cell(row.threshold)} | ${row.verdict} |`);
+  for (const row of rows)
+    lines.push(`| ${row.id} | ${cell(row.target)} | ${cell(row.figure)} | ${cell(row.threshold)} | ${row.verdict} |`);
   return lines.join("\n");
 }
 
@@ -32,13 +33,18 @@ export function machine(): Machine {
 }
 
 export function loadAverage(): string {
-  return os.loadavg().map((n) => n.toFixed(2)).join(", ");
+  return os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(", ");
 }
 
 /** The command as typed, with any password in a URL masked. */
 export function commandLine(argv: string[]): string {
   const mask = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
-  const vars = ["DATABASE_URL", "REDIS_URL"].filter((name) => process.env[name]).map((name) => `${name}=${mask(process.env[name]!)}`);
+  const vars = ["DATABASE_URL", "REDIS_URL"]
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${mask(process.env[name]!)}`);
   const args = argv.filter((a) => a !== "--full");
   return [...vars, "npm run bench", ...(args.length ? ["--", ...args] : [])].join(" ");
 }

@@ -14,7 +14,8 @@ export async function revocableVsStateless(ctx: BenchContext): Promise<Row[]> {
   const api = new Api(app.url);
   for (const side of Object.keys(SIDES) as Side[]) {
     const res = await api.call("GET", SIDES[side], { token: tokens[0] });
-    if (res.status !== 200) throw new Error(`GET ${SIDES[side]} answered ${res.status} ${JSON.stringify(res.body)} (BENCHMARK_ROUTES=1?)`);
+    if (res.status !== 200)
+      throw new Error(`GET ${SIDES[side]} answered ${res.status} ${JSON.stringify(res.body)} (BENCHMARK_ROUTES=1?)`);
   }
 
   const once = (side: Side, seconds: number) =>
@@ -29,7 +30,9 @@ export async function revocableVsStateless(ctx: BenchContext): Promise<Row[]> {
     for (const side of order) {
       const result = await once(side, tuning.seconds);
       results[side].push(result);
-      ctx.log(`  1  run ${run + 1}/${tuning.runs} ${SIDES[side].padEnd(22)} ${count(result.perSecond).padStart(6)} req/s  p50 ${ms(result.p50Ms)}  p99 ${ms(result.p99Ms)}${failureText(result)}`);
+      ctx.log(
+        `  1  run ${run + 1}/${tuning.runs} ${SIDES[side].padEnd(22)} ${count(result.perSecond).padStart(6)} req/s  p50 ${ms(result.p50Ms)}  p99 ${ms(result.p99Ms)}${failureText(result)}`,
+      );
     }
   }
 
@@ -47,7 +50,15 @@ export async function revocableVsStateless(ctx: BenchContext): Promise<Row[]> {
     `${ratio.toFixed(2)}× — /api/me ${count(me.rps)} req/s (p50 ${ms(me.p50)}, p99 ${ms(me.p99)}) vs stateless ${count(base.rps)} req/s ` +
     `(p50 ${ms(base.p50)}, p99 ${ms(base.p99)}); c=${tuning.connections}, ${tokens.length} tokens, median of ${tuning.runs}` +
     (clean ? "" : `; NON-2XX:${me.failures}${base.failures}`);
-  return [{ id: "1", target: "Revocable /api/me vs stateless baseline (HTTP)", figure, threshold: "≥ 1.00×, 0 non-2xx", verdict: verdict(clean && ratio >= 1) }];
+  return [
+    {
+      id: "1",
+      target: "Revocable /api/me vs stateless baseline (HTTP)",
+      figure,
+      threshold: "≥ 1.00×, 0 non-2xx",
+      verdict: verdict(clean && ratio >= 1),
+    },
+  ];
 }
 
 function failureText(result: LoadResult): string {

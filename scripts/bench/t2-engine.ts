@@ -6,7 +6,12 @@ import type { Services } from "../../src/server/build-services";
 import { count, median, verdict, type BenchContext, type Row } from "./common";
 
 /** `concurrency` async loops calling `op` round-robin over `n` items until the deadline: ops/s. */
-export async function closedLoop(seconds: number, concurrency: number, n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+export async function closedLoop(
+  seconds: number,
+  concurrency: number,
+  n: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   let done = 0;
   const start = performance.now();
@@ -46,7 +51,9 @@ export async function engineVsJose(ctx: BenchContext, services: Services): Promi
     for (const side of order) {
       const perSecond = await closedLoop(seconds, tuning.connections, tokens.length, side === "engine" ? engine : jose);
       runs[side].push(perSecond);
-      ctx.log(`  2  run ${run + 1}/${tuning.runs} ${side === "engine" ? "engine.authenticate" : "jose jwtVerify"}  ${count(perSecond).padStart(8)} checks/s`);
+      ctx.log(
+        `  2  run ${run + 1}/${tuning.runs} ${side === "engine" ? "engine.authenticate" : "jose jwtVerify"}  ${count(perSecond).padStart(8)} checks/s`,
+      );
     }
   }
   const e = median(runs.engine);
@@ -63,4 +70,3 @@ export async function engineVsJose(ctx: BenchContext, services: Services): Promi
     },
   ];
 }
-

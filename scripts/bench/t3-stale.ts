@@ -26,11 +26,21 @@ interface Shot {
 
 function get(agent: http.Agent, url: URL, path: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path, agent, timeout: 10_000, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        agent,
+        timeout: 10_000,
+        headers: { authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
     req.end();
@@ -39,7 +49,15 @@ function get(agent: http.Agent, url: URL, path: string, token: string): Promise<
 
 export async function staleAcceptances(ctx: BenchContext): Promise<Row[]> {
   if (ctx.storage.database.kind !== "postgresql" || !ctx.storage.redis) {
-    return [{ id: "3", target: TARGET, figure: "SKIP: needs PostgreSQL + Redis (set DATABASE_URL and REDIS_URL)", threshold: THRESHOLD, verdict: "SKIP" }];
+    return [
+      {
+        id: "3",
+        target: TARGET,
+        figure: "SKIP: needs PostgreSQL + Redis (set DATABASE_URL and REDIS_URL)",
+        threshold: THRESHOLD,
+        verdict: "SKIP",
+      },
+    ];
   }
   const port = await freePort();
   const b = await AppServer.start({ ...ctx.appEnv, APP_URL: `http://127.0.0.1:${port}` }, port);
@@ -56,7 +74,8 @@ export async function staleAcceptances(ctx: BenchContext): Promise<Row[]> {
       const victim = await signInDevice(ctx.app.url, user!, 2 * round);
       const sibling = await signInDevice(ctx.app.url, user!, 2 * round + 1);
       const bUrl = new URL(b.url);
-      if ((await get(agent, bUrl, "/api/me", victim.accessToken)) !== 200) throw new Error("instance B refused a fresh token");
+      if ((await get(agent, bUrl, "/api/me", victim.accessToken)) !== 200)
+        throw new Error("instance B refused a fresh token");
 
       let seq = 0;
       const shots: Shot[] = [];
@@ -73,13 +92,17 @@ export async function staleAcceptances(ctx: BenchContext): Promise<Row[]> {
       };
       const hammering = Promise.all(Array.from({ length: HAMMERS }, hammer));
       await sleep(150);
-      const res = await fetch(`${ctx.app.url}/api/sessions/${encodeURIComponent(victim.sessionId)}`, { method: "DELETE", headers: { authorization: `Bearer ${sibling.accessToken}` } });
+      const res = await fetch(`${ctx.app.url}/api/sessions/${encodeURIComponent(victim.sessionId)}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${sibling.accessToken}` },
+      });
       revokedAt = ++seq;
       revokedAtMs = performance.now();
       if (res.status !== 204) throw new Error(`DELETE /api/sessions/{id} on A answered ${res.status}`);
       // Keep hammering until B has refused for a while (at most 2 s).
       const deadline = revokedAtMs + 2_000;
-      while (performance.now() < deadline && shots.filter((s) => s.sent > revokedAt && s.status === 401).length < 50) await sleep(10);
+      while (performance.now() < deadline && shots.filter((s) => s.sent > revokedAt && s.status === 401).length < 50)
+        await sleep(10);
       stop = true;
       await hammering;
 
@@ -90,7 +113,9 @@ export async function staleAcceptances(ctx: BenchContext): Promise<Row[]> {
       otherStatuses += shots.filter((s) => s.status !== 200 && s.status !== 401).length;
       const refusals = shots.filter((s) => s.status === 401).sort((x, y) => x.arrived - y.arrived);
       if (refusals[0]) firstRefusalMs.push(refusals[0].arrivedAt - revokedAtMs);
-      ctx.log(`  3  round ${round + 1}/${rounds}: ${shots.length} requests to B, ${late.length} sent after A's answer, ${late.filter((s) => s.status === 200).length} accepted; first refusal ${refusals[0] ? ms(refusals[0].arrivedAt - revokedAtMs, 2) : "none"}`);
+      ctx.log(
+        `  3  round ${round + 1}/${rounds}: ${shots.length} requests to B, ${late.length} sent after A's answer, ${late.filter((s) => s.status === 200).length} accepted; first refusal ${refusals[0] ? ms(refusals[0].arrivedAt - revokedAtMs, 2) : "none"}`,
+      );
     }
     const everyRoundRefused = firstRefusalMs.length === rounds;
     const figure =
@@ -98,7 +123,15 @@ export async function staleAcceptances(ctx: BenchContext): Promise<Row[]> {
       `${ms(median(firstRefusalMs), 2)} after A's answer (median; max ${ms(Math.max(...firstRefusalMs), 2)}; ≤ 0 = before it arrived); ` +
       `${inFlightAccepted} in-flight accepted` +
       (otherStatuses ? `; ${otherStatuses} other statuses` : "");
-    return [{ id: "3", target: TARGET, figure, threshold: THRESHOLD, verdict: verdict(stale === 0 && everyRoundRefused && after > 0 && otherStatuses === 0) }];
+    return [
+      {
+        id: "3",
+        target: TARGET,
+        figure,
+        threshold: THRESHOLD,
+        verdict: verdict(stale === 0 && everyRoundRefused && after > 0 && otherStatuses === 0),
+      },
+    ];
   } finally {
     agent.destroy();
     await b.stop();

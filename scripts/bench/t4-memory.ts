@@ -71,12 +71,19 @@ async function redisMemory(ctx: BenchContext): Promise<Row[]> {
   const ttl = ctx.tuning.mode === "full" ? 5 : 3;
   const server = await PrivateRedis.start();
   const redis = createRedisClient(server.url, { connectionName: "bench-memory" });
-  const store = new RedisRevocationStore({ redis, keyPrefix: PREFIX, ttlSeconds: ttl, loadSnapshot: async () => ({ sessions: [], epochs: [] }), logger: silent });
+  const store = new RedisRevocationStore({
+    redis,
+    keyPrefix: PREFIX,
+    ttlSeconds: ttl,
+    loadSnapshot: async () => ({ sessions: [], epochs: [] }),
+    logger: silent,
+  });
   try {
     // The client connects on its own; its 'ready' event makes the store check the marker (a resync).
     const trustDeadline = Date.now() + 10_000;
     while (!store.isTrusted) {
-      if (Date.now() > trustDeadline) throw new Error("the store did not become trusted on the private Redis within 10 s");
+      if (Date.now() > trustDeadline)
+        throw new Error("the store did not become trusted on the private Redis within 10 s");
       await sleep(20);
     }
     const version = /^redis_version:(\S+)/m.exec(await redis.info("server"))?.[1] ?? "?";
@@ -94,7 +101,8 @@ async function redisMemory(ctx: BenchContext): Promise<Row[]> {
     const live = await usedMemory(redis);
     const liveKeys = await revocationKeys(redis);
     const perSession = (live - before) / n;
-    if (writeMs > ttl * 1000 * 0.6) ctx.log(`  4  warning: writing ${n} keys took ${writeMs.toFixed(0)} ms, close to their ${ttl} s TTL`);
+    if (writeMs > ttl * 1000 * 0.6)
+      ctx.log(`  4  warning: writing ${n} keys took ${writeMs.toFixed(0)} ms, close to their ${ttl} s TTL`);
 
     // Keys expire by Redis' active expiry; the deadline bounds the wait.
     const deadline = Date.now() + (ttl + 20) * 1000;
@@ -111,7 +119,9 @@ async function redisMemory(ctx: BenchContext): Promise<Row[]> {
       await sleep(250);
       after = await usedMemory(redis);
     }
-    ctx.log(`  4  Redis ${version}: MEMORY USAGE ${keyUsage} B; used_memory ${count(before)} → ${count(live)} (${count(liveKeys)} keys) → ${count(after)} after expiry`);
+    ctx.log(
+      `  4  Redis ${version}: MEMORY USAGE ${keyUsage} B; used_memory ${count(before)} → ${count(live)} (${count(liveKeys)} keys) → ${count(after)} after expiry`,
+    );
     return [
       {
         id: "4a",
@@ -150,7 +160,16 @@ function heapAfterGc(gc: () => void): number {
 
 function realisticClaims(i: number): AccessClaims {
   const iat = Math.floor(Date.now() / 1000);
-  return { sub: randomUUID(), sid: randomToken(16), sv: i % 3, email: `user${i}.${randomToken(4)}@example.com`, name: "Bench User", jti: randomToken(12), iat, exp: iat + 300 };
+  return {
+    sub: randomUUID(),
+    sid: randomToken(16),
+    sv: i % 3,
+    email: `user${i}.${randomToken(4)}@example.com`,
+    name: "Bench User",
+    jti: randomToken(12),
+    iat,
+    exp: iat + 300,
+  };
 }
 
 function cacheMemory(ctx: BenchContext): Row {
@@ -158,7 +177,8 @@ function cacheMemory(ctx: BenchContext): Row {
   const gc = gcFunction();
   const cache = new VerifiedTokenCache(max);
   const fill = (from: number, to: number) => {
-    for (let i = from; i < to; i++) cache.set(VerifiedTokenCache.keyOf(`token-${i}-${randomToken(8)}`), realisticClaims(i));
+    for (let i = from; i < to; i++)
+      cache.set(VerifiedTokenCache.keyOf(`token-${i}-${randomToken(8)}`), realisticClaims(i));
   };
   const base = heapAfterGc(gc);
   fill(0, max);
@@ -169,7 +189,9 @@ function cacheMemory(ctx: BenchContext): Row {
   const sizeOver = cache.size;
   const growth = full - base;
   const overGrowth = over - base;
-  ctx.log(`  4  verified-token cache: ${count(sizeFull)} entries +${bytes(growth)}; after ${count(4 * max)} inserts ${count(sizeOver)} entries +${bytes(overGrowth)}`);
+  ctx.log(
+    `  4  verified-token cache: ${count(sizeFull)} entries +${bytes(growth)}; after ${count(4 * max)} inserts ${count(sizeOver)} entries +${bytes(overGrowth)}`,
+  );
   return {
     id: "4c",
     target: "Verified-token cache memory per process",

@@ -47,12 +47,24 @@ async function seedUser(prisma: Prisma, label: string, sessions: number, passwor
 
 function claimsFor(user: SeededUser, epoch: number): AccessClaims {
   const iat = Math.floor(Date.now() / 1000);
-  return { sub: user.id, sid: user.sessionIds[0]!, sv: epoch, email: user.email, name: "Bulk User", jti: randomToken(12), iat, exp: iat + 300 };
+  return {
+    sub: user.id,
+    sid: user.sessionIds[0]!,
+    sv: epoch,
+    email: user.email,
+    name: "Bulk User",
+    jti: randomToken(12),
+    iat,
+    exp: iat + 300,
+  };
 }
 
 /** Counts revocation-store writes (the engine calls the very same object). */
 function countStoreWrites(services: Services): { take(): number } {
-  const store = services.store as unknown as Record<"raiseEpoch" | "revokeSessions", (...args: unknown[]) => Promise<void>>;
+  const store = services.store as unknown as Record<
+    "raiseEpoch" | "revokeSessions",
+    (...args: unknown[]) => Promise<void>
+  >;
   let writes = 0;
   for (const name of ["raiseEpoch", "revokeSessions"] as const) {
     const original = store[name].bind(services.store);
@@ -99,7 +111,10 @@ export async function bulkRevocation(ctx: BenchContext, services: Services): Pro
   const measure = async (op: (claims: AccessClaims, r: number) => Promise<unknown>) => {
     const result = { big: [] as number[], one: [] as number[], storeWrites: [] as number[] };
     for (let r = 0; r < runs; r++) {
-      for (const [key, user] of [["big", big], ["one", one]] as const) {
+      for (const [key, user] of [
+        ["big", big],
+        ["one", one],
+      ] as const) {
         const claims = claimsFor(user, await epochOf(prisma, user.id));
         writes.take();
         result[key].push((await timed(() => op(claims, r))).ms);
@@ -110,15 +125,21 @@ export async function bulkRevocation(ctx: BenchContext, services: Services): Pro
   };
 
   // Password change first: it keeps this device signed in (moved to the new epoch), so it repeats.
-  const pw = await measure((claims, r) => engine.changePassword(claims, { currentPassword: PASSWORDS[r % 2]!, newPassword: PASSWORDS[(r + 1) % 2]! }));
+  const pw = await measure((claims, r) =>
+    engine.changePassword(claims, { currentPassword: PASSWORDS[r % 2]!, newPassword: PASSWORDS[(r + 1) % 2]! }),
+  );
 
   // The share of argon2id (verify the current password + hash the new one) in a password change.
   const argon: number[] = [];
   for (let r = 0; r < Math.min(runs, 10); r++) {
-    argon.push((await timed(async () => {
-      await argon2Hasher.verify(hash, PASSWORDS[0]!);
-      await argon2Hasher.hash(PASSWORDS[1]!);
-    })).ms);
+    argon.push(
+      (
+        await timed(async () => {
+          await argon2Hasher.verify(hash, PASSWORDS[0]!);
+          await argon2Hasher.hash(PASSWORDS[1]!);
+        })
+      ).ms,
+    );
   }
 
   const out = await measure((claims) => engine.logout(claims, "global"));
@@ -142,8 +163,22 @@ export async function bulkRevocation(ctx: BenchContext, services: Services): Pro
     verdict: verdict(median(big) < 50 && singleWrite(storeWrites)),
   });
   return [
-    row("5a", `Log out everywhere, user with ${count(bigN)} sessions`, out.big, out.one, out.storeWrites, `; ${rowsWritten} session rows rewritten`),
-    row("5b", `Password change, user with ${count(bigN)} sessions`, pw.big, pw.one, pw.storeWrites, ` (argon2id verify+hash ≈ ${ms(median(argon))} of it)`),
+    row(
+      "5a",
+      `Log out everywhere, user with ${count(bigN)} sessions`,
+      out.big,
+      out.one,
+      out.storeWrites,
+      `; ${rowsWritten} session rows rewritten`,
+    ),
+    row(
+      "5b",
+      `Password change, user with ${count(bigN)} sessions`,
+      pw.big,
+      pw.one,
+      pw.storeWrites,
+      ` (argon2id verify+hash ≈ ${ms(median(argon))} of it)`,
+    ),
     {
       id: "5c",
       target: `Device list, user with ${count(listN)} live sessions`,
@@ -163,6 +198,11 @@ async function explainList(prisma: Prisma, userId: string): Promise<string> {
   const scans = rows
     .map((r) => String(Object.values(r)[0] ?? ""))
     .filter((line) => /Scan/.test(line))
-    .map((line) => line.trim().replace(/^->\s*/, "").replace(/\s+\(cost=.*$/, ""));
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^->\s*/, "")
+        .replace(/\s+\(cost=.*$/, ""),
+    );
   return scans.join(" ← ") || "?";
 }

@@ -27,7 +27,10 @@ export function usageError(message: string): CliError {
  */
 export function loadEnv(): Env {
   const production = process.env.NODE_ENV === "production";
-  loadEnvConfig(process.cwd(), !production, { info: () => undefined, error: (...args: unknown[]) => console.error(...args) });
+  loadEnvConfig(process.cwd(), !production, {
+    info: () => undefined,
+    error: (...args: unknown[]) => console.error(...args),
+  });
   try {
     return parseEnv(process.env);
   } catch (error) {
@@ -67,7 +70,9 @@ export async function runCommand(name: string, json: boolean, main: () => Promis
     await main();
   } catch (error) {
     const failure = toCliError(error);
-    console.error(json ? JSON.stringify({ error: failure.code, message: failure.message }) : `${name}: ${failure.message}`);
+    console.error(
+      json ? JSON.stringify({ error: failure.code, message: failure.message }) : `${name}: ${failure.message}`,
+    );
     process.exitCode = failure.exitCode;
   }
 }
@@ -80,7 +85,10 @@ function toCliError(error: unknown): CliError {
 
 /** Prisma's messages start with "Invalid `...` invocation" and a code excerpt; the cause is last. */
 function oneLine(message: string): string {
-  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   const line = /^Invalid `/.test(lines[0] ?? "") ? lines.at(-1) : lines[0];
   return line ?? "unexpected failure";
 }

@@ -2,7 +2,14 @@
 export function Brand({ className = "" }: { className?: string }) {
   return (
     <span className={`inline-flex items-center gap-2 font-semibold text-slate-900 ${className}`.trim()}>
-      <svg viewBox="0 0 24 24" className="size-6 text-indigo-600" fill="none" stroke="currentColor" strokeWidth={1.75} aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        className="size-6 text-indigo-600"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={1.75}
+        aria-hidden="true"
+      >
         <circle cx="12" cy="12" r="9.5" />
         <circle cx="9.5" cy="12" r="2.5" />
         <path d="M12 12h5.5M15.5 12v2" strokeLinecap="round" />

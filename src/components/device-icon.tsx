@@ -2,7 +2,12 @@ import type { SVGProps } from "react";
 
 type Kind = "desktop" | "mobile" | "tablet" | "unknown";
 
-const LABELS: Record<Kind, string> = { desktop: "Desktop", mobile: "Mobile phone", tablet: "Tablet", unknown: "Unknown device" };
+const LABELS: Record<Kind, string> = {
+  desktop: "Desktop",
+  mobile: "Mobile phone",
+  tablet: "Tablet",
+  unknown: "Unknown device",
+};
 
 function kindOf(deviceType: string | null): Kind {
   return deviceType === "desktop" || deviceType === "mobile" || deviceType === "tablet" ? deviceType : "unknown";

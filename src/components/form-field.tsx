@@ -14,7 +14,8 @@ export function FormField({ id, label, errors, hint, optional, className = "", .
   const invalid = errors !== undefined && errors.length > 0;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const describedBy = [optional || hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [optional || hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={className}>
       <div className="flex items-baseline justify-between gap-2">

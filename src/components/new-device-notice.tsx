@@ -26,7 +26,11 @@ export function readNewDeviceSignIn(data: string): NewDeviceSignIn | null {
 /** The notices of this page's lifetime: newest first, a few at most, each dismissible. */
 export function useNewDeviceSignIns() {
   const [signIns, setSignIns] = useState<NewDeviceSignIn[]>([]);
-  const add = useCallback((signIn: NewDeviceSignIn) => setSignIns((list) => [signIn, ...list.filter((s) => s.id !== signIn.id)].slice(0, MAX_SHOWN)), []);
+  const add = useCallback(
+    (signIn: NewDeviceSignIn) =>
+      setSignIns((list) => [signIn, ...list.filter((s) => s.id !== signIn.id)].slice(0, MAX_SHOWN)),
+    [],
+  );
   const dismiss = useCallback((id: string) => setSignIns((list) => list.filter((s) => s.id !== id)), []);
   return { signIns, add, dismiss };
 }
@@ -36,7 +40,13 @@ export function useNewDeviceSignIns() {
  * once, focus is not moved), fixed at the bottom of the screen so it is seen wherever the page is
  * scrolled, until dismissed.
  */
-export function NewDeviceNotices({ signIns, onDismiss }: { signIns: NewDeviceSignIn[]; onDismiss: (id: string) => void }) {
+export function NewDeviceNotices({
+  signIns,
+  onDismiss,
+}: {
+  signIns: NewDeviceSignIn[];
+  onDismiss: (id: string) => void;
+}) {
   if (signIns.length === 0) return null;
   return (
     <div className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex flex-col items-center gap-2 p-3 sm:p-4">
@@ -49,7 +59,10 @@ export function NewDeviceNotices({ signIns, onDismiss }: { signIns: NewDeviceSig
           <p className="min-w-0 flex-1">
             <span className="font-semibold">New sign-in from {signIn.device}</span>
             {signIn.ip ? ` (IP ${signIn.ip})` : ""}. Not you?{" "}
-            <Link href="/devices" className="font-medium text-indigo-800 underline underline-offset-2 hover:text-indigo-950">
+            <Link
+              href="/devices"
+              className="font-medium text-indigo-800 underline underline-offset-2 hover:text-indigo-950"
+            >
               Review your devices
             </Link>
           </p>

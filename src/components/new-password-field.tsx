@@ -2,7 +2,19 @@ import { PASSWORD_MIN } from "@/core/validation";
 import { FormField } from "./form-field";
 
 /** A field for choosing a password: the same rules hint and autocomplete wherever one is chosen. */
-export function NewPasswordField({ id, name, label, errors, className }: { id: string; name: string; label: string; errors?: string[]; className?: string }) {
+export function NewPasswordField({
+  id,
+  name,
+  label,
+  errors,
+  className,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  errors?: string[];
+  className?: string;
+}) {
   return (
     <FormField
       id={id}

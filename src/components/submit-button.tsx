@@ -13,11 +13,25 @@ interface SubmitButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>
   pending?: boolean;
 }
 
-export function SubmitButton({ children, pendingLabel, variant = "primary", pending, disabled, className = "", ...rest }: SubmitButtonProps) {
+export function SubmitButton({
+  children,
+  pendingLabel,
+  variant = "primary",
+  pending,
+  disabled,
+  className = "",
+  ...rest
+}: SubmitButtonProps) {
   const status = useFormStatus();
   const busy = status.pending || pending === true;
   return (
-    <button type="submit" disabled={busy || disabled} aria-busy={busy || undefined} className={buttonClasses(variant, className)} {...rest}>
+    <button
+      type="submit"
+      disabled={busy || disabled}
+      aria-busy={busy || undefined}
+      className={buttonClasses(variant, className)}
+      {...rest}
+    >
       {busy ? pendingLabel : children}
     </button>
   );

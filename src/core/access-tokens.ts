@@ -47,10 +47,23 @@ export class AccessTokens {
    * `nowMs` is taken by the caller *before* the database write that allowed the issue, so a
    * revocation racing it is remembered at least as long as this token lives.
    */
-  async issue(args: { userId: string; email: string; name: string | null; sessionId: string; epoch: number; nowMs: number; notAfterMs: number }): Promise<IssuedAccessToken> {
+  async issue(args: {
+    userId: string;
+    email: string;
+    name: string | null;
+    sessionId: string;
+    epoch: number;
+    nowMs: number;
+    notAfterMs: number;
+  }): Promise<IssuedAccessToken> {
     const iat = Math.floor(args.nowMs / 1000);
     const exp = Math.min(iat + this.config.accessTokenTtlSeconds, Math.floor(args.notAfterMs / 1000));
-    const token = await new SignJWT({ sid: args.sessionId, sv: args.epoch, email: args.email, ...(args.name ? { name: args.name } : {}) })
+    const token = await new SignJWT({
+      sid: args.sessionId,
+      sv: args.epoch,
+      email: args.email,
+      ...(args.name ? { name: args.name } : {}),
+    })
       .setProtectedHeader({ alg: this.keys.signing.alg, kid: this.keys.signing.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)
       .setAudience(this.config.audience)
@@ -135,7 +148,12 @@ export class AccessTokens {
  */
 function isCanonicalCompactJws(token: string): boolean {
   const parts = token.split(".");
-  return parts.length === 3 && parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part);
+  return (
+    parts.length === 3 &&
+    parts.every(
+      (part) => /^[A-Za-z0-9_-]+$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part,
+    )
+  );
 }
 
 function toInvalidToken(error: unknown): AuthError {

@@ -18,13 +18,26 @@ export const HIDDEN_ACTIVITY_TYPES = ["refresh_token_reused"] as const;
 
 export const activityItemSchema = z.object({
   id: z.string().describe("The event's id (a decimal integer, increasing with time)."),
-  type: z.string().describe("The stored event type: signed_in, session_revoked, password_changed, user_registered, or a newer one."),
-  reason: z.string().nullable().describe("Why a session ended (logout, revoked_by_user, password_change, ...), else null."),
+  type: z
+    .string()
+    .describe("The stored event type: signed_in, session_revoked, password_changed, user_registered, or a newer one."),
+  reason: z
+    .string()
+    .nullable()
+    .describe("Why a session ended (logout, revoked_by_user, password_change, ...), else null."),
   title: z.string().describe("What happened, in words."),
-  device: z.string().nullable().describe('The device the event is about ("Firefox on Linux"), as it was when it happened.'),
+  device: z
+    .string()
+    .nullable()
+    .describe('The device the event is about ("Firefox on Linux"), as it was when it happened.'),
   thisDevice: z.boolean().describe("The event is about the session making this request."),
   ip: z.string().nullable().describe("The IP address of that device's sign-in."),
-  actor: z.string().nullable().describe('Who or what did it ("you, from Chrome on macOS", "password change", "an administrator"); null for sign-ins.'),
+  actor: z
+    .string()
+    .nullable()
+    .describe(
+      'Who or what did it ("you, from Chrome on macOS", "password change", "an administrator"); null for sign-ins.',
+    ),
   newDevice: z.boolean().describe("A sign-in from a device the account had not used before."),
   occurredAt: z.iso.datetime().describe("When it happened (ISO 8601, UTC)."),
 });
@@ -32,8 +45,14 @@ export type ActivityItem = z.infer<typeof activityItemSchema>;
 
 export const activityPageSchema = z.object({
   items: z.array(activityItemSchema).describe("Newest first."),
-  olderCursor: z.string().nullable().describe("Pass as `cursor` for the next page of older events; null on the oldest page."),
-  newerCursor: z.string().nullable().describe("Pass as `cursor` for the page of newer events; null on the newest page."),
+  olderCursor: z
+    .string()
+    .nullable()
+    .describe("Pass as `cursor` for the next page of older events; null on the oldest page."),
+  newerCursor: z
+    .string()
+    .nullable()
+    .describe("Pass as `cursor` for the page of newer events; null on the newest page."),
 });
 export type ActivityPage = z.infer<typeof activityPageSchema>;
 
@@ -67,7 +86,10 @@ export function decodeActivityCursor(value: string): ActivityCursor | null {
 /** Revocations decided by something other than the user's own click: title and "who". */
 const AUTOMATIC: Record<string, { title: string; actor: string }> = {
   password_change: { title: "Signed out by a password change", actor: "password change" },
-  refresh_token_reused: { title: "Signed out: an old refresh token was used again", actor: "refresh token reuse detected" },
+  refresh_token_reused: {
+    title: "Signed out: an old refresh token was used again",
+    actor: "refresh token reuse detected",
+  },
   revoked_by_admin: { title: "Signed out by an administrator", actor: "an administrator" },
   user_disabled: { title: "Signed out: the account was disabled", actor: "an administrator" },
   session_limit: { title: "Signed out because of the session limit", actor: "the session limit" },
@@ -110,7 +132,11 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
     case "session_revoked":
       return describeRevocation(record, currentSessionId);
     case "password_changed":
-      return { title: "Password changed; every other device was signed out", actor: you(record, currentSessionId), showDevice: false };
+      return {
+        title: "Password changed; every other device was signed out",
+        actor: you(record, currentSessionId),
+        showDevice: false,
+      };
     case "user_registered":
       return { title: "Account created", actor: null, showDevice: false };
     case "refresh_token_reused":
@@ -160,7 +186,9 @@ export function createActivityFeed(log: ActivityLog) {
   const list = (userId: string, direction: ActivityCursor["direction"], from: string | null, limit: number) =>
     log.list(userId, { direction, from, limit, hiddenTypes: HIDDEN_ACTIVITY_TYPES });
   const cursorIfAny = async (userId: string, direction: ActivityCursor["direction"], from: string | undefined) =>
-    from !== undefined && (await list(userId, direction, from, 1)).length > 0 ? encodeActivityCursor({ direction, id: from }) : null;
+    from !== undefined && (await list(userId, direction, from, 1)).length > 0
+      ? encodeActivityCursor({ direction, id: from })
+      : null;
 
   return {
     async page(viewer: ActivityViewer, query: { cursor: ActivityCursor | null; limit: number }): Promise<ActivityPage> {

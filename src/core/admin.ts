@@ -48,12 +48,26 @@ export function createAdminOperations(deps: EngineDeps) {
     async describe(email: string): Promise<{ user: AccountState; sessions: DeviceListEntry[] }> {
       const user = await requireUser(email);
       const live = await sessions.listActive(user.id, new Date(clock()));
-      return { user: { id: user.id, email: user.email, name: user.name, disabledAt: user.disabledAt, sessionEpoch: user.sessionEpoch }, sessions: live };
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          disabledAt: user.disabledAt,
+          sessionEpoch: user.sessionEpoch,
+        },
+        sessions: live,
+      };
     },
 
     async revokeSession(email: string, sessionId: string): Promise<Propagation> {
       const user = await requireUser(email);
-      const revoked = await sessions.revoke(sessionId, { userId: user.id, reason: "revoked_by_admin", revokedBy: null, now: new Date(clock()) });
+      const revoked = await sessions.revoke(sessionId, {
+        userId: user.id,
+        reason: "revoked_by_admin",
+        revokedBy: null,
+        now: new Date(clock()),
+      });
       if (!revoked) throw new AuthError("not_found", `${user.email} has no live session ${sessionId}.`);
       return fanout.sessionsRevoked(user.id, [sessionId], "revoked_by_admin", null);
     },
@@ -61,8 +75,19 @@ export function createAdminOperations(deps: EngineDeps) {
     /** Raises the epoch: every session and token of the user is dead at once; new sign-ins work. */
     async revokeAll(email: string): Promise<Propagation> {
       const user = await requireUser(email);
-      const epoch = await sessions.revokeEverywhere({ userId: user.id, reason: "revoked_by_admin", revokedBy: null, now: new Date(clock()) });
-      return fanout.epochRaised(user.id, epoch, "revoked_by_admin", null, { userId: user.id, sessionId: null, type: "session_revoked", reason: "revoked_by_admin", actorSessionId: null });
+      const epoch = await sessions.revokeEverywhere({
+        userId: user.id,
+        reason: "revoked_by_admin",
+        revokedBy: null,
+        now: new Date(clock()),
+      });
+      return fanout.epochRaised(user.id, epoch, "revoked_by_admin", null, {
+        userId: user.id,
+        sessionId: null,
+        type: "session_revoked",
+        reason: "revoked_by_admin",
+        actorSessionId: null,
+      });
     },
 
     /** Disables sign-in and kills every token (epoch raise). Null when it was already disabled. */
@@ -70,7 +95,13 @@ export function createAdminOperations(deps: EngineDeps) {
       const user = await requireUser(email);
       const epoch = await users.disable(user.id, new Date(clock()));
       if (epoch === null) return null;
-      return fanout.epochRaised(user.id, epoch, "user_disabled", null, { userId: user.id, sessionId: null, type: "user_disabled", reason: "user_disabled", actorSessionId: null });
+      return fanout.epochRaised(user.id, epoch, "user_disabled", null, {
+        userId: user.id,
+        sessionId: null,
+        type: "user_disabled",
+        reason: "user_disabled",
+        actorSessionId: null,
+      });
     },
 
     /** Allows sign-in again; sessions ended by the disable stay ended. False when it was not disabled. */

@@ -68,18 +68,26 @@ export async function runCleanup(
   policy: CleanupPolicy,
   options: CleanupOptions,
 ): Promise<CleanupReport> {
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${options.batchSize}`);
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+    throw new RangeError(`batch size must be a positive integer, got ${options.batchSize}`);
   const { repository } = deps;
   const nowMs = deps.clock();
   const sessionsBefore = sessionCutoff(deps.config, policy, nowMs);
   const eventsBefore = eventCutoff(policy, nowMs);
-  const report: CleanupReport = { dryRun: options.dryRun, sessions: 0, events: null, sessionCutoff: sessionsBefore, eventCutoff: eventsBefore };
+  const report: CleanupReport = {
+    dryRun: options.dryRun,
+    sessions: 0,
+    events: null,
+    sessionCutoff: sessionsBefore,
+    eventCutoff: eventsBefore,
+  };
   if (options.dryRun) {
     report.sessions = await repository.countEndedSessions(sessionsBefore);
     if (eventsBefore) report.events = await repository.countEventsBefore(eventsBefore);
     return report;
   }
   report.sessions = await drain((limit) => repository.deleteEndedSessions(sessionsBefore, limit), options.batchSize);
-  if (eventsBefore) report.events = await drain((limit) => repository.deleteEventsBefore(eventsBefore, limit), options.batchSize);
+  if (eventsBefore)
+    report.events = await drain((limit) => repository.deleteEventsBefore(eventsBefore, limit), options.batchSize);
   return report;
 }

@@ -64,7 +64,10 @@ export function invalidToken(reason: InvalidTokenReason): AuthError {
   return new AuthError("invalid_token", tokenMessages[reason], { reason });
 }
 
-export function invalidGrant(message = "The refresh token is invalid, expired or revoked.", reason?: InvalidTokenReason): AuthError {
+export function invalidGrant(
+  message = "The refresh token is invalid, expired or revoked.",
+  reason?: InvalidTokenReason,
+): AuthError {
   return new AuthError("invalid_grant", message, reason ? { reason } : {});
 }
 

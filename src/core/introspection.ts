@@ -29,7 +29,9 @@ export type ClientCheck = { ok: true; clientId: string } | { ok: false; descript
  * and no early exit on the first wrong character. An unknown id is compared against a dummy
  * digest, so it costs the same time as a wrong secret.
  */
-export function createClientVerifier(clients: readonly IntrospectionClient[]): (presented: ClientCredentials) => boolean {
+export function createClientVerifier(
+  clients: readonly IntrospectionClient[],
+): (presented: ClientCredentials) => boolean {
   const digests = new Map(clients.map((client) => [client.id, digest(client.secret)]));
   const dummy = digest("no-such-client-no-such-client");
   return (presented) => {
@@ -45,7 +47,12 @@ function digest(secret: string): Buffer {
 
 export type Introspection = ReturnType<typeof createIntrospection>;
 
-export function createIntrospection(deps: Pick<EngineDeps, "rateLimits" | "logger"> & { clients: readonly IntrospectionClient[]; authenticate: Authenticate }) {
+export function createIntrospection(
+  deps: Pick<EngineDeps, "rateLimits" | "logger"> & {
+    clients: readonly IntrospectionClient[];
+    authenticate: Authenticate;
+  },
+) {
   const { rateLimits, logger, authenticate } = deps;
   const verify = createClientVerifier(deps.clients);
 

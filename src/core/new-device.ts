@@ -27,7 +27,11 @@ const OS_NAMES: Record<string, string> = { "Mac OS": "macOS", "Chromium OS": "Ch
  * digits, spaces and a little punctuation only (no URLs, no markup), and a sane length.
  */
 function clean(value: string | undefined): string | null {
-  const text = (value ?? "").replace(/[^\p{L}\p{N} ._+-]/gu, "").replace(/\s+/g, " ").trim().slice(0, 40);
+  const text = (value ?? "")
+    .replace(/[^\p{L}\p{N} ._+-]/gu, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 40);
   return text || null;
 }
 
@@ -80,18 +84,44 @@ export function createSignInRecorder(
   return async function recordSignIn(user: UserRecord, session: SignedInSession): Promise<void> {
     const device = identifyDevice(session.userAgent);
     const newDevice = await detect(user.id, device.key, session.createdAt);
-    await audit([{ userId: user.id, sessionId: session.id, type: "signed_in", ip: session.ip, userAgent: session.userAgent, device: device.label, newDevice }]);
+    await audit([
+      {
+        userId: user.id,
+        sessionId: session.id,
+        type: "signed_in",
+        ip: session.ip,
+        userAgent: session.userAgent,
+        device: device.label,
+        newDevice,
+      },
+    ]);
     if (!newDevice) return;
     logger.info("new_device_sign_in", { userId: user.id, sessionId: session.id });
     try {
-      await notifier.publish({ type: "new_device_sign_in", userId: user.id, sessionId: session.id, device: device.label, ip: session.ip, at: session.createdAt.toISOString() });
+      await notifier.publish({
+        type: "new_device_sign_in",
+        userId: user.id,
+        sessionId: session.id,
+        device: device.label,
+        ip: session.ip,
+        at: session.createdAt.toISOString(),
+      });
     } catch (error) {
       logger.warn("new_device_notice_failed", { userId: user.id, error: errorMessage(error) });
     }
     // Not awaited: an SMTP server that is slow or down must not hold the sign-in up.
-    const alert = { userId: user.id, email: user.email, name: user.name, device: device.label, ip: session.ip, at: session.createdAt };
+    const alert = {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      device: device.label,
+      ip: session.ip,
+      at: session.createdAt,
+    };
     void Promise.resolve()
       .then(() => mailer.newDeviceSignIn(alert))
-      .catch((error: unknown) => logger.warn("new_device_mail_failed", { userId: user.id, error: errorMessage(error) }));
+      .catch((error: unknown) =>
+        logger.warn("new_device_mail_failed", { userId: user.id, error: errorMessage(error) }),
+      );
   };
 }

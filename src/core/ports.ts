@@ -37,7 +37,10 @@ export interface SessionRecord {
 }
 
 /** What the devices list shows of a session: only these columns are read. */
-export type DeviceListEntry = Pick<SessionRecord, "id" | "deviceName" | "browser" | "os" | "deviceType" | "ip" | "createdAt" | "lastActiveAt">;
+export type DeviceListEntry = Pick<
+  SessionRecord,
+  "id" | "deviceName" | "browser" | "os" | "deviceType" | "ip" | "createdAt" | "lastActiveAt"
+>;
 
 /** A session together with its user's current epoch (and who they are), read in one query. */
 export interface SessionWithUserEpoch extends SessionRecord {
@@ -196,7 +199,10 @@ export interface ActivityLog {
    * those with an id below `from` (all when null), newest first; with "newer", those with an id
    * above `from`, oldest first.
    */
-  list(userId: string, query: { direction: "older" | "newer"; from: string | null; limit: number; hiddenTypes: readonly string[] }): Promise<ActivityRecord[]>;
+  list(
+    userId: string,
+    query: { direction: "older" | "newer"; from: string | null; limit: number; hiddenTypes: readonly string[] },
+  ): Promise<ActivityRecord[]>;
 }
 
 /** Devices (a key of browser + OS + type) each user has signed in from; outlives session rows. */
@@ -250,7 +256,14 @@ export type RevocationNotice =
   | NewDeviceNotice;
 
 /** Not a revocation: tells the user's other open sessions about a sign-in from a new device. */
-export type NewDeviceNotice = { type: "new_device_sign_in"; userId: string; sessionId: string; device: string; ip: string | null; at: string };
+export type NewDeviceNotice = {
+  type: "new_device_sign_in";
+  userId: string;
+  sessionId: string;
+  device: string;
+  ip: string | null;
+  at: string;
+};
 
 export interface RevocationNotifier {
   publish(notice: RevocationNotice): Promise<void>;

@@ -37,7 +37,9 @@ export function scaleRateLimits(scale: number): RateLimits {
 function tooMany(resetInSeconds: number): AuthError {
   const minutes = Math.ceil(resetInSeconds / 60);
   const when = resetInSeconds < 90 ? `${Math.max(1, Math.ceil(resetInSeconds))} seconds` : `${minutes} minutes`;
-  return new AuthError("rate_limited", `Too many attempts. Please try again in ${when}.`, { retryAfterSeconds: Math.max(1, Math.ceil(resetInSeconds)) });
+  return new AuthError("rate_limited", `Too many attempts. Please try again in ${when}.`, {
+    retryAfterSeconds: Math.max(1, Math.ceil(resetInSeconds)),
+  });
 }
 
 /**
@@ -86,8 +88,12 @@ export class RateLimitPolicy {
   }
 
   async signInFailed(email: string, ip: string | null): Promise<void> {
-    await this.safe(() => this.limiter.hit(accountKey(email, ip), this.limits.signInFailuresPerAccountAndIp.windowSeconds));
-    await this.safe(() => this.limiter.hit(accountKey(email, null), this.limits.signInFailuresPerAccount.windowSeconds));
+    await this.safe(() =>
+      this.limiter.hit(accountKey(email, ip), this.limits.signInFailuresPerAccountAndIp.windowSeconds),
+    );
+    await this.safe(() =>
+      this.limiter.hit(accountKey(email, null), this.limits.signInFailuresPerAccount.windowSeconds),
+    );
   }
 
   /** The owner got in from this address: forget its failures there. */

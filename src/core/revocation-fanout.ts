@@ -43,7 +43,11 @@ export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store"
     try {
       await events.record(entries);
     } catch (error) {
-      logger.error("audit_event_lost", { types: entries.map((e) => e.type), userId: entries[0]?.userId, error: errorMessage(error) });
+      logger.error("audit_event_lost", {
+        types: entries.map((e) => e.type),
+        userId: entries[0]?.userId,
+        error: errorMessage(error),
+      });
     }
   }
 
@@ -51,16 +55,46 @@ export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store"
     audit,
 
     /** Sessions marked revoked in the database: refuse their tokens everywhere, push, record. */
-    async sessionsRevoked(userId: string, sessionIds: string[], reason: RevocationReason, actor: string | null): Promise<Propagation> {
+    async sessionsRevoked(
+      userId: string,
+      sessionIds: string[],
+      reason: RevocationReason,
+      actor: string | null,
+    ): Promise<Propagation> {
       if (sessionIds.length === 0) return { stored: true, pushed: true };
-      const result = await propagate(() => store.revokeSessions(sessionIds, ttl), { type: "sessions_revoked", userId, sessionIds, reason });
-      await audit(sessionIds.map((sessionId) => ({ userId, sessionId, type: "session_revoked" as const, reason, actorSessionId: actor })));
+      const result = await propagate(() => store.revokeSessions(sessionIds, ttl), {
+        type: "sessions_revoked",
+        userId,
+        sessionIds,
+        reason,
+      });
+      await audit(
+        sessionIds.map((sessionId) => ({
+          userId,
+          sessionId,
+          type: "session_revoked" as const,
+          reason,
+          actorSessionId: actor,
+        })),
+      );
       return result;
     },
 
     /** The user's epoch was raised in the database: refuse every older token everywhere, push, record. */
-    async epochRaised(userId: string, epoch: number, reason: RevocationReason, keepSessionId: string | null, entry: SessionEventInput): Promise<Propagation> {
-      const result = await propagate(() => store.raiseEpoch(userId, epoch, ttl), { type: "epoch_raised", userId, epoch, keepSessionId, reason });
+    async epochRaised(
+      userId: string,
+      epoch: number,
+      reason: RevocationReason,
+      keepSessionId: string | null,
+      entry: SessionEventInput,
+    ): Promise<Propagation> {
+      const result = await propagate(() => store.raiseEpoch(userId, epoch, ttl), {
+        type: "epoch_raised",
+        userId,
+        epoch,
+        keepSessionId,
+        reason,
+      });
       await audit([entry]);
       return result;
     },

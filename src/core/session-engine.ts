@@ -39,7 +39,12 @@ export function createSessionEngine(deps: EngineDeps) {
   const recordSignIn = createSignInRecorder(deps, fanout.audit);
   let dummyHash: Promise<string> | undefined;
 
-  async function issuePair(session: SessionWithUserEpoch, epoch: number, refreshToken: string, nowMs: number): Promise<TokenPair> {
+  async function issuePair(
+    session: SessionWithUserEpoch,
+    epoch: number,
+    refreshToken: string,
+    nowMs: number,
+  ): Promise<TokenPair> {
     const access = await accessTokens.issue({
       userId: session.userId,
       email: session.userEmail,
@@ -49,7 +54,13 @@ export function createSessionEngine(deps: EngineDeps) {
       nowMs,
       notAfterMs: session.absoluteExpiresAt.getTime(),
     });
-    return { accessToken: access.token, tokenType: "Bearer", expiresIn: access.expiresIn, refreshToken, sessionId: session.id };
+    return {
+      accessToken: access.token,
+      tokenType: "Bearer",
+      expiresIn: access.expiresIn,
+      refreshToken,
+      sessionId: session.id,
+    };
   }
 
   async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
@@ -63,7 +74,13 @@ export function createSessionEngine(deps: EngineDeps) {
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());
     const epoch = await sessions.revokeEverywhere({ userId, reason, revokedBy: actor, now });
-    await fanout.epochRaised(userId, epoch, reason, null, { userId, sessionId: actor, type: "session_revoked", reason, actorSessionId: actor });
+    await fanout.epochRaised(userId, epoch, reason, null, {
+      userId,
+      sessionId: actor,
+      type: "session_revoked",
+      reason,
+      actorSessionId: actor,
+    });
     return epoch;
   }
 
@@ -74,7 +91,10 @@ export function createSessionEngine(deps: EngineDeps) {
       await rateLimits.beforeRegister(context?.ip ?? null);
       const passwordHash = await hasher.hash(input.password);
       const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
-      if (!user) throw new AuthError("email_taken", "An account with this email already exists.", { fields: { email: ["An account with this email already exists."] } });
+      if (!user)
+        throw new AuthError("email_taken", "An account with this email already exists.", {
+          fields: { email: ["An account with this email already exists."] },
+        });
       await fanout.audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
       return { id: user.id, email: user.email, name: user.name };
     },
@@ -110,7 +130,23 @@ export function createSessionEngine(deps: EngineDeps) {
       const displaced = await createSessionWithinLimit(sessions, config, record);
       await recordSignIn(user, record); // the signed_in event; new device: notice + email (ADR 8)
       await fanout.sessionsRevoked(user.id, displaced, "session_limit", null);
-      return issuePair({ ...record, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name }, user.sessionEpoch, refreshToken, nowMs);
+      return issuePair(
+        {
+          ...record,
+          revokedAt: null,
+          revokedReason: null,
+          revokedBy: null,
+          previousRefreshHash: null,
+          refreshRotatedAt: null,
+          refreshGeneration: 0,
+          userEpoch: user.sessionEpoch,
+          userEmail: user.email,
+          userName: user.name,
+        },
+        user.sessionEpoch,
+        refreshToken,
+        nowMs,
+      );
     },
 
     /**
@@ -154,10 +190,22 @@ export function createSessionEngine(deps: EngineDeps) {
           if (session.refreshHash === successorHash && nowMs - rotatedAt <= config.refreshGraceSeconds * 1000) {
             return refreshed(session, nowMs);
           }
-          const revoked = await sessions.revoke(session.id, { userId: session.userId, reason: "refresh_token_reused", revokedBy: null, now: new Date(nowMs) });
+          const revoked = await sessions.revoke(session.id, {
+            userId: session.userId,
+            reason: "refresh_token_reused",
+            revokedBy: null,
+            now: new Date(nowMs),
+          });
           if (revoked) {
             await fanout.sessionsRevoked(session.userId, [session.id], "refresh_token_reused", null);
-            await fanout.audit([{ userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" }]);
+            await fanout.audit([
+              {
+                userId: session.userId,
+                sessionId: session.id,
+                type: "refresh_token_reused",
+                reason: "refresh_token_reused",
+              },
+            ]);
           }
           throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
         }
@@ -177,8 +225,17 @@ export function createSessionEngine(deps: EngineDeps) {
     },
 
     /** Log out one device of the caller (possibly the caller's own). */
-    async revokeSession(claims: AccessClaims, sessionId: string, reason: RevocationReason = "revoked_by_user"): Promise<void> {
-      const revoked = await sessions.revoke(sessionId, { userId: claims.sub, reason, revokedBy: claims.sid, now: new Date(clock()) });
+    async revokeSession(
+      claims: AccessClaims,
+      sessionId: string,
+      reason: RevocationReason = "revoked_by_user",
+    ): Promise<void> {
+      const revoked = await sessions.revoke(sessionId, {
+        userId: claims.sub,
+        reason,
+        revokedBy: claims.sid,
+        now: new Date(clock()),
+      });
       if (!revoked) throw new AuthError("not_found", "No such active session.");
       await fanout.sessionsRevoked(claims.sub, [sessionId], reason, claims.sid);
     },
@@ -189,11 +246,21 @@ export function createSessionEngine(deps: EngineDeps) {
         return;
       }
       if (scope === "others") {
-        const ids = await sessions.revokeAllExcept(claims.sid, { userId: claims.sub, reason: "logout_others", revokedBy: claims.sid, now: new Date(clock()) });
+        const ids = await sessions.revokeAllExcept(claims.sid, {
+          userId: claims.sub,
+          reason: "logout_others",
+          revokedBy: claims.sid,
+          now: new Date(clock()),
+        });
         await fanout.sessionsRevoked(claims.sub, ids, "logout_others", claims.sid);
         return;
       }
-      const revoked = await sessions.revoke(claims.sid, { userId: claims.sub, reason: "logout", revokedBy: claims.sid, now: new Date(clock()) });
+      const revoked = await sessions.revoke(claims.sid, {
+        userId: claims.sub,
+        reason: "logout",
+        revokedBy: claims.sid,
+        now: new Date(clock()),
+      });
       if (revoked) {
         await fanout.sessionsRevoked(claims.sub, [claims.sid], "logout", claims.sid);
       }
@@ -206,7 +273,9 @@ export function createSessionEngine(deps: EngineDeps) {
     async changePassword(claims: AccessClaims, input: ChangePasswordInput): Promise<TokenPair> {
       const user = await users.findById(claims.sub);
       if (!user || !(await hasher.verify(user.passwordHash, input.currentPassword))) {
-        throw new AuthError("invalid_grant", "The current password is wrong.", { fields: { currentPassword: ["The current password is wrong."] } });
+        throw new AuthError("invalid_grant", "The current password is wrong.", {
+          fields: { currentPassword: ["The current password is wrong."] },
+        });
       }
       const newPasswordHash = await hasher.hash(input.newPassword);
       const refreshToken = refreshTokens.mint(claims.sid);
@@ -221,8 +290,15 @@ export function createSessionEngine(deps: EngineDeps) {
         now: new Date(nowMs),
         idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
       });
-      if (!result) throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
-      await fanout.epochRaised(user.id, result.epoch, "password_change", claims.sid, { userId: user.id, sessionId: claims.sid, type: "password_changed", reason: "password_change", actorSessionId: claims.sid });
+      if (!result)
+        throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
+      await fanout.epochRaised(user.id, result.epoch, "password_change", claims.sid, {
+        userId: user.id,
+        sessionId: claims.sid,
+        type: "password_changed",
+        reason: "password_change",
+        actorSessionId: claims.sid,
+      });
       const session = await sessions.findById(claims.sid);
       if (!session) throw new AuthError("invalid_grant", "This session has ended.");
       return issuePair(session, result.epoch, refreshToken, nowMs);
@@ -248,7 +324,12 @@ export function createSessionEngine(deps: EngineDeps) {
         if (claims) target = { userId: claims.sub, sessionId: claims.sid };
       }
       if (!target) return;
-      const revoked = await sessions.revoke(target.sessionId, { userId: target.userId, reason: "logout", revokedBy: target.sessionId, now: new Date(nowMs) });
+      const revoked = await sessions.revoke(target.sessionId, {
+        userId: target.userId,
+        reason: "logout",
+        revokedBy: target.sessionId,
+        now: new Date(nowMs),
+      });
       if (revoked) {
         await fanout.sessionsRevoked(target.userId, [target.sessionId], "logout", target.sessionId);
       }

@@ -7,11 +7,20 @@ import type { NewSessionRecord, SessionRepository } from "./ports";
  * sign-ins of one user take turns there, so together they leave exactly `max` live sessions.
  * Returns the ids signed out: the caller fans them out (store, push, audit) as "session_limit".
  */
-export async function createSessionWithinLimit(sessions: SessionRepository, config: EngineConfig, record: NewSessionRecord): Promise<string[]> {
+export async function createSessionWithinLimit(
+  sessions: SessionRepository,
+  config: EngineConfig,
+  record: NewSessionRecord,
+): Promise<string[]> {
   const max = config.maxSessionsPerUser ?? 0;
   if (max <= 0) {
     await sessions.create(record);
     return [];
   }
-  return sessions.createWithinLimit(record, max, { userId: record.userId, reason: "session_limit", revokedBy: null, now: record.createdAt });
+  return sessions.createWithinLimit(record, max, {
+    userId: record.userId,
+    reason: "session_limit",
+    revokedBy: null,
+    now: record.createdAt,
+  });
 }

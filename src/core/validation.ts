@@ -78,7 +78,9 @@ export interface ChangePasswordInput {
 }
 
 export const logoutSchema = z.object({
-  scope: z.enum(["local", "others", "global"], { error: 'scope must be "local", "others" or "global".' }).default("local"),
+  scope: z
+    .enum(["local", "others", "global"], { error: 'scope must be "local", "others" or "global".' })
+    .default("local"),
 });
 
 /** Parses `input` or throws `invalid_request` with per-field messages. */

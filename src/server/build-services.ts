@@ -105,11 +105,18 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     });
     feed = new RedisRevocationNotifier({ redis, keyPrefix: env.REDIS_KEY_PREFIX, logger });
     limiter = new RedisRateLimiter(redis, `${env.REDIS_KEY_PREFIX}rl:`, limiter);
-    closers.push(() => feed.close(), () => redis.quit().catch(() => redis.disconnect()));
+    closers.push(
+      () => feed.close(),
+      () => redis.quit().catch(() => redis.disconnect()),
+    );
   } else {
     // Warmed from the database: revocations made before a restart stay enforced after it.
     store = new MemoryRevocationStore(Date.now, {
-      seed: { loadSnapshot: (since) => sessions.recentRevocations(since), ttlSeconds: revocationTtlSeconds(config), logger },
+      seed: {
+        loadSnapshot: (since) => sessions.recentRevocations(since),
+        ttlSeconds: revocationTtlSeconds(config),
+        logger,
+      },
     });
     feed = new MemoryRevocationNotifier(logger);
     closers.push(() => feed.close());
@@ -136,9 +143,17 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     mailer: createSecurityMailer(mailTransport, env.APP_URL),
   };
   const engine = createSessionEngine(deps);
-  const introspection = createIntrospection({ clients: env.INTROSPECTION_CLIENTS, authenticate: engine.authenticate, rateLimits, logger });
+  const introspection = createIntrospection({
+    clients: env.INTROSPECTION_CLIENTS,
+    authenticate: engine.authenticate,
+    rateLimits,
+    logger,
+  });
   const cleanupRepository = new PrismaCleanupRepository(database.prisma);
-  const retention = { sessionRetentionSeconds: env.SESSION_RETENTION_DAYS * 86_400, eventRetentionSeconds: env.EVENT_RETENTION_DAYS * 86_400 };
+  const retention = {
+    sessionRetentionSeconds: env.SESSION_RETENTION_DAYS * 86_400,
+    eventRetentionSeconds: env.EVENT_RETENTION_DAYS * 86_400,
+  };
 
   return {
     env,
@@ -147,7 +162,8 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     introspection,
     activity: createActivityFeed(new PrismaActivityLog(database.prisma)),
     admin: createAdminOperations(deps),
-    cleanup: (cleanupOptions) => runCleanup({ repository: cleanupRepository, config, clock: Date.now }, retention, cleanupOptions),
+    cleanup: (cleanupOptions) =>
+      runCleanup({ repository: cleanupRepository, config, clock: Date.now }, retention, cleanupOptions),
     database,
     store,
     feed,

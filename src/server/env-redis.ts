@@ -21,7 +21,10 @@ const optionalText = z
 const hostPorts = (what: string) =>
   optionalText.transform((value, ctx) => {
     if (value === undefined) return undefined;
-    const entries = value.split(",").map((s) => s.trim()).filter(Boolean);
+    const entries = value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const parsed: HostPort[] = [];
     for (const entry of entries) {
       const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(entry);
@@ -79,25 +82,31 @@ export function hasHashTag(prefix: string): boolean {
 /** Cross-variable rules: half-configured or conflicting combinations stop the boot with a clear message. */
 export function checkRedisEnv(env: RedisEnv, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-  const topologies = (["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES"] as const).filter((name) => env[name] !== undefined);
+  const topologies = (["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES"] as const).filter(
+    (name) => env[name] !== undefined,
+  );
   if (topologies.length > 1) {
     for (const name of topologies) issue(name, `set only one of ${topologies.join(", ")} (one Redis topology)`);
     return;
   }
   const sentinel = env.REDIS_SENTINELS !== undefined;
   const cluster = env.REDIS_CLUSTER_NODES !== undefined;
-  if (sentinel && !env.REDIS_SENTINEL_NAME) issue("REDIS_SENTINEL_NAME", "is required with REDIS_SENTINELS (the name in `sentinel monitor <name> ...`)");
+  if (sentinel && !env.REDIS_SENTINEL_NAME)
+    issue("REDIS_SENTINEL_NAME", "is required with REDIS_SENTINELS (the name in `sentinel monitor <name> ...`)");
   if (!sentinel) {
     for (const name of ["REDIS_SENTINEL_NAME", "REDIS_SENTINEL_PASSWORD"] as const) {
       if (env[name] !== undefined) issue(name, "only applies with REDIS_SENTINELS");
     }
   }
   if (!sentinel && !cluster) {
-    const hint = "only applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES (with REDIS_URL, write it in the URL: rediss://user:password@host:6379/db)";
-    for (const name of ["REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_DB"] as const) if (env[name] !== undefined) issue(name, hint);
+    const hint =
+      "only applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES (with REDIS_URL, write it in the URL: rediss://user:password@host:6379/db)";
+    for (const name of ["REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_DB"] as const)
+      if (env[name] !== undefined) issue(name, hint);
     if (env.REDIS_TLS) issue("REDIS_TLS", hint);
   }
-  if (cluster && env.REDIS_DB !== undefined && env.REDIS_DB !== 0) issue("REDIS_DB", "a Redis Cluster has database 0 only");
+  if (cluster && env.REDIS_DB !== undefined && env.REDIS_DB !== 0)
+    issue("REDIS_DB", "a Redis Cluster has database 0 only");
   if (cluster && env.REDIS_KEY_PREFIX !== undefined && !hasHashTag(env.REDIS_KEY_PREFIX)) {
     issue(
       "REDIS_KEY_PREFIX",

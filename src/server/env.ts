@@ -5,7 +5,8 @@ import { checkRedisEnv, redisEnvFields, withRedisDefaults } from "./env-redis";
  * The only reader of process.env. Parsed once (at boot, from instrumentation.ts, and by scripts);
  * a bad value stops the process with a message naming the variable, never a stack trace later.
  */
-const seconds = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 const optionalUrl = (protocols: RegExp, hint: string) =>
   z
     .string()
@@ -25,16 +26,26 @@ const introspectionClients = z
   .optional()
   .transform((raw, ctx) => {
     const clients: { id: string; secret: string }[] = [];
-    const entries = (raw ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    const entries = (raw ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     entries.forEach((entry, index) => {
       const colon = entry.indexOf(":");
       const id = entry.slice(0, Math.max(colon, 0));
       const secret = entry.slice(colon + 1);
       const where = `entry ${index + 1}`;
-      if (colon < 0) ctx.addIssue({ code: "custom", message: `${where}: expected id:secret (format id:secret,id:secret)` });
-      else if (!CLIENT_ID.test(id)) ctx.addIssue({ code: "custom", message: `${where}: the client id must be 1-64 letters, digits or . _ ~ -` });
-      else if (!CLIENT_SECRET.test(secret)) ctx.addIssue({ code: "custom", message: `${where} ("${id}"): the secret must be 16-256 visible characters without spaces or commas (openssl rand -hex 24)` });
-      else if (clients.some((client) => client.id === id)) ctx.addIssue({ code: "custom", message: `the client id "${id}" appears twice` });
+      if (colon < 0)
+        ctx.addIssue({ code: "custom", message: `${where}: expected id:secret (format id:secret,id:secret)` });
+      else if (!CLIENT_ID.test(id))
+        ctx.addIssue({ code: "custom", message: `${where}: the client id must be 1-64 letters, digits or . _ ~ -` });
+      else if (!CLIENT_SECRET.test(secret))
+        ctx.addIssue({
+          code: "custom",
+          message: `${where} ("${id}"): the secret must be 16-256 visible characters without spaces or commas (openssl rand -hex 24)`,
+        });
+      else if (clients.some((client) => client.id === id))
+        ctx.addIssue({ code: "custom", message: `the client id "${id}" appears twice` });
       else clients.push({ id, secret });
     });
     return clients;
@@ -44,10 +55,16 @@ const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     APP_URL: z.url().default("http://localhost:3000"),
-    DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (unset = embedded PGlite)"),
+    DATABASE_URL: optionalUrl(
+      /^postgres(ql)?:\/\//,
+      "must be a postgres:// or postgresql:// URL (unset = embedded PGlite)",
+    ),
     DATA_DIR: z.string().min(1).default(".data"),
     PGLITE_DATA_DIR: z.string().min(1).optional(),
-    REDIS_URL: optionalUrl(/^rediss?:\/\//, "must be a redis:// or rediss:// URL (unset = in-process store, single instance only)"),
+    REDIS_URL: optionalUrl(
+      /^rediss?:\/\//,
+      "must be a redis:// or rediss:// URL (unset = in-process store, single instance only)",
+    ),
     // Default "rjs:", or "{rjs}:" with REDIS_CLUSTER_NODES (see env-redis.ts).
     REDIS_KEY_PREFIX: z.string().min(1).max(32).optional(),
     ...redisEnvFields,
@@ -81,7 +98,10 @@ const schema = z
       .trim()
       .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || (v.length <= 254 && /^[^\r\n]*@[^\r\n]*$/.test(v)), "must be an address such as Security <no-reply@example.com>"),
+      .refine(
+        (v) => v === undefined || (v.length <= 254 && /^[^\r\n]*@[^\r\n]*$/.test(v)),
+        "must be an address such as Security <no-reply@example.com>",
+      ),
     /** Serves /dev/outbox in production too (it is always on in development). */
     MAIL_OUTBOX_VIEWER: z
       .enum(["0", "1", "true", "false"])
@@ -97,7 +117,12 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
-    if (!env.JWT_SIGNING_KEYS) ctx.addIssue({ code: "custom", path: ["JWT_SIGNING_KEYS"], message: "is required in production (npm run keys:generate)" });
+    if (!env.JWT_SIGNING_KEYS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_SIGNING_KEYS"],
+        message: "is required in production (npm run keys:generate)",
+      });
   })
   .refine((env) => env.SESSION_ABSOLUTE_TTL_SECONDS >= env.SESSION_IDLE_TTL_SECONDS, {
     path: ["SESSION_ABSOLUTE_TTL_SECONDS"],
@@ -115,7 +140,11 @@ export class EnvError extends Error {
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // NEXTAUTH_SECRET / NEXTAUTH_URL are accepted as aliases: next-auth users already have them.
-  const input = { ...source, AUTH_SECRET: source.AUTH_SECRET ?? source.NEXTAUTH_SECRET, APP_URL: source.APP_URL ?? source.NEXTAUTH_URL };
+  const input = {
+    ...source,
+    AUTH_SECRET: source.AUTH_SECRET ?? source.NEXTAUTH_SECRET,
+    APP_URL: source.APP_URL ?? source.NEXTAUTH_URL,
+  };
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "env"}: ${issue.message}`);

@@ -2,7 +2,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { randomToken } from "@/core/crypto";
-import { generateSigningKey, loadKeyRing, SIGNING_ALGORITHMS, type KeyRing, type PrivateJwk } from "@/core/signing-keys";
+import {
+  generateSigningKey,
+  loadKeyRing,
+  SIGNING_ALGORITHMS,
+  type KeyRing,
+  type PrivateJwk,
+} from "@/core/signing-keys";
 import { EnvError, type Env } from "./env";
 
 const jwkSetSchema = z.object({
@@ -29,10 +35,13 @@ export interface Secrets {
  * restart does not sign everyone out (and nothing secret is committed).
  */
 export async function loadSecrets(env: Env): Promise<Secrets> {
-  const authSecret = env.AUTH_SECRET ?? (await readOrCreate(path.join(env.DATA_DIR, "auth-secret"), async () => randomToken(32)));
+  const authSecret =
+    env.AUTH_SECRET ?? (await readOrCreate(path.join(env.DATA_DIR, "auth-secret"), async () => randomToken(32)));
   const rawKeys =
     env.JWT_SIGNING_KEYS ??
-    (await readOrCreate(path.join(env.DATA_DIR, "signing-keys.json"), async () => JSON.stringify({ keys: [await generateSigningKey()] }, null, 2)));
+    (await readOrCreate(path.join(env.DATA_DIR, "signing-keys.json"), async () =>
+      JSON.stringify({ keys: [await generateSigningKey()] }, null, 2),
+    ));
   return { authSecret, keyRing: await loadKeyRing(parseKeySet(rawKeys)) };
 }
 
@@ -41,10 +50,11 @@ export function parseKeySet(raw: string): PrivateJwk[] {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new EnvError("JWT_SIGNING_KEYS is not valid JSON (expected a JWK set: {\"keys\": [...]})");
+    throw new EnvError('JWT_SIGNING_KEYS is not valid JSON (expected a JWK set: {"keys": [...]})');
   }
   const result = jwkSetSchema.safeParse(json);
-  if (!result.success) throw new EnvError(`JWT_SIGNING_KEYS is not a usable JWK set: ${result.error.issues[0]?.message}`);
+  if (!result.success)
+    throw new EnvError(`JWT_SIGNING_KEYS is not a usable JWK set: ${result.error.issues[0]?.message}`);
   return result.data.keys as PrivateJwk[];
 }
 

@@ -26,18 +26,31 @@ function from(ip: string) {
 }
 
 async function signIn(email: string, password: string, ip: string) {
-  return api.call("POST", "/api/auth/token", { form: { grant_type: "password", username: email, password }, headers: from(ip) });
+  return api.call("POST", "/api/auth/token", {
+    form: { grant_type: "password", username: email, password },
+    headers: from(ip),
+  });
 }
 
 describe("rate limits", () => {
   it("stop guessing one account from one address (429 + Retry-After) while its owner signs in from theirs", async () => {
     const email = uniqueEmail("victim");
-    expect((await api.call("POST", "/api/auth/register", { json: { email, password: PASSWORD }, headers: from("192.0.2.1") })).status).toBe(201);
+    expect(
+      (
+        await api.call("POST", "/api/auth/register", {
+          json: { email, password: PASSWORD },
+          headers: from("192.0.2.1"),
+        })
+      ).status,
+    ).toBe(201);
     for (let i = 0; i < 5; i++) expect((await signIn(email, `guess-${i}`, "198.51.100.7")).status).toBe(400);
 
     const limited = await signIn(email, PASSWORD, "198.51.100.7");
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ error: "rate_limited", error_description: expect.stringMatching(/too many attempts/i) });
+    expect(limited.body).toMatchObject({
+      error: "rate_limited",
+      error_description: expect.stringMatching(/too many attempts/i),
+    });
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
 
     expect((await signIn(email, PASSWORD, "203.0.113.20")).status).toBe(200);
@@ -46,7 +59,14 @@ describe("rate limits", () => {
   it("limit registrations per address", async () => {
     const statuses = [];
     for (let i = 0; i < 11; i++) {
-      statuses.push((await api.call("POST", "/api/auth/register", { json: { email: uniqueEmail("bulk"), password: PASSWORD }, headers: from("198.51.100.99") })).status);
+      statuses.push(
+        (
+          await api.call("POST", "/api/auth/register", {
+            json: { email: uniqueEmail("bulk"), password: PASSWORD },
+            headers: from("198.51.100.99"),
+          })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201));
     expect(statuses[10]).toBe(429);
@@ -78,16 +98,27 @@ describe("rate limits", () => {
 
 describe("CSRF and security headers", () => {
   it("refuses a cookie-authenticated state change from a foreign origin, but not a Bearer call", async () => {
-    const foreign = await fetch(`${testApp.app.url}/devices`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "text/plain" }, body: "x" });
+    const foreign = await fetch(`${testApp.app.url}/devices`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "text/plain" },
+      body: "x",
+    });
     expect(foreign.status).toBe(403);
     expect(await foreign.json()).toMatchObject({ error: "invalid_request" });
-    const signout = await fetch(`${testApp.app.url}/api/auth/signout`, { method: "POST", headers: { origin: "https://evil.example" } });
+    const signout = await fetch(`${testApp.app.url}/api/auth/signout`, {
+      method: "POST",
+      headers: { origin: "https://evil.example" },
+    });
     expect(signout.status).toBe(403);
 
     const email = uniqueEmail("bearer");
     await api.call("POST", "/api/auth/register", { json: { email, password: PASSWORD }, headers: from("192.0.2.4") });
     const { access_token } = (await signIn(email, PASSWORD, "192.0.2.4")).body as { access_token: string };
-    const bearer = await api.call("POST", "/api/auth/logout", { token: access_token, json: {}, headers: { origin: "https://evil.example" } });
+    const bearer = await api.call("POST", "/api/auth/logout", {
+      token: access_token,
+      json: {},
+      headers: { origin: "https://evil.example" },
+    });
     expect(bearer.status).toBe(204);
   });
 

@@ -17,7 +17,8 @@ import { startTestApp, type TestApp } from "../support/test-app";
 const PASSWORD = "correct horse battery";
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
-const CHROME_MAC_NEWER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+const CHROME_MAC_NEWER =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 const MAIL_FROM = "Security <security@revocable.test>";
 
 interface Item {
@@ -60,7 +61,11 @@ beforeAll(async () => {
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-        received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        received.push({
+          from,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
         callback();
       });
     },
@@ -126,12 +131,17 @@ describe("new-device sign-ins", () => {
     const first = await api.device(email, PASSWORD, CHROME_MAC);
     const second = await api.device(email, PASSWORD, FIREFOX_WINDOWS);
 
-    const page = await waitFor("the mail in the outbox", async () => {
-      const res = await fetch(`${plain.app.url}/dev/outbox`);
-      expect(res.status).toBe(200);
-      const html = (await res.text()).replaceAll("<!-- -->", "");
-      return html.includes(`To ${email}`) ? html : undefined;
-    }, 10_000, 100);
+    const page = await waitFor(
+      "the mail in the outbox",
+      async () => {
+        const res = await fetch(`${plain.app.url}/dev/outbox`);
+        expect(res.status).toBe(200);
+        const html = (await res.text()).replaceAll("<!-- -->", "");
+        return html.includes(`To ${email}`) ? html : undefined;
+      },
+      10_000,
+      100,
+    );
     expect(page.split(`To ${email}`)).toHaveLength(2); // one mail: the first sign-in sent none
     expect(page).toContain("New sign-in to your account from Firefox on Windows");
     expect(page).toContain("IP address 127.0.0.1");
@@ -146,7 +156,12 @@ describe("new-device sign-ins", () => {
     const first = await smtpApi.device(email, PASSWORD, CHROME_MAC);
     const second = await smtpApi.device(email, PASSWORD, SAFARI_IPHONE);
 
-    const mail = await waitFor("the mail on the SMTP server", async () => received.find((m) => m.to.includes(email.toLowerCase())), 10_000, 100);
+    const mail = await waitFor(
+      "the mail on the SMTP server",
+      async () => received.find((m) => m.to.includes(email.toLowerCase())),
+      10_000,
+      100,
+    );
     expect(mail.from).toBe("security@revocable.test");
     expect(mail.to).toEqual([email.toLowerCase()]);
     const text = decodeQuotedPrintable(mail.raw);
@@ -171,8 +186,18 @@ describe("new-device sign-ins", () => {
     const email = await newUser();
     const browser = await browserSignIn(plain.app.url, email, PASSWORD, { "user-agent": CHROME_MAC });
     expect(browser.status).toBe(200);
-    const event = await nextSseEvent(`${plain.app.url}/api/session/events`, cookieHeader(browser.cookies), "new-device", () => api.device(email, PASSWORD, FIREFOX_WINDOWS));
-    expect(JSON.parse(event)).toEqual({ id: expect.any(String), device: "Firefox on Windows", ip: "127.0.0.1", at: expect.any(String) });
+    const event = await nextSseEvent(
+      `${plain.app.url}/api/session/events`,
+      cookieHeader(browser.cookies),
+      "new-device",
+      () => api.device(email, PASSWORD, FIREFOX_WINDOWS),
+    );
+    expect(JSON.parse(event)).toEqual({
+      id: expect.any(String),
+      device: "Firefox on Windows",
+      ip: "127.0.0.1",
+      at: expect.any(String),
+    });
   });
 });
 
@@ -187,7 +212,11 @@ describe("GET /api/account/activity", () => {
     const pages: ActivityBody[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: ActivityBody } = await activity(api, token, `?limit=10${cursor ? `&cursor=${cursor}` : ""}`);
+      const res: { status: number; body: ActivityBody } = await activity(
+        api,
+        token,
+        `?limit=10${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       pages.push(res.body);
       cursor = res.body.olderCursor;
@@ -231,16 +260,27 @@ describe("GET /api/account/activity", () => {
     const { access_token } = await api.device(await newUser(), PASSWORD);
     const res = await activity(api, access_token, query);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: "invalid_request", error_description: expect.any(String), fields: { [field]: [expect.any(String)] } });
+    expect(res.body).toMatchObject({
+      error: "invalid_request",
+      error_description: expect.any(String),
+      fields: { [field]: [expect.any(String)] },
+    });
   });
 
   it("random cursors and limits never cause a 5xx: 200 with a page, or 400 with a JSON error (property-based)", async () => {
     const { access_token } = await api.device(await newUser(), PASSWORD);
-    const value = fc.oneof(fc.string({ maxLength: 80 }), fc.base64String({ maxLength: 40 }), fc.integer().map(String), fc.constantFrom("", "-1", "1e3", "NaN", "%00", "o:1"));
+    const value = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.base64String({ maxLength: 40 }),
+      fc.integer().map(String),
+      fc.constantFrom("", "-1", "1e3", "NaN", "%00", "o:1"),
+    );
     await fc.assert(
       fc.asyncProperty(fc.record({ cursor: value, limit: value }, { requiredKeys: [] }), async (params) => {
         const res = await activity(api, access_token, `?${new URLSearchParams(params as Record<string, string>)}`);
-        expect([200, 400], `${JSON.stringify(params)} -> ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);
+        expect([200, 400], `${JSON.stringify(params)} -> ${res.status} ${JSON.stringify(res.body)}`).toContain(
+          res.status,
+        );
         if (res.status === 200) expect(Array.isArray(res.body.items)).toBe(true);
         else expect(res.body).toMatchObject({ error: "invalid_request", error_description: expect.any(String) });
       }),
@@ -272,13 +312,28 @@ describe("revocations say who did it", () => {
     const { laptop, phone, linux } = await threeDevices();
     expect((await api.deleteSession(laptop.access_token, phone.session_id)).status).toBe(204);
     const [fromLaptop] = await items(laptop.access_token);
-    expect(fromLaptop).toMatchObject({ type: "session_revoked", reason: "revoked_by_user", title: "Device logged out", device: "Mobile Safari on iOS", ip: "127.0.0.1", actor: "you, from this device" });
-    expect((await items(linux.access_token))[0]).toMatchObject({ id: fromLaptop!.id, actor: "you, from Chrome on macOS" });
+    expect(fromLaptop).toMatchObject({
+      type: "session_revoked",
+      reason: "revoked_by_user",
+      title: "Device logged out",
+      device: "Mobile Safari on iOS",
+      ip: "127.0.0.1",
+      actor: "you, from this device",
+    });
+    expect((await items(linux.access_token))[0]).toMatchObject({
+      id: fromLaptop!.id,
+      actor: "you, from Chrome on macOS",
+    });
 
     if (usingPostgres()) {
       // What the page shows was stored with the event: a cleanup of old session rows changes nothing.
-      await withDatabase(plain, (db) => db.query("DELETE FROM device_sessions WHERE id = ANY($1)", [[phone.session_id, laptop.session_id]]));
-      expect((await items(linux.access_token))[0]).toMatchObject({ device: "Mobile Safari on iOS", actor: "you, from Chrome on macOS" });
+      await withDatabase(plain, (db) =>
+        db.query("DELETE FROM device_sessions WHERE id = ANY($1)", [[phone.session_id, laptop.session_id]]),
+      );
+      expect((await items(linux.access_token))[0]).toMatchObject({
+        device: "Mobile Safari on iOS",
+        actor: "you, from Chrome on macOS",
+      });
     }
   });
 
@@ -288,22 +343,41 @@ describe("revocations say who did it", () => {
     expect((await api.refresh(linux.refresh_token)).status).toBe(200);
     expect((await api.refresh(linux.refresh_token)).status).toBe(400);
     let list = await items(laptop.access_token);
-    expect(list[0]).toMatchObject({ type: "session_revoked", reason: "refresh_token_reused", device: "Firefox on Linux", actor: "refresh token reuse detected" });
+    expect(list[0]).toMatchObject({
+      type: "session_revoked",
+      reason: "refresh_token_reused",
+      device: "Firefox on Linux",
+      actor: "refresh token reuse detected",
+    });
     expect(list.filter((i) => i.type === "refresh_token_reused")).toEqual([]); // the revocation already says it
 
     expect((await api.logout(laptop.access_token, "others")).status).toBe(204);
     list = await items(laptop.access_token);
-    expect(list[0]).toMatchObject({ reason: "logout_others", device: "Mobile Safari on iOS", actor: "you, from this device" });
+    expect(list[0]).toMatchObject({
+      reason: "logout_others",
+      device: "Mobile Safari on iOS",
+      actor: "you, from this device",
+    });
 
     const changed = await api.changePassword(laptop.access_token, PASSWORD, `${PASSWORD} 2`);
     expect(changed.status).toBe(200);
     list = await items(changed.body.access_token);
-    expect(list[0]).toMatchObject({ type: "password_changed", title: "Password changed; every other device was signed out", actor: "you, from this device", device: null });
+    expect(list[0]).toMatchObject({
+      type: "password_changed",
+      title: "Password changed; every other device was signed out",
+      actor: "you, from this device",
+      device: null,
+    });
 
     expect((await api.logout(changed.body.access_token, "global")).status).toBe(204);
     const later = await api.device(email, `${PASSWORD} 2`, CHROME_MAC);
     list = await items(later.access_token);
-    expect(list[1]).toMatchObject({ reason: "logout_everywhere", title: "Logged out everywhere", actor: "you, from Chrome on macOS", device: null });
+    expect(list[1]).toMatchObject({
+      reason: "logout_everywhere",
+      title: "Logged out everywhere",
+      actor: "you, from Chrome on macOS",
+      device: null,
+    });
   });
 });
 
@@ -321,7 +395,10 @@ describe("the /settings/activity page", () => {
     expect(html).toContain("Chrome on macOS (this device)");
     expect(html).toMatch(/<time dateTime="[^"]+Z" title="[^"]+">just now<\/time>/i);
 
-    const bad = await fetch(`${plain.app.url}/settings/activity?cursor=%27%3Bdrop`, { headers: { cookie }, redirect: "manual" });
+    const bad = await fetch(`${plain.app.url}/settings/activity?cursor=%27%3Bdrop`, {
+      headers: { cookie },
+      redirect: "manual",
+    });
     expect(bad.status).toBe(200);
     expect(await bad.text()).toContain("This page link is not valid");
 
@@ -343,11 +420,19 @@ describe("logs", () => {
 
 /** Soft line breaks and =XX escapes of a quoted-printable body (nodemailer uses it for long lines). */
 function decodeQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** Opens a server-sent-events stream, runs `trigger` once it is ready, returns the data of the first `name` event. */
-async function nextSseEvent(url: string, cookie: string, name: string, trigger: () => Promise<unknown>, timeoutMs = 10_000): Promise<string> {
+async function nextSseEvent(
+  url: string,
+  cookie: string,
+  name: string,
+  trigger: () => Promise<unknown>,
+  timeoutMs = 10_000,
+): Promise<string> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {

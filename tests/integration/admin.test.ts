@@ -55,7 +55,10 @@ async function browserWithStream(email: string) {
   const cookie = cookieHeader(signedIn.cookies);
   const sid = decodeJwt(signedIn.cookies.get("rjs.session-token") ?? "").sid as string;
   const controller = new AbortController();
-  const res = await fetch(`${api.baseUrl}/api/session/events`, { headers: { cookie, accept: "text/event-stream" }, signal: controller.signal });
+  const res = await fetch(`${api.baseUrl}/api/session/events`, {
+    headers: { cookie, accept: "text/event-stream" },
+    signal: controller.signal,
+  });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -92,10 +95,17 @@ describe("npm run admin -- sessions", () => {
 
     const json = await admin("sessions", email.toUpperCase(), "--json");
     expect(json.code, json.stderr).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { user: { email: string; disabled: boolean }; sessions: { id: string; ip: string; createdAt: string; lastActiveAt: string }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      user: { email: string; disabled: boolean };
+      sessions: { id: string; ip: string; createdAt: string; lastActiveAt: string }[];
+    };
     expect(parsed.user).toMatchObject({ email, disabled: false });
     expect(parsed.sessions.map((s) => s.id).sort()).toEqual(listed.map((s) => s.id).sort());
-    expect(parsed.sessions[0]).toMatchObject({ ip: listed[0]!.ip, createdAt: expect.any(String), lastActiveAt: expect.any(String) });
+    expect(parsed.sessions[0]).toMatchObject({
+      ip: listed[0]!.ip,
+      createdAt: expect.any(String),
+      lastActiveAt: expect.any(String),
+    });
   });
 });
 
@@ -119,7 +129,10 @@ describe("npm run admin -- revoke / revoke-all", () => {
     } finally {
       browser.close();
     }
-    const [row] = await query<{ revoked_reason: string; revoked_by: string | null }>("SELECT revoked_reason, revoked_by FROM device_sessions WHERE id = $1", [browser.sid]);
+    const [row] = await query<{ revoked_reason: string; revoked_by: string | null }>(
+      "SELECT revoked_reason, revoked_by FROM device_sessions WHERE id = $1",
+      [browser.sid],
+    );
     expect(row).toEqual({ revoked_reason: "revoked_by_admin", revoked_by: null });
   });
 
@@ -139,7 +152,13 @@ describe("npm run admin -- revoke / revoke-all", () => {
     const { email, devices } = await userWithDevices(3);
     const result = await admin("revoke-all", email, "--json");
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ command: "revoke-all", changed: true, revocationStore: "redis", stored: true, pushed: true });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      command: "revoke-all",
+      changed: true,
+      revocationStore: "redis",
+      stored: true,
+      pushed: true,
+    });
     for (const device of devices) {
       expect((await api.me(device.access_token)).status).toBe(401);
       expect((await api.refresh(device.refresh_token)).status).toBe(400);
@@ -156,8 +175,13 @@ describe("npm run admin -- disable / enable", () => {
     expect(disabled.code, disabled.stderr).toBe(0);
     expect(disabled.stdout).toContain(`Disabled ${email}`);
     // --verbose: the auth event as one JSON line on stderr.
-    const logged = disabled.stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logged).toContainEqual(expect.objectContaining({ event: "user_disabled", kind: "auth", reason: "user_disabled", actorSessionId: null }));
+    const logged = disabled.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({ event: "user_disabled", kind: "auth", reason: "user_disabled", actorSessionId: null }),
+    );
 
     for (const device of devices) {
       expect((await api.me(device.access_token)).status).toBe(401);
@@ -198,9 +222,19 @@ describe("npm run admin -- disable / enable", () => {
 describe("npm run admin: failures are one clear line and a non-zero exit code", () => {
   it.each([
     ["an unknown user", ["sessions", "nobody-here@example.com"], 1, /No user with the email nobody-here@example\.com/],
-    ["an unknown session", ["revoke", "SEEDED", "AAAAAAAAAAAAAAAAAAAAAA"], 1, /has no live session AAAAAAAAAAAAAAAAAAAAAA/],
+    [
+      "an unknown session",
+      ["revoke", "SEEDED", "AAAAAAAAAAAAAAAAAAAAAA"],
+      1,
+      /has no live session AAAAAAAAAAAAAAAAAAAAAA/,
+    ],
     // Session ids are base64url: one in 32 begins with "-", and is still an id, not an option.
-    ["a session id beginning with a dash", ["revoke", "SEEDED", "-AAAAAAAAAAAAAAAAAAAAA"], 1, /has no live session -AAAAAAAAAAAAAAAAAAAAA/],
+    [
+      "a session id beginning with a dash",
+      ["revoke", "SEEDED", "-AAAAAAAAAAAAAAAAAAAAA"],
+      1,
+      /has no live session -AAAAAAAAAAAAAAAAAAAAA/,
+    ],
     ["an unknown command", ["frobnicate"], 2, /unknown command "frobnicate"/],
     ["a missing argument", ["revoke-all"], 2, /"revoke-all" takes <email>/],
     ["a malformed email", ["disable", "not-an-email"], 2, /valid email/],
@@ -215,13 +249,17 @@ describe("npm run admin: failures are one clear line and a non-zero exit code", 
   it("with --json the failure is one JSON line", async () => {
     const result = await admin("revoke-all", "nobody-here@example.com", "--json");
     expect(result.code).toBe(1);
-    expect(JSON.parse(expectOneLine(result.stderr))).toEqual({ error: "not_found", message: expect.stringContaining("nobody-here@example.com") });
+    expect(JSON.parse(expectOneLine(result.stderr))).toEqual({
+      error: "not_found",
+      message: expect.stringContaining("nobody-here@example.com"),
+    });
   });
 
   it("help lists every command", async () => {
     const result = await admin("help");
     expect(result.code).toBe(0);
-    for (const command of ["sessions", "revoke", "revoke-all", "disable", "enable"]) expect(result.stdout).toContain(`  ${command} `);
+    for (const command of ["sessions", "revoke", "revoke-all", "disable", "enable"])
+      expect(result.stdout).toContain(`  ${command} `);
   });
 });
 
@@ -231,9 +269,16 @@ describe("npm run admin: the limits it is honest about", () => {
     try {
       // The lock file the app writes (src/server/db/pglite-lock.ts), owned by a live process: this one.
       await writeFile(`${dir}.lock`, String(process.pid));
-      const result = await runScript("scripts/admin.ts", ["sessions", "someone@example.com"], { ...ops.env, DATABASE_URL: "", REDIS_URL: "", PGLITE_DATA_DIR: dir });
+      const result = await runScript("scripts/admin.ts", ["sessions", "someone@example.com"], {
+        ...ops.env,
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        PGLITE_DATA_DIR: dir,
+      });
       expect(result.code).toBe(1);
-      expect(expectOneLine(result.stderr)).toMatch(/is in use by process \d+ .*Stop that process first, or point DATABASE_URL at PostgreSQL/);
+      expect(expectOneLine(result.stderr)).toMatch(
+        /is in use by process \d+ .*Stop that process first, or point DATABASE_URL at PostgreSQL/,
+      );
     } finally {
       await rm(`${dir}.lock`, { force: true });
       await rm(dir, { recursive: true, force: true });

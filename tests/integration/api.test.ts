@@ -85,10 +85,15 @@ describe("POST /api/auth/register", () => {
   });
 
   it("answers JSON errors for a broken or oversized body", async () => {
-    const broken = await api.call("POST", "/api/auth/register", { raw: "{not json", headers: { "content-type": "application/json" } });
+    const broken = await api.call("POST", "/api/auth/register", {
+      raw: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(broken.status).toBe(400);
     expect(broken.body).toMatchObject({ error: "invalid_request" });
-    const huge = await api.call("POST", "/api/auth/register", { json: { email: "a@example.com", password: "x".repeat(40_000) } });
+    const huge = await api.call("POST", "/api/auth/register", {
+      json: { email: "a@example.com", password: "x".repeat(40_000) },
+    });
     expect(huge.status).toBe(413);
     expect(huge.body).toMatchObject({ error: "payload_too_large" });
   });
@@ -100,9 +105,17 @@ describe("POST /api/auth/token", () => {
     await api.register(email, PASSWORD);
     const form = await api.signIn(email, PASSWORD, CHROME_MAC, "Work laptop");
     expect(form.status).toBe(200);
-    expect(form.body).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: 300, refresh_token: expect.any(String), session_id: expect.any(String) });
+    expect(form.body).toEqual({
+      access_token: expect.any(String),
+      token_type: "Bearer",
+      expires_in: 300,
+      refresh_token: expect.any(String),
+      session_id: expect.any(String),
+    });
     expect(form.headers.get("cache-control")).toBe("no-store");
-    const json = await api.call<TokenBody>("POST", "/api/auth/token", { json: { grant_type: "password", username: email.toUpperCase(), password: PASSWORD } });
+    const json = await api.call<TokenBody>("POST", "/api/auth/token", {
+      json: { grant_type: "password", username: email.toUpperCase(), password: PASSWORD },
+    });
     expect(json.status).toBe(200);
     expect(json.body.session_id).not.toBe(form.body.session_id);
     const list = await api.sessions(json.body.access_token);
@@ -127,7 +140,10 @@ describe("POST /api/auth/token", () => {
     const missing = await api.call("POST", "/api/auth/token", { form: { username: "x@example.com" } });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ error: "invalid_request" });
-    const repeated = await api.call("POST", "/api/auth/token", { raw: "grant_type=password&grant_type=password", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const repeated = await api.call("POST", "/api/auth/token", {
+      raw: "grant_type=password&grant_type=password",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(repeated.body).toMatchObject({ error: "invalid_request" });
   });
 
@@ -174,7 +190,10 @@ describe("GET /api/me", () => {
     const { email, devices } = await userWithDevices(1);
     const me = await api.me(devices[0]!.access_token);
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ user: { id: expect.any(String), email, name: null }, session: { id: devices[0]!.session_id } });
+    expect(me.body).toEqual({
+      user: { id: expect.any(String), email, name: null },
+      session: { id: devices[0]!.session_id },
+    });
     expectInvalidToken(await api.call("GET", "/api/me"));
     expectInvalidToken(await api.me("not.a.jwt"));
     expectInvalidToken(await api.me(devices[0]!.access_token.slice(0, -4) + "AAAA"));
@@ -191,7 +210,12 @@ describe("/api/sessions", () => {
     const res = await api.sessions(phone.access_token);
     expect(res.status).toBe(200);
     expect(res.body.sessions.map((s) => s.id)).toEqual([laptop.session_id, phone.session_id]);
-    expect(res.body.sessions[0]).toMatchObject({ current: false, browser: "Chrome", os: "Mac OS 10.15.7", ip: expect.any(String) });
+    expect(res.body.sessions[0]).toMatchObject({
+      current: false,
+      browser: "Chrome",
+      os: "Mac OS 10.15.7",
+      ip: expect.any(String),
+    });
     expect(res.body.sessions[1]).toMatchObject({ current: true, browser: "Mobile Safari", os: "iOS 17.5" });
     expect(Date.parse(res.body.sessions[0]!.createdAt)).not.toBeNaN();
   });
@@ -240,7 +264,10 @@ describe("POST /api/auth/logout", () => {
 
   it("refuses an unknown scope and an unauthenticated call", async () => {
     const { devices } = await userWithDevices(1);
-    const bad = await api.call("POST", "/api/auth/logout", { token: devices[0]!.access_token, json: { scope: "planet" } });
+    const bad = await api.call("POST", "/api/auth/logout", {
+      token: devices[0]!.access_token,
+      json: { scope: "planet" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: "invalid_request" });
     expectInvalidToken(await api.call("POST", "/api/auth/logout", { json: {} }));
@@ -303,19 +330,32 @@ describe("keys, health and unknown paths", () => {
     expect(jwks.status).toBe(200);
     expect(jwks.body.keys.length).toBeGreaterThan(0);
     for (const key of jwks.body.keys) expect(key).not.toHaveProperty("d");
-    const { payload, protectedHeader } = await jwtVerify(devices[0]!.access_token, createRemoteJWKSet(new URL(`${testApp.app.url}/.well-known/jwks.json`)), {
-      issuer: "http://revocable.test",
-      audience: "revocable-sessions-api",
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      devices[0]!.access_token,
+      createRemoteJWKSet(new URL(`${testApp.app.url}/.well-known/jwks.json`)),
+      {
+        issuer: "http://revocable.test",
+        audience: "revocable-sessions-api",
+      },
+    );
     expect(protectedHeader).toMatchObject({ alg: "ES256", typ: "at+jwt", kid: expect.any(String) });
-    expect(payload).toMatchObject({ sid: devices[0]!.session_id, sv: 0, sub: expect.any(String), jti: expect.any(String) });
+    expect(payload).toMatchObject({
+      sid: devices[0]!.session_id,
+      sv: 0,
+      sub: expect.any(String),
+      jti: expect.any(String),
+    });
     expect(payload.exp! - payload.iat!).toBe(300);
   });
 
   it("reports the storage it runs on", async () => {
     const res = await api.call("GET", "/api/health");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: "ok", database: usingPostgres() ? "postgresql" : "pglite", revocationStore: testApp.redisUrl ? "redis" : "memory" });
+    expect(res.body).toEqual({
+      status: "ok",
+      database: usingPostgres() ? "postgresql" : "pglite",
+      revocationStore: testApp.redisUrl ? "redis" : "memory",
+    });
   });
 
   it("answers JSON 404 for an unknown API path", async () => {

@@ -53,22 +53,45 @@ describe("auth events in the app's log", () => {
     const lines = jsonish.map((line) => JSON.parse(line) as Line); // throws on a broken or merged line
     const auth = lines.filter((l) => l.kind === "auth" && (l.userId === userId || l.event === "rate_limited"));
 
-    for (const line of auth) expect(Object.keys(line)).toEqual(expect.arrayContaining(["time", "level", "event", "kind", "userId", "sessionId", "reason", "actorSessionId", "ip"]));
+    for (const line of auth)
+      expect(Object.keys(line)).toEqual(
+        expect.arrayContaining([
+          "time",
+          "level",
+          "event",
+          "kind",
+          "userId",
+          "sessionId",
+          "reason",
+          "actorSessionId",
+          "ip",
+        ]),
+      );
     const of = (event: string) => auth.filter((l) => l.event === event);
     expect(of("user_registered")).toHaveLength(1);
-    expect(of("signed_in").map((l) => l.sessionId).sort()).toEqual([first, second, third].map((p) => p.session_id).sort());
+    expect(
+      of("signed_in")
+        .map((l) => l.sessionId)
+        .sort(),
+    ).toEqual([first, second, third].map((p) => p.session_id).sort());
     expect(of("signed_in")[0]!.ip).toBe("127.0.0.1");
     const failures = of("sign_in_failed");
     expect(failures.length).toBeGreaterThanOrEqual(5);
     expect(failures.every((l) => l.reason === "invalid_credentials" && l.userId === userId)).toBe(true);
     expect(of("token_refreshed")).toEqual([expect.objectContaining({ level: "debug", sessionId: first.session_id })]);
-    expect(of("refresh_token_reused")).toEqual([expect.objectContaining({ level: "warn", sessionId: first.session_id })]);
+    expect(of("refresh_token_reused")).toEqual([
+      expect.objectContaining({ level: "warn", sessionId: first.session_id }),
+    ]);
     expect(of("session_revoked").map((l) => [l.sessionId, l.reason, l.actorSessionId])).toEqual([
       [first.session_id, "refresh_token_reused", null],
       [second.session_id, "logout", second.session_id],
     ]);
-    expect(of("password_changed")).toEqual([expect.objectContaining({ sessionId: third.session_id, actorSessionId: third.session_id })]);
-    expect(of("rate_limited")).toEqual([expect.objectContaining({ level: "warn", limit: "signInFailuresPerAccountAndIp", ip: "127.0.0.1" })]);
+    expect(of("password_changed")).toEqual([
+      expect.objectContaining({ sessionId: third.session_id, actorSessionId: third.session_id }),
+    ]);
+    expect(of("rate_limited")).toEqual([
+      expect.objectContaining({ level: "warn", limit: "signInFailuresPerAccountAndIp", ip: "127.0.0.1" }),
+    ]);
 
     for (const secret of [PASSWORD, NEW_PASSWORD, WRONG, email, "$argon2"]) expect(logs).not.toContain(secret);
     for (const pair of [first, second, third, rotated.body, changed.body]) {

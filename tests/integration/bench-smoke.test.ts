@@ -12,7 +12,12 @@ const TIMEOUT_MS = 120_000;
 function runSmoke(): Promise<{ code: number | null; signal: string | null; output: string }> {
   return new Promise((resolve, reject) => {
     // A process group of its own, so that a timeout ends npm, tsx, the app and the load generator together.
-    const child = spawn("npm", ["run", "--silent", "bench:smoke"], { cwd: process.cwd(), env: process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("npm", ["run", "--silent", "bench:smoke"], {
+      cwd: process.cwd(),
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     const chunks: string[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
@@ -65,7 +70,10 @@ describe("npm run bench:smoke", () => {
         for (const row of mine) {
           // A measured figure has a number; a target the storage cannot run says SKIP. Never an error.
           expect(row.figure.startsWith("ERROR"), `target ${row.id}: ${row.figure}${tail}`).toBe(false);
-          expect(/\d/.test(row.figure) || row.figure.startsWith("SKIP"), `target ${row.id} has no figure: ${row.figure}${tail}`).toBe(true);
+          expect(
+            /\d/.test(row.figure) || row.figure.startsWith("SKIP"),
+            `target ${row.id} has no figure: ${row.figure}${tail}`,
+          ).toBe(true);
           expect(["PASS", "FAIL", "SKIP"], `target ${row.id}`).toContain(row.verdict);
         }
       }

@@ -46,7 +46,10 @@ async function cleanup(args: string[] = [], env: Record<string, string> = {}): P
   return JSON.parse(result.stdout) as CleanupJson;
 }
 
-function sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+function sql<R extends pg.QueryResultRow = Record<string, unknown>>(
+  text: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   return queryDatabase<R>(ops.databaseUrl, text, params);
 }
 
@@ -67,7 +70,16 @@ function fixture() {
     `INSERT INTO users (id, email, password_hash, session_epoch, epoch_changed_at, updated_at) VALUES ('${outdatedLongAgo}', 'old-${tag}@example.com', 'x', 2, ${ago(31)}, now())`,
     `INSERT INTO users (id, email, password_hash, session_epoch, epoch_changed_at, updated_at) VALUES ('${outdatedRecently}', 'new-${tag}@example.com', 'x', 1, ${ago(1)}, now())`,
   ];
-  const rows: [name: string, user: string, epoch: number, created: string, idle: string, absolute: string, revoked: string, gone: boolean][] = [
+  const rows: [
+    name: string,
+    user: string,
+    epoch: number,
+    created: string,
+    idle: string,
+    absolute: string,
+    revoked: string,
+    gone: boolean,
+  ][] = [
     ["revoked-31d", plain, 0, ago(60), FUTURE, FUTURE, ago(31), true],
     ["revoked-29d", plain, 0, ago(60), FUTURE, FUTURE, ago(29), false],
     ["idle-expired-31d", plain, 0, ago(60), ago(31), FUTURE, "NULL", true],
@@ -84,9 +96,14 @@ function fixture() {
       `VALUES ('${tag}-${name}', '${user}', ${epoch}, ${created}, ${created}, ${idle}, ${absolute}, ${revoked})`,
   );
   const events = [
-    ...[91, 91, 91, 89].map((days) => `INSERT INTO session_events (user_id, type, created_at) VALUES ('${plain}', 'signed_in', ${ago(days)})`),
+    ...[91, 91, 91, 89].map(
+      (days) => `INSERT INTO session_events (user_id, type, created_at) VALUES ('${plain}', 'signed_in', ${ago(days)})`,
+    ),
     // The outbox's mail goes with the events it tells of.
-    ...[91, 89].map((days) => `INSERT INTO mail_outbox (recipient, subject, body, created_at) VALUES ('${tag}@example.com', 's', 'b', ${ago(days)})`),
+    ...[91, 89].map(
+      (days) =>
+        `INSERT INTO mail_outbox (recipient, subject, body, created_at) VALUES ('${tag}@example.com', 's', 'b', ${ago(days)})`,
+    ),
   ];
   return {
     tag,
@@ -105,11 +122,16 @@ async function seed(): Promise<ReturnType<typeof fixture>> {
 }
 
 async function sessionIdsLike(tag: string): Promise<string[]> {
-  return (await sql<{ id: string }>("SELECT id FROM device_sessions WHERE id LIKE $1 ORDER BY id", [`${tag}-%`])).map((r) => r.id);
+  return (await sql<{ id: string }>("SELECT id FROM device_sessions WHERE id LIKE $1 ORDER BY id", [`${tag}-%`])).map(
+    (r) => r.id,
+  );
 }
 
 async function eventCount(userIds: string[]): Promise<number> {
-  const [row] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM session_events WHERE user_id = ANY($1::uuid[])", [userIds]);
+  const [row] = await sql<{ n: number }>(
+    "SELECT count(*)::int AS n FROM session_events WHERE user_id = ANY($1::uuid[])",
+    [userIds],
+  );
   return row!.n;
 }
 
@@ -144,13 +166,19 @@ describe("npm run db:cleanup, with the app running", () => {
   it("two runs at once share the work in small batches: every row deleted once, counts add up, the app keeps answering", async () => {
     const owner = randomUUID();
     const rows = 3000;
-    await sql(`INSERT INTO users (id, email, password_hash, updated_at) VALUES ($1, $2, 'x', now())`, [owner, `bulk-${owner}@example.com`]);
+    await sql(`INSERT INTO users (id, email, password_hash, updated_at) VALUES ($1, $2, 'x', now())`, [
+      owner,
+      `bulk-${owner}@example.com`,
+    ]);
     await sql(
       `INSERT INTO device_sessions (id, user_id, epoch, created_at, last_active_at, idle_expires_at, absolute_expires_at, revoked_at)
        SELECT 'bulk-' || $1 || '-' || n, $1::uuid, 0, ${ago(60)}, ${ago(60)}, ${FUTURE}, ${FUTURE}, ${ago(45)} FROM generate_series(1, $2) AS n`,
       [owner, rows],
     );
-    await sql(`INSERT INTO session_events (user_id, type, created_at) SELECT $1::uuid, 'signed_in', ${ago(120)} FROM generate_series(1, $2)`, [owner, rows]);
+    await sql(
+      `INSERT INTO session_events (user_id, type, created_at) SELECT $1::uuid, 'signed_in', ${ago(120)} FROM generate_series(1, $2)`,
+      [owner, rows],
+    );
     const email = uniqueEmail("cleanup");
     await api.register(email, PASSWORD);
     const device = await api.device(email, PASSWORD);
@@ -164,7 +192,9 @@ describe("npm run db:cleanup, with the app running", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const [a, b] = await runs;
-    console.log(`cleanup: two concurrent runs deleted ${a.sessions}+${b.sessions} sessions and ${a.events}+${b.events} events`);
+    console.log(
+      `cleanup: two concurrent runs deleted ${a.sessions}+${b.sessions} sessions and ${a.events}+${b.events} events`,
+    );
 
     expect(a.sessions + b.sessions).toBe(rows);
     expect(a.events! + b.events!).toBe(rows);
@@ -213,12 +243,21 @@ describe("npm run db:cleanup on the embedded database (no app holding it)", () =
       for (const statement of f.statements) await db.prisma.$executeRawUnsafe(statement);
       await db.close();
 
-      const result = await runScript("scripts/db-cleanup.ts", ["--json"], { ...ops.env, DATABASE_URL: "", REDIS_URL: "", PGLITE_DATA_DIR: dir });
+      const result = await runScript("scripts/db-cleanup.ts", ["--json"], {
+        ...ops.env,
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        PGLITE_DATA_DIR: dir,
+      });
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.stdout)).toMatchObject({ sessions: f.gone.length, events: f.oldEvents });
 
       const after = await openHere();
-      const left = await after.prisma.deviceSession.findMany({ where: { id: { startsWith: f.tag } }, select: { id: true }, orderBy: { id: "asc" } });
+      const left = await after.prisma.deviceSession.findMany({
+        where: { id: { startsWith: f.tag } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
       await after.close();
       expect(left.map((r) => r.id)).toEqual([...f.kept].sort());
     } finally {

@@ -66,7 +66,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error("cluster: cleanup failed:", error));
+  for (const cleanup of cleanups.reverse())
+    await cleanup().catch((error: unknown) => console.error("cluster: cleanup failed:", error));
 });
 
 // ---------------------------------------------------------------- helpers
@@ -101,7 +102,10 @@ class EventStream {
 
   static async open(url: string, cookie: string): Promise<EventStream> {
     const controller = new AbortController();
-    const response = await fetch(url, { headers: { cookie, accept: "text/event-stream", "user-agent": CHROME_MAC }, signal: controller.signal });
+    const response = await fetch(url, {
+      headers: { cookie, accept: "text/event-stream", "user-agent": CHROME_MAC },
+      signal: controller.signal,
+    });
     const stream = new EventStream(response);
     stream.abort.signal.addEventListener("abort", () => controller.abort());
     void stream.pump();
@@ -127,7 +131,8 @@ class EventStream {
             else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
           }
           // A block of comments (": keep-alive") or only "retry:" is no event.
-          if (data.length || block.includes("event:")) this.events.push({ event, data: data.join("\n"), at: performance.now() });
+          if (data.length || block.includes("event:"))
+            this.events.push({ event, data: data.join("\n"), at: performance.now() });
         }
         this.wake();
       }
@@ -147,7 +152,8 @@ class EventStream {
       if (found) return found;
       if (this.ended) throw new Error(`the stream ended without "${name}" (events: ${JSON.stringify(this.events)})`);
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`no "${name}" event within ${timeoutMs} ms (events: ${JSON.stringify(this.events)})`);
+      if (left <= 0)
+        throw new Error(`no "${name}" event within ${timeoutMs} ms (events: ${JSON.stringify(this.events)})`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -172,10 +178,18 @@ class EventStream {
  * instance, as routed there by a load balancer: the page's origin is the cluster's public URL
  * (APP_URL). Returns the cookie header the browser would send from then on, and its session id.
  */
-async function signInBrowser(baseUrl: string, publicUrl: string, email: string, password: string): Promise<{ cookie: string; sessionId: string }> {
+async function signInBrowser(
+  baseUrl: string,
+  publicUrl: string,
+  email: string,
+  password: string,
+): Promise<{ cookie: string; sessionId: string }> {
   const res = await browserSignIn(baseUrl, email, password, { origin: publicUrl, "user-agent": CHROME_MAC });
   const session = [...res.cookies].find(([name, value]) => name.includes("session-token") && value);
-  if (res.status !== 200 || !session) throw new Error(`browser sign-in on ${baseUrl} failed: ${res.status} ${res.body} (cookies: ${[...res.cookies.keys()].join(", ")})`);
+  if (res.status !== 200 || !session)
+    throw new Error(
+      `browser sign-in on ${baseUrl} failed: ${res.status} ${res.body} (cookies: ${[...res.cookies.keys()].join(", ")})`,
+    );
   const sessionId = decodeJwt(session[1]).sid;
   if (typeof sessionId !== "string") throw new Error("the session cookie holds no sid");
   return { cookie: cookieHeader(res.cookies), sessionId };
@@ -237,7 +251,9 @@ describe("two instances sharing PostgreSQL and Redis", () => {
       await expectAccepted(api, phone.access_token, "the phone");
       await expectAccepted(api, laptop.access_token, "the laptop");
     }
-    expect((await apiB.sessions(laptop.access_token)).body.sessions.map((s) => s.id).sort()).toEqual([laptop.session_id, phone.session_id].sort());
+    expect((await apiB.sessions(laptop.access_token)).body.sessions.map((s) => s.id).sort()).toEqual(
+      [laptop.session_id, phone.session_id].sort(),
+    );
 
     expect((await apiA.deleteSession(laptop.access_token, phone.session_id)).status).toBe(204);
     await expectRefused(apiB, phone.access_token, "the deleted phone, right after"); // no wait in between
@@ -249,12 +265,19 @@ describe("two instances sharing PostgreSQL and Redis", () => {
 
   it("enforce a log-out-everywhere made on B on A at the very next request", async () => {
     const email = await user("cluster-global");
-    const devices = [await apiA.device(email, PASSWORD), await apiB.device(email, PASSWORD), await apiA.device(email, PASSWORD, SAFARI_IPHONE)];
-    for (const api of [apiA, apiB]) for (const [i, d] of devices.entries()) await expectAccepted(api, d.access_token, `device ${i}`);
+    const devices = [
+      await apiA.device(email, PASSWORD),
+      await apiB.device(email, PASSWORD),
+      await apiA.device(email, PASSWORD, SAFARI_IPHONE),
+    ];
+    for (const api of [apiA, apiB])
+      for (const [i, d] of devices.entries()) await expectAccepted(api, d.access_token, `device ${i}`);
 
     expect((await apiB.logout(devices[1]!.access_token, "global")).status).toBe(204);
-    for (const [i, d] of devices.entries()) await expectRefused(apiA, d.access_token, `device ${i} after log out everywhere`);
-    for (const [i, d] of devices.entries()) await expectRefused(apiB, d.access_token, `device ${i} after log out everywhere`);
+    for (const [i, d] of devices.entries())
+      await expectRefused(apiA, d.access_token, `device ${i} after log out everywhere`);
+    for (const [i, d] of devices.entries())
+      await expectRefused(apiB, d.access_token, `device ${i} after log out everywhere`);
     for (const d of devices) expect((await apiA.refresh(d.refresh_token)).status).toBe(400);
     // Signing in again afterwards works, on either instance.
     await expectAccepted(apiB, (await apiA.device(email, PASSWORD)).access_token, "a new sign-in");
@@ -271,7 +294,8 @@ describe("two instances sharing PostgreSQL and Redis", () => {
     const fresh = changed.body as TokenBody;
     expect(fresh.session_id).toBe(changer.session_id);
 
-    for (const [i, d] of others.entries()) await expectRefused(apiB, d.access_token, `other device ${i} after the password change`);
+    for (const [i, d] of others.entries())
+      await expectRefused(apiB, d.access_token, `other device ${i} after the password change`);
     await expectRefused(apiB, changer.access_token, "the changer's token from before the change");
     await expectAccepted(apiB, fresh.access_token, "the changer's new token");
     for (const d of others) expect((await apiB.refresh(d.refresh_token)).status).toBe(400);
@@ -325,7 +349,9 @@ describe("two instances sharing PostgreSQL and Redis", () => {
       expect((await apiB.logout(phone.access_token, "global")).status).toBe(204);
       const signedOut = await stream.next("signed-out", PUSH_BUDGET_MS + 3_000);
       const delay = signedOut.at - sent;
-      console.log(`cluster: log out everywhere on B -> "signed-out" on A's stream ${delay.toFixed(1)} ms after the request was sent`);
+      console.log(
+        `cluster: log out everywhere on B -> "signed-out" on A's stream ${delay.toFixed(1)} ms after the request was sent`,
+      );
       expect(JSON.parse(signedOut.data)).toEqual({ reason: "everywhere" });
       expect(delay).toBeLessThan(PUSH_BUDGET_MS);
     } finally {
@@ -391,26 +417,45 @@ describe("npm run start:cluster (scripts/start-cluster.ts)", () => {
       NODE_ENV: "test",
     };
     // No secrets and no NODE_ENV=production: the script must generate one set shared by both instances.
-    for (const name of ["AUTH_SECRET", "NEXTAUTH_SECRET", "JWT_SIGNING_KEYS", "APP_URL", "NEXTAUTH_URL", "CLUSTER_APP_URL", "JWT_ISSUER", "PGLITE_DATA_DIR"]) delete env[name];
+    for (const name of [
+      "AUTH_SECRET",
+      "NEXTAUTH_SECRET",
+      "JWT_SIGNING_KEYS",
+      "APP_URL",
+      "NEXTAUTH_URL",
+      "CLUSTER_APP_URL",
+      "JWT_ISSUER",
+      "PGLITE_DATA_DIR",
+    ])
+      delete env[name];
 
     let output = "";
     const started = performance.now();
     // As `npm run start:cluster` runs it (node --import tsx, one process: signals reach the script itself).
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/start-cluster.ts", "--instances", "2", "--port", String(port)], {
-      cwd: process.cwd(),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so that a failed test can still remove every instance
-    });
+    child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/start-cluster.ts", "--instances", "2", "--port", String(port)],
+      {
+        cwd: process.cwd(),
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true, // its own process group, so that a failed test can still remove every instance
+      },
+    );
     const script = child;
     script.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     script.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => script.once("exit", (code) => resolve(code)));
 
-    await waitFor("the cluster's ready line", async () => {
-      if (script.exitCode !== null) throw new Error(`the script exited (${script.exitCode}):\n${output}`);
-      return output.includes("cluster ready") ? true : undefined;
-    }, 90_000, 100).catch((error: unknown) => {
+    await waitFor(
+      "the cluster's ready line",
+      async () => {
+        if (script.exitCode !== null) throw new Error(`the script exited (${script.exitCode}):\n${output}`);
+        return output.includes("cluster ready") ? true : undefined;
+      },
+      90_000,
+      100,
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}\n--- script output ---\n${output}`);
     });
     console.log(`cluster: start-cluster.ts ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -420,7 +465,8 @@ describe("npm run start:cluster (scripts/start-cluster.ts)", () => {
     expect(output).toMatch(new RegExp(`\\[1:${port + 1}\\] `));
     expect(output).toContain(`http://127.0.0.1:${port + 1}`);
     // (A developer's .env file may hold secrets, which the script then uses instead.)
-    if (![".env", ".env.local", ".env.production", ".env.production.local"].some((f) => existsSync(f))) expect(output).toMatch(/generated one set for this run/);
+    if (![".env", ".env.local", ".env.production", ".env.production.local"].some((f) => existsSync(f)))
+      expect(output).toMatch(/generated one set for this run/);
 
     const first = new Api(`http://127.0.0.1:${port}`);
     const second = new Api(`http://127.0.0.1:${port + 1}`);

@@ -43,13 +43,20 @@ function observable(res: ApiResponse<unknown>) {
 describe("sign-in answers the same for an unknown email and a wrong password", () => {
   it.each<[string, (email: string, password: string) => Promise<ApiResponse<unknown>>]>([
     ["form", (email, password) => api.signIn(email, password)],
-    ["JSON", (email, password) => api.call("POST", "/api/auth/token", { json: { grant_type: "password", username: email, password } })],
+    [
+      "JSON",
+      (email, password) =>
+        api.call("POST", "/api/auth/token", { json: { grant_type: "password", username: email, password } }),
+    ],
   ])("over the token endpoint (%s)", async (_encoding, signIn) => {
     const wrongPassword = observable(await signIn(existing, WRONG));
     const unknownEmail = observable(await signIn(uniqueEmail("ghost"), WRONG));
     const unknownSameDomainCase = observable(await signIn(existing.toUpperCase().replace("KNOWN", "GHOST"), WRONG));
     const existingUpperCase = observable(await signIn(existing.toUpperCase(), WRONG));
-    expect(wrongPassword).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: expect.any(String) } });
+    expect(wrongPassword).toMatchObject({
+      status: 400,
+      body: { error: "invalid_grant", error_description: expect.any(String) },
+    });
     expect(unknownEmail).toEqual(wrongPassword);
     expect(unknownSameDomainCase).toEqual(wrongPassword);
     expect(existingUpperCase).toEqual(wrongPassword);
@@ -123,14 +130,21 @@ describe("sign-in takes as long for an unknown email as for a wrong password", (
       const k = median(known);
       const u = median(unknown);
       const ratio = Math.max(k, u) / Math.min(k, u);
-      rounds.push({ known: round1(k), unknown: round1(u), noArgon2: round1(median(noArgon2)), ratio: Math.round(ratio * 100) / 100 });
+      rounds.push({
+        known: round1(k),
+        unknown: round1(u),
+        noArgon2: round1(median(noArgon2)),
+        ratio: Math.round(ratio * 100) / 100,
+      });
       if (ratio <= MAX_RATIO) break;
     }
     const last = rounds.at(-1)!;
     const summary = `medians in ms per round: ${JSON.stringify(rounds)}`;
     console.info(`sign-in timing, ${summary}`);
     // The control: without argon2 a sign-in would be clearly faster, so the bound below can fail.
-    expect(last.known / last.noArgon2, `the measurement cannot resolve argon2's cost; ${summary}`).toBeGreaterThan(MAX_RATIO);
+    expect(last.known / last.noArgon2, `the measurement cannot resolve argon2's cost; ${summary}`).toBeGreaterThan(
+      MAX_RATIO,
+    );
     expect(last.ratio, summary).toBeLessThanOrEqual(MAX_RATIO);
   });
 });

@@ -39,7 +39,9 @@ async function newUser(label: string) {
 }
 
 beforeAll(async () => {
-  testApp = await startTestApp("fuzz", { INTROSPECTION_CLIENTS: `${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}` });
+  testApp = await startTestApp("fuzz", {
+    INTROSPECTION_CLIENTS: `${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}`,
+  });
   api = new Api(testApp.app.url);
   reader = await newUser("reader");
   actors.logout = await newUser("logout");
@@ -48,7 +50,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const lines = [...seen].map(([route, counts]) => `  ${route}: ${[...counts].sort(([a], [b]) => a - b).map(([status, n]) => `${status}x${n}`).join(" ")}`);
+  const lines = [...seen].map(
+    ([route, counts]) =>
+      `  ${route}: ${[...counts]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}x${n}`)
+        .join(" ")}`,
+  );
   if (lines.length) console.info(`fuzz (seed ${SEED}) statuses per route:\n${lines.join("\n")}`);
   await testApp?.stop();
 });
@@ -108,7 +116,12 @@ async function send(sent: Sent, device: TokenBody = reader.device): Promise<Answ
   const auth = authorization(sent.auth, device);
   if (auth) headers.authorization = auth;
   if (sent.body.contentType) headers["content-type"] = sent.body.contentType;
-  const init: RequestInit & { duplex?: "half" } = { method: sent.method, headers, redirect: "manual", signal: AbortSignal.timeout(15_000) };
+  const init: RequestInit & { duplex?: "half" } = {
+    method: sent.method,
+    headers,
+    redirect: "manual",
+    signal: AbortSignal.timeout(15_000),
+  };
   if (sent.body.kind === "oversized-stream") {
     const total = sent.body.streamBytes ?? MAX_BODY_BYTES * 2;
     let left = total;
@@ -174,8 +187,22 @@ function sentFields(body: Body): Record<string, unknown> | null {
 // Arbitraries
 
 const FIELD_NAMES = [
-  "email", "password", "name", "grant_type", "username", "refresh_token", "device_name", "token", "token_type_hint",
-  "scope", "currentPassword", "newPassword", "client_id", "__proto__", "constructor", "prototype",
+  "email",
+  "password",
+  "name",
+  "grant_type",
+  "username",
+  "refresh_token",
+  "device_name",
+  "token",
+  "token_type_hint",
+  "scope",
+  "currentPassword",
+  "newPassword",
+  "client_id",
+  "__proto__",
+  "constructor",
+  "prototype",
 ];
 
 const oversizedString = fc.integer({ min: MAX_BODY_BYTES + 1, max: 40_000 }).map((n) => "x".repeat(n));
@@ -185,7 +212,23 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 20 }) },
-  { weight: 3, arbitrary: fc.constantFrom("password", "refresh_token", "local", "others", "global", "", " ", PASSWORD, "user@example.com", "not-an-email", "x".repeat(129), "x".repeat(300)) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "password",
+      "refresh_token",
+      "local",
+      "others",
+      "global",
+      "",
+      " ",
+      PASSWORD,
+      "user@example.com",
+      "not-an-email",
+      "x".repeat(129),
+      "x".repeat(300),
+    ),
+  },
   { weight: 1, arbitrary: fc.emailAddress() },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double() },
@@ -198,43 +241,105 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Entries rather than an object: duplicate keys and `__proto__` reach the server as written. */
 function entries(valueArb: fc.Arbitrary<unknown>, pinned: [string, fc.Arbitrary<unknown>][] = []) {
-  const free = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.string({ maxLength: 12 })), valueArb), { maxLength: 6 });
+  const free = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.string({ maxLength: 12 })), valueArb), {
+    maxLength: 6,
+  });
   const fixed = pinned.length
-    ? fc.tuple(...pinned.map(([key, arb]) => fc.option(arb.map((v) => [key, v] as [string, unknown]), { nil: undefined, freq: 3 })))
+    ? fc.tuple(
+        ...pinned.map(([key, arb]) =>
+          fc.option(
+            arb.map((v) => [key, v] as [string, unknown]),
+            { nil: undefined, freq: 3 },
+          ),
+        ),
+      )
     : fc.constant([] as ([string, unknown] | undefined)[]);
-  return fc.tuple(fixed, free).map(([f, rest]) => [...f.filter((e): e is [string, unknown] => e !== undefined), ...rest]);
+  return fc
+    .tuple(fixed, free)
+    .map(([f, rest]) => [...f.filter((e): e is [string, unknown] => e !== undefined), ...rest]);
 }
 
 const CONTENT_TYPES = [
-  "application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "application/x-www-form-urlencoded",
-  "application/x-www-form-urlencoded; charset=utf-8", "text/plain", "text/plain;charset=UTF-8", "multipart/form-data; boundary=----x",
-  "application/xml", "application/vnd.api+json", "application/octet-stream", "*/*", "",
+  "application/json",
+  "application/json; charset=utf-8",
+  "APPLICATION/JSON",
+  "application/x-www-form-urlencoded",
+  "application/x-www-form-urlencoded; charset=utf-8",
+  "text/plain",
+  "text/plain;charset=UTF-8",
+  "multipart/form-data; boundary=----x",
+  "application/xml",
+  "application/vnd.api+json",
+  "application/octet-stream",
+  "*/*",
+  "",
 ];
-const printableHeader = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-const contentType = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CONTENT_TYPES) }, { weight: 1, arbitrary: printableHeader });
+const printableHeader = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
+const contentType = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+  { weight: 1, arbitrary: printableHeader },
+);
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** Bodies of every kind; `pinned` fields (the endpoint's own) appear often, with plausible or hostile values. */
 function bodyArb(pinned: [string, fc.Arbitrary<unknown>][] = []): fc.Arbitrary<Body> {
-  const jsonObject = entries(anyValue, pinned).map(
-    (list): Body => ({ kind: "json-object", contentType: "application/json", bytes: utf8(`{${list.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? "null"}`).join(",")}}`) }),
-  );
-  const jsonValue = fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom("application/json", "")).map(([value, type]): Body => ({ kind: "json-value", contentType: type, bytes: utf8(JSON.stringify(value) ?? "null") }));
-  const form = entries(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.constantFrom("password", "refresh_token", "global", PASSWORD, "")), pinned)
-    .map((list): Body => {
-      const params = new URLSearchParams();
-      for (const [k, v] of list) params.append(k, typeof v === "string" ? v : JSON.stringify(v) ?? "");
-      return { kind: "form", contentType: "application/x-www-form-urlencoded", bytes: utf8(params.toString()) };
-    });
-  const raw = fc.tuple(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 100 }), fc.constantFrom("{", "[]", "null", "\"x\"", "{\"a\":", "a=b&a=c", "%", "%zz=1", "=&=&", "\u0000")), contentType)
+  const jsonObject = entries(anyValue, pinned).map((list): Body => ({
+    kind: "json-object",
+    contentType: "application/json",
+    bytes: utf8(`{${list.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? "null"}`).join(",")}}`),
+  }));
+  const jsonValue = fc
+    .tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom("application/json", ""))
+    .map(([value, type]): Body => ({
+      kind: "json-value",
+      contentType: type,
+      bytes: utf8(JSON.stringify(value) ?? "null"),
+    }));
+  const form = entries(
+    fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: "grapheme", maxLength: 20 }),
+      fc.constantFrom("password", "refresh_token", "global", PASSWORD, ""),
+    ),
+    pinned,
+  ).map((list): Body => {
+    const params = new URLSearchParams();
+    for (const [k, v] of list) params.append(k, typeof v === "string" ? v : (JSON.stringify(v) ?? ""));
+    return { kind: "form", contentType: "application/x-www-form-urlencoded", bytes: utf8(params.toString()) };
+  });
+  const raw = fc
+    .tuple(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.string({ unit: "grapheme", maxLength: 100 }),
+        fc.constantFrom("{", "[]", "null", '"x"', '{"a":', "a=b&a=c", "%", "%zz=1", "=&=&", "\u0000"),
+      ),
+      contentType,
+    )
     .map(([text, type]): Body => ({ kind: "raw", contentType: type, bytes: utf8(text) }));
-  const invalidUtf8 = fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.constantFrom("application/json", "application/x-www-form-urlencoded", ""))
-    .map(([bytes, type]): Body => ({ kind: "invalid-utf8", contentType: type, bytes: Uint8Array.from([0xc3, 0x28, ...bytes, 0xff]) }));
-  const oversized = fc.tuple(oversizedString, contentType).map(([text, type]): Body => ({ kind: "oversized", contentType: type, bytes: utf8(`{"email":"${text}"}`) }));
-  const stream = fc.tuple(fc.integer({ min: MAX_BODY_BYTES + 1, max: 64 * 1024 }), fc.constantFrom("application/json", "application/x-www-form-urlencoded")).map(
-    ([n, type]): Body => ({ kind: "oversized-stream", contentType: type, streamBytes: n }),
-  );
+  const invalidUtf8 = fc
+    .tuple(
+      fc.uint8Array({ minLength: 1, maxLength: 64 }),
+      fc.constantFrom("application/json", "application/x-www-form-urlencoded", ""),
+    )
+    .map(([bytes, type]): Body => ({
+      kind: "invalid-utf8",
+      contentType: type,
+      bytes: Uint8Array.from([0xc3, 0x28, ...bytes, 0xff]),
+    }));
+  const oversized = fc
+    .tuple(oversizedString, contentType)
+    .map(([text, type]): Body => ({ kind: "oversized", contentType: type, bytes: utf8(`{"email":"${text}"}`) }));
+  const stream = fc
+    .tuple(
+      fc.integer({ min: MAX_BODY_BYTES + 1, max: 64 * 1024 }),
+      fc.constantFrom("application/json", "application/x-www-form-urlencoded"),
+    )
+    .map(([n, type]): Body => ({ kind: "oversized-stream", contentType: type, streamBytes: n }));
   return fc.oneof(
     { weight: 5, arbitrary: jsonObject },
     { weight: 1, arbitrary: jsonValue },
@@ -253,14 +358,18 @@ const authArb = fc.constantFrom<Auth>("none", "valid", "valid", "garbage", "refr
 // Checking
 
 /** Stack frames, source paths, bundler internals or error class names: none may ever reach a client. */
-const LEAK = /\n\s+at\s|\bat\s+[\w$.<>[\]]+\s+\(|node_modules|\/work\/|\.next\/|webpack|turbopack|[\w-]+\.(?:ts|tsx|js|mjs|cjs):\d+/i;
+const LEAK =
+  /\n\s+at\s|\bat\s+[\w$.<>[\]]+\s+\(|node_modules|\/work\/|\.next\/|webpack|turbopack|[\w-]+\.(?:ts|tsx|js|mjs|cjs):\d+/i;
 const ERROR_NAME = /\b[A-Z]?\w*Error: |\bERR_[A-Z_]+|Prisma|Invalid `/;
 
 /** Statuses seen per route: printed at the end, to show what the fuzzing reached. */
 const seen = new Map<string, Map<number, number>>();
 
 function record(sent: Sent, status: number) {
-  const route = sent.path.split("?")[0]!.replace(/^\/api\/sessions\/.+/, "/api/sessions/{id}").replace(/^\/api\/zz-.*/, "/api/{unknown}");
+  const route = sent.path
+    .split("?")[0]!
+    .replace(/^\/api\/sessions\/.+/, "/api/sessions/{id}")
+    .replace(/^\/api\/zz-.*/, "/api/{unknown}");
   const key = `${sent.method} ${route}`;
   const counts = seen.get(key) ?? new Map<number, number>();
   counts.set(status, (counts.get(status) ?? 0) + 1);
@@ -282,7 +391,10 @@ function check(sent: Sent, res: Answer, allowed2xx: number[]) {
     expect(typeof res.json?.error, context).toBe("string");
     expect(typeof res.json?.error_description, context).toBe("string");
     // A 401 always says how to authenticate: Bearer for the API, Basic for client-authenticated introspection.
-    if (res.status === 401) expect(res.headers.get("www-authenticate"), context).toMatch(sent.path === "/api/auth/introspect" ? /^Basic realm=/ : /^Bearer /);
+    if (res.status === 401)
+      expect(res.headers.get("www-authenticate"), context).toMatch(
+        sent.path === "/api/auth/introspect" ? /^Basic realm=/ : /^Bearer /,
+      );
     if (res.status === 429) expect(res.headers.get("retry-after"), context).toMatch(/^\d+$/);
   } else if (res.status >= 300) {
     // Next's path normalisation (a trailing slash or dot segment): a redirect on the same origin is fine.
@@ -314,7 +426,8 @@ async function property<T>(arb: fc.Arbitrary<T>, numRuns: number, run: (value: T
 }
 
 /** A body that really is an object with these string fields (the only way an endpoint can succeed). */
-const str = (fields: Record<string, unknown> | null, key: string) => (fields && typeof fields[key] === "string" ? (fields[key] as string) : undefined);
+const str = (fields: Record<string, unknown> | null, key: string) =>
+  fields && typeof fields[key] === "string" ? (fields[key] as string) : undefined;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -330,7 +443,13 @@ describe("POST endpoints with random bodies", () => {
           { weight: 2, arbitrary: anyValue },
         ),
       ],
-      ["password", fc.oneof({ weight: 2, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) }, { weight: 1, arbitrary: anyValue })],
+      [
+        "password",
+        fc.oneof(
+          { weight: 2, arbitrary: fc.string({ minLength: 8, maxLength: 40 }) },
+          { weight: 1, arbitrary: anyValue },
+        ),
+      ],
       ["name", anyValue],
     ];
     await property(fc.record({ body: bodyArb(pinned), auth: authArb }), 100, async ({ body, auth }) => {
@@ -338,23 +457,44 @@ describe("POST endpoints with random bodies", () => {
       const res = await send(sent);
       const fields = sentFields(body);
       const password = str(fields, "password");
-      const possible = str(fields, "email") !== undefined && password !== undefined && password.length >= 8 && password.length <= 128;
+      const possible =
+        str(fields, "email") !== undefined && password !== undefined && password.length >= 8 && password.length <= 128;
       check(sent, res, possible ? [201] : []);
-      if (res.status === 201) expect(res.json?.user).toMatchObject({ id: expect.any(String), email: expect.any(String) });
+      if (res.status === 201)
+        expect(res.json?.user).toMatchObject({ id: expect.any(String), email: expect.any(String) });
     });
   });
 
   it("POST /api/auth/token: both grants and random grant types; always no-store", async () => {
     const grantTypes = fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom("password", "refresh_token") },
-      { weight: 2, arbitrary: fc.constantFrom("client_credentials", "authorization_code", "PASSWORD", "password ", "urn:ietf:params:oauth:grant-type:jwt-bearer", "", "__proto__", "toString") },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          "client_credentials",
+          "authorization_code",
+          "PASSWORD",
+          "password ",
+          "urn:ietf:params:oauth:grant-type:jwt-bearer",
+          "",
+          "__proto__",
+          "toString",
+        ),
+      },
       { weight: 1, arbitrary: anyValue },
     );
     const pinned: [string, fc.Arbitrary<unknown>][] = [
       ["grant_type", grantTypes],
       ["username", fc.oneof(fc.constant(reader.email), fc.constant(reader.email.toUpperCase()), anyValue)],
       ["password", fc.oneof(fc.constant(PASSWORD), anyValue)],
-      ["refresh_token", fc.oneof(fc.constant(`${reader.device.session_id}.${"A".repeat(43)}`), fc.string({ minLength: 66, maxLength: 66 }), anyValue)],
+      [
+        "refresh_token",
+        fc.oneof(
+          fc.constant(`${reader.device.session_id}.${"A".repeat(43)}`),
+          fc.string({ minLength: 66, maxLength: 66 }),
+          anyValue,
+        ),
+      ],
       ["device_name", anyValue],
     ];
     await property(fc.record({ body: bodyArb(pinned), auth: authArb }), 120, async ({ body, auth }) => {
@@ -362,10 +502,19 @@ describe("POST endpoints with random bodies", () => {
       const res = await send(sent);
       const fields = sentFields(body);
       // Only the password grant with the real password can succeed (no real refresh token is ever sent).
-      const possible = fields?.grant_type === "password" && str(fields, "password") === PASSWORD && str(fields, "username")?.trim().toLowerCase() === reader.email;
+      const possible =
+        fields?.grant_type === "password" &&
+        str(fields, "password") === PASSWORD &&
+        str(fields, "username")?.trim().toLowerCase() === reader.email;
       check(sent, res, possible ? [200] : []);
-      if (res.status === 200) expect(res.json).toMatchObject({ access_token: expect.any(String), token_type: "Bearer", refresh_token: expect.any(String) });
-      if (res.status === 400) expect(["invalid_request", "invalid_grant", "unsupported_grant_type"]).toContain(res.json?.error);
+      if (res.status === 200)
+        expect(res.json).toMatchObject({
+          access_token: expect.any(String),
+          token_type: "Bearer",
+          refresh_token: expect.any(String),
+        });
+      if (res.status === 400)
+        expect(["invalid_request", "invalid_grant", "unsupported_grant_type"]).toContain(res.json?.error);
     });
   });
 
@@ -380,7 +529,11 @@ describe("POST endpoints with random bodies", () => {
       const fields = sentFields(body);
       const token = str(fields, "token");
       const hint = fields?.token_type_hint;
-      const possible = token !== undefined && token.length >= 1 && token.length <= 8192 && (hint === undefined || (typeof hint === "string" && hint.length <= 64));
+      const possible =
+        token !== undefined &&
+        token.length >= 1 &&
+        token.length <= 8192 &&
+        (hint === undefined || (typeof hint === "string" && hint.length <= 64));
       check(sent, res, possible ? [200] : []);
       if (res.status === 200) expect(res.json).toEqual({});
     });
@@ -390,7 +543,15 @@ describe("POST endpoints with random bodies", () => {
 
   it("POST /api/auth/introspect: 401 without the client's credentials; with them, only the live access token is active", async () => {
     const pinned: [string, fc.Arbitrary<unknown>][] = [
-      ["token", fc.oneof(anyValue, fc.constant(reader.device.access_token), fc.constant(reader.device.refresh_token), fc.constant(`${reader.device.access_token}x`))],
+      [
+        "token",
+        fc.oneof(
+          anyValue,
+          fc.constant(reader.device.access_token),
+          fc.constant(reader.device.refresh_token),
+          fc.constant(`${reader.device.access_token}x`),
+        ),
+      ],
       ["token_type_hint", fc.oneof(fc.constantFrom("access_token", "refresh_token"), anyValue)],
     ];
     const auth = fc.oneof({ weight: 2, arbitrary: fc.constant<Auth>("client") }, { weight: 1, arbitrary: authArb });
@@ -401,21 +562,27 @@ describe("POST endpoints with random bodies", () => {
       check(sent, res, auth === "client" && token ? [200] : []);
       if (auth !== "client") expect(res.status, describeSent(sent)).toBe(401);
       if (res.status === 200) {
-        if (token === reader.device.access_token) expect(res.json).toMatchObject({ active: true, sid: reader.device.session_id });
+        if (token === reader.device.access_token)
+          expect(res.json).toMatchObject({ active: true, sid: reader.device.session_id });
         else expect(res.json).toEqual({ active: false });
       }
     });
   });
 
   it("POST /api/auth/logout", async () => {
-    const pinned: [string, fc.Arbitrary<unknown>][] = [["scope", fc.oneof(fc.constantFrom("local", "others", "global", "LOCAL", "all", ""), anyValue)]];
+    const pinned: [string, fc.Arbitrary<unknown>][] = [
+      ["scope", fc.oneof(fc.constantFrom("local", "others", "global", "LOCAL", "all", ""), anyValue)],
+    ];
     await property(fc.record({ body: bodyArb(pinned), auth: authArb }), 80, async ({ body, auth }) => {
       const actor = actors.logout!;
       const sent: Sent = { method: "POST", path: "/api/auth/logout", auth, body };
       const res = await send(sent, actor.device);
       const fields = sentFields(body);
       const scope = fields?.scope;
-      const possible = auth === "valid" && fields !== null && (scope === undefined || scope === "local" || scope === "others" || scope === "global");
+      const possible =
+        auth === "valid" &&
+        fields !== null &&
+        (scope === undefined || scope === "local" || scope === "others" || scope === "global");
       check(sent, res, possible ? [204] : []);
       if (res.status === 204) {
         expect(res.text).toBe("");
@@ -427,7 +594,14 @@ describe("POST endpoints with random bodies", () => {
   it("POST /api/account/password", async () => {
     const pinned: [string, fc.Arbitrary<unknown>][] = [
       ["currentPassword", fc.oneof(fc.constant(PASSWORD), fc.string({ minLength: 1, maxLength: 30 }), anyValue)],
-      ["newPassword", fc.oneof(fc.string({ minLength: 8, maxLength: 30 }), fc.string({ unit: "grapheme", minLength: 8, maxLength: 30 }), anyValue)],
+      [
+        "newPassword",
+        fc.oneof(
+          fc.string({ minLength: 8, maxLength: 30 }),
+          fc.string({ unit: "grapheme", minLength: 8, maxLength: 30 }),
+          anyValue,
+        ),
+      ],
     ];
     await property(fc.record({ body: bodyArb(pinned), auth: authArb }), 80, async ({ body, auth }) => {
       const actor = actors.password!;
@@ -435,7 +609,13 @@ describe("POST endpoints with random bodies", () => {
       const res = await send(sent, actor.device);
       const fields = sentFields(body);
       const next = str(fields, "newPassword");
-      const possible = auth === "valid" && fields?.currentPassword === PASSWORD && next !== undefined && next.length >= 8 && next.length <= 128 && next !== PASSWORD;
+      const possible =
+        auth === "valid" &&
+        fields?.currentPassword === PASSWORD &&
+        next !== undefined &&
+        next.length >= 8 &&
+        next.length <= 128 &&
+        next !== PASSWORD;
       check(sent, res, possible ? [200] : []);
       if (res.status === 400) expect(["invalid_request", "invalid_grant"]).toContain(res.json?.error);
       if (res.status === 200) {
@@ -449,13 +629,14 @@ describe("POST endpoints with random bodies", () => {
     });
     expect((await api.signIn(actors.password!.email, PASSWORD)).status).toBe(200);
   });
-
 });
 
 describe("GET endpoints and session ids", () => {
   const query = fc.oneof(
     fc.constant(""),
-    fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 30 }), { maxKeys: 3 }).map((d) => `?${new URLSearchParams(d).toString()}`),
+    fc
+      .dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 30 }), { maxKeys: 3 })
+      .map((d) => `?${new URLSearchParams(d).toString()}`),
     fc.constantFrom("?access_token=x", "?%", "?a=%zz", `?${"q".repeat(3000)}`),
   );
 
@@ -478,9 +659,35 @@ describe("GET endpoints and session ids", () => {
     {
       weight: 3,
       arbitrary: fc.constantFrom(
-        "..%2F", "..%2F..%2Fme", "%2e%2e", "%2e%2e%2f%2e%2e%2fme", "..%5C..%5Cme", "%00", "%", "%zz", "%E0%A4%A", "%C0%AF", "%FF",
-        "a%2Fb", "%F0%9F%92%A9", "💩", "' OR '1'='1", "%27%20OR%20%271%27%3D%271", "null", "undefined", "__proto__", "constructor",
-        "%20", "+", "%2B", ";", "%3B", "~", "a.json", "x?y=1", "x#frag",
+        "..%2F",
+        "..%2F..%2Fme",
+        "%2e%2e",
+        "%2e%2e%2f%2e%2e%2fme",
+        "..%5C..%5Cme",
+        "%00",
+        "%",
+        "%zz",
+        "%E0%A4%A",
+        "%C0%AF",
+        "%FF",
+        "a%2Fb",
+        "%F0%9F%92%A9",
+        "💩",
+        "' OR '1'='1",
+        "%27%20OR%20%271%27%3D%271",
+        "null",
+        "undefined",
+        "__proto__",
+        "constructor",
+        "%20",
+        "+",
+        "%2B",
+        ";",
+        "%3B",
+        "~",
+        "a.json",
+        "x?y=1",
+        "x#frag",
       ),
     },
     { weight: 1, arbitrary: fc.integer({ min: 65, max: 6_000 }).map((n) => "a".repeat(n)) },
@@ -488,7 +695,12 @@ describe("GET endpoints and session ids", () => {
 
   it("DELETE /api/sessions/{random id}: never a success, never a 5xx", async () => {
     await property(fc.record({ id: sessionIds, auth: authArb }), 100, async ({ id, auth }) => {
-      const sent: Sent = { method: "DELETE", path: `/api/sessions/${id}`, auth, body: { kind: "none", contentType: "" } };
+      const sent: Sent = {
+        method: "DELETE",
+        path: `/api/sessions/${id}`,
+        auth,
+        body: { kind: "none", contentType: "" },
+      };
       const res = await send(sent);
       check(sent, res, []);
       if (auth === "valid" && res.status !== 429) expect([404, 308], describeSent(sent)).toContain(res.status);
@@ -499,7 +711,19 @@ describe("GET endpoints and session ids", () => {
   it("unknown /api paths with any method answer JSON 404", async () => {
     const segment = fc.oneof(
       fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).map(encodeURIComponent),
-      fc.constantFrom("nope", "v2", "admin", "users", "..%2F", "%", "%zz", "me%00", "sessions%2Fx", "auth%2Ftoken", "a".repeat(2000)),
+      fc.constantFrom(
+        "nope",
+        "v2",
+        "admin",
+        "users",
+        "..%2F",
+        "%",
+        "%zz",
+        "me%00",
+        "sessions%2Fx",
+        "auth%2Ftoken",
+        "a".repeat(2000),
+      ),
     );
     const arb = fc.record({
       segments: fc.array(segment, { minLength: 1, maxLength: 3 }),
@@ -526,14 +750,23 @@ describe("methods a route does not serve", () => {
    * to pass once the routes answer {error: "method_not_allowed"} with an Allow header. Each test
    * tries every combination and lists all that do not conform, so one run shows the whole picture.
    */
-  const POST_ONLY = ["/api/auth/register", "/api/auth/token", "/api/auth/revoke", "/api/auth/logout", "/api/account/password"];
+  const POST_ONLY = [
+    "/api/auth/register",
+    "/api/auth/token",
+    "/api/auth/revoke",
+    "/api/auth/logout",
+    "/api/account/password",
+  ];
   const GET_ONLY = ["/api/me", "/api/sessions", "/api/health"];
 
   async function methodNotAllowedProblems(paths: string[], methods: string[], allowed: string): Promise<string[]> {
     const problems: string[] = [];
     for (const path of paths) {
       for (const method of methods) {
-        const body: Body = method === "GET" ? { kind: "none", contentType: "" } : { kind: "json-object", contentType: "application/json", bytes: utf8("{}") };
+        const body: Body =
+          method === "GET"
+            ? { kind: "none", contentType: "" }
+            : { kind: "json-object", contentType: "application/json", bytes: utf8("{}") };
         const res = await send({ method, path, auth: "valid", body });
         const ok =
           res.status === 405 &&
@@ -541,7 +774,10 @@ describe("methods a route does not serve", () => {
           typeof res.json.error_description === "string" &&
           (res.headers.get("allow") ?? "").includes(allowed) &&
           res.headers.get("cache-control") === "no-store";
-        if (!ok) problems.push(`${method} ${path} -> ${res.status} allow=${res.headers.get("allow")} cache-control=${res.headers.get("cache-control")} body=${JSON.stringify(res.text.slice(0, 120))}`);
+        if (!ok)
+          problems.push(
+            `${method} ${path} -> ${res.status} allow=${res.headers.get("allow")} cache-control=${res.headers.get("cache-control")} body=${JSON.stringify(res.text.slice(0, 120))}`,
+          );
       }
     }
     return problems;
@@ -556,7 +792,9 @@ describe("methods a route does not serve", () => {
   });
 
   it("GET/POST/PUT/PATCH on DELETE /api/sessions/{id} answer JSON 405 method_not_allowed with Allow: DELETE", async () => {
-    expect(await methodNotAllowedProblems([`/api/sessions/${"A".repeat(22)}`], ["GET", "POST", "PUT", "PATCH"], "DELETE")).toEqual([]);
+    expect(
+      await methodNotAllowedProblems([`/api/sessions/${"A".repeat(22)}`], ["GET", "POST", "PUT", "PATCH"], "DELETE"),
+    ).toEqual([]);
   });
 
   it("the other API routes (next-auth's, the sign-out stream) answer JSON 405 too", async () => {
@@ -570,9 +808,22 @@ describe("methods a route does not serve", () => {
 describe("paths", () => {
   it("encoded dot segments resolve to the real route, whose gate still applies", async () => {
     const none: Body = { kind: "none", contentType: "" };
-    for (const path of ["/api/zz/%2e%2e/me", "/api/zz/%2E%2E/sessions", "/api/zz/%2e%2e/account/password", "/api/zz/%2e%2e/auth/logout"]) {
+    for (const path of [
+      "/api/zz/%2e%2e/me",
+      "/api/zz/%2E%2E/sessions",
+      "/api/zz/%2e%2e/account/password",
+      "/api/zz/%2e%2e/auth/logout",
+    ]) {
       const method = path.endsWith("me") || path.endsWith("sessions") ? "GET" : "POST";
-      const sent: Sent = { method, path, auth: "garbage", body: method === "GET" ? none : { kind: "json-object", contentType: "application/json", bytes: utf8('{"scope":"global"}') } };
+      const sent: Sent = {
+        method,
+        path,
+        auth: "garbage",
+        body:
+          method === "GET"
+            ? none
+            : { kind: "json-object", contentType: "application/json", bytes: utf8('{"scope":"global"}') },
+      };
       const res = await send(sent);
       check(sent, res, []);
       expect(res.status, describeSent(sent)).toBe(401);
@@ -586,9 +837,14 @@ describe("paths", () => {
 
   it("a request line or header over Node's 16 KB limit is refused by Node itself (431, no body: outside the app)", async () => {
     // Recorded behaviour, not a requirement: Node's HTTP parser answers before Next or the app run.
-    const long = await fetch(`${testApp.app.url}/api/sessions/${"a".repeat(20_000)}`, { method: "DELETE", headers: { authorization: `Bearer ${reader.device.access_token}` } });
+    const long = await fetch(`${testApp.app.url}/api/sessions/${"a".repeat(20_000)}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${reader.device.access_token}` },
+    });
     expect(long.status).toBe(431);
-    const header = await fetch(`${testApp.app.url}/api/me`, { headers: { authorization: `Bearer ${"a".repeat(20_000)}` } });
+    const header = await fetch(`${testApp.app.url}/api/me`, {
+      headers: { authorization: `Bearer ${"a".repeat(20_000)}` },
+    });
     expect(header.status).toBe(431);
   });
 });
@@ -596,16 +852,44 @@ describe("paths", () => {
 /** Defects this file found once (now fixed), pinned so they stay fixed. */
 describe("regressions found by fuzzing", () => {
   const none: Body = { kind: "none", contentType: "" };
-  const json = (value: unknown): Body => ({ kind: "json-object", contentType: "application/json", bytes: utf8(JSON.stringify(value)) });
+  const json = (value: unknown): Body => ({
+    kind: "json-object",
+    contentType: "application/json",
+    bytes: utf8(JSON.stringify(value)),
+  });
 
   it("a NUL character reaching PostgreSQL is a 4xx, not a 500 (session id, name, device name)", async () => {
     // PostgreSQL text cannot hold U+0000: Prisma fails with 22021 "invalid byte sequence for encoding UTF8: 0x00".
     const problems: string[] = [];
     const attempts: [Sent, number[]][] = [
       [{ method: "DELETE", path: "/api/sessions/%00", auth: "valid", body: none }, []],
-      [{ method: "DELETE", path: `/api/sessions/${"A".repeat(10)}%00${"A".repeat(11)}`, auth: "valid", body: none }, []],
-      [{ method: "POST", path: "/api/auth/register", auth: "none", body: json({ email: uniqueEmail("nul"), password: PASSWORD, name: "Ada\u0000Lovelace" }) }, [201]],
-      [{ method: "POST", path: "/api/auth/token", auth: "none", body: json({ grant_type: "password", username: reader.email, password: PASSWORD, device_name: "Phone\u0000" }) }, [200]],
+      [
+        { method: "DELETE", path: `/api/sessions/${"A".repeat(10)}%00${"A".repeat(11)}`, auth: "valid", body: none },
+        [],
+      ],
+      [
+        {
+          method: "POST",
+          path: "/api/auth/register",
+          auth: "none",
+          body: json({ email: uniqueEmail("nul"), password: PASSWORD, name: "Ada\u0000Lovelace" }),
+        },
+        [201],
+      ],
+      [
+        {
+          method: "POST",
+          path: "/api/auth/token",
+          auth: "none",
+          body: json({
+            grant_type: "password",
+            username: reader.email,
+            password: PASSWORD,
+            device_name: "Phone\u0000",
+          }),
+        },
+        [200],
+      ],
     ];
     for (const [sent, allowed] of attempts) {
       const res = await send(sent);
@@ -620,11 +904,22 @@ describe("regressions found by fuzzing", () => {
 
   it("malformed percent-encoding in an /api path answers JSON 400/404, not a plain-text 500", async () => {
     const problems: string[] = [];
-    for (const path of ["/api/%zz", "/api/nope-%zz", "/api/sessions/%zz", "/api/sessions/%", "/api/sessions/%E0%A4%A", "/api/me/%zz", "/api/auth/%zz"]) {
+    for (const path of [
+      "/api/%zz",
+      "/api/nope-%zz",
+      "/api/sessions/%zz",
+      "/api/sessions/%",
+      "/api/sessions/%E0%A4%A",
+      "/api/me/%zz",
+      "/api/auth/%zz",
+    ]) {
       for (const method of ["GET", "DELETE"]) {
         const sent: Sent = { method, path, auth: "valid", body: none };
         const res = await send(sent);
-        if (!(res.status >= 400 && res.status < 500 && res.json && typeof res.json.error === "string")) problems.push(`${method} ${path} -> ${res.status} ${res.headers.get("content-type")} ${JSON.stringify(res.text.slice(0, 60))}`);
+        if (!(res.status >= 400 && res.status < 500 && res.json && typeof res.json.error === "string"))
+          problems.push(
+            `${method} ${path} -> ${res.status} ${res.headers.get("content-type")} ${JSON.stringify(res.text.slice(0, 60))}`,
+          );
       }
     }
     expect(problems).toEqual([]);
@@ -642,13 +937,25 @@ describe("regressions found by fuzzing", () => {
     const attempts: Sent[] = [
       { method: "GET", path: "/api/auth/no-such-action", auth: "none", body: none },
       { method: "POST", path: "/api/auth/no-such-action", auth: "none", body: json({}) },
-      { method: "POST", path: "/api/auth/callback/credentials", auth: "none", body: { kind: "raw", contentType: "application/json", bytes: utf8("{") } },
-      { method: "POST", path: "/api/auth/callback/credentials", auth: "none", body: { kind: "raw", contentType: "application/json", bytes: utf8("[]") } },
+      {
+        method: "POST",
+        path: "/api/auth/callback/credentials",
+        auth: "none",
+        body: { kind: "raw", contentType: "application/json", bytes: utf8("{") },
+      },
+      {
+        method: "POST",
+        path: "/api/auth/callback/credentials",
+        auth: "none",
+        body: { kind: "raw", contentType: "application/json", bytes: utf8("[]") },
+      },
     ];
     for (const sent of attempts) {
       const res = await send(sent);
       if (!(res.status < 500 && (res.status < 400 || (res.json && typeof res.json.error === "string")))) {
-        problems.push(`${describeSent(sent)} -> ${res.status} ${res.headers.get("content-type")} ${JSON.stringify(res.text.slice(0, 80))}`);
+        problems.push(
+          `${describeSent(sent)} -> ${res.status} ${res.headers.get("content-type")} ${JSON.stringify(res.text.slice(0, 80))}`,
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -658,7 +965,9 @@ describe("regressions found by fuzzing", () => {
 describe("after the fuzzing", () => {
   it("the app logged no unexpected error (beyond the known defects), and the reader is still signed in", async () => {
     expect((await api.me(reader.device.access_token)).status).toBe(200);
-    const unexpected = testApp.app.logs.split("\n").filter((line) => /unexpected_error|server_error/.test(line) && !line.includes("22021"));
+    const unexpected = testApp.app.logs
+      .split("\n")
+      .filter((line) => /unexpected_error|server_error/.test(line) && !line.includes("22021"));
     expect(unexpected).toEqual([]);
   });
 });

@@ -8,7 +8,15 @@
  * A control case (a forged token with every claim right) must be accepted, or the forging itself
  * would be what fails.
  */
-import { createHmac, createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign, type JsonWebKey, type KeyObject } from "node:crypto";
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign as cryptoSign,
+  type JsonWebKey,
+  type KeyObject,
+} from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
@@ -100,8 +108,14 @@ function assemble(header: object | string, payload: object | string, signer: Sig
   return `${input}.${signer(input)}`;
 }
 
-const es256 = (key: KeyObject): Signer => (input) => cryptoSign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" }).toString("base64url");
-const hmac = (bits: 256 | 384 | 512, secret: string | Uint8Array): Signer => (input) => createHmac(`sha${bits}`, secret).update(input).digest("base64url");
+const es256 =
+  (key: KeyObject): Signer =>
+  (input) =>
+    cryptoSign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" }).toString("base64url");
+const hmac =
+  (bits: 256 | 384 | 512, secret: string | Uint8Array): Signer =>
+  (input) =>
+    createHmac(`sha${bits}`, secret).update(input).digest("base64url");
 const unsigned: Signer = () => "";
 const realSigner: Signer = (input) => es256(realKey)(input);
 
@@ -110,7 +124,13 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** The victim's claims, freshly dated; `undefined` in `overrides` removes a claim. */
 function claims(overrides: Record<string, unknown> = {}, base = victimClaims): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base, jti: randomBytes(12).toString("base64url"), iat: now(), exp: now() + 300, ...overrides };
+  const merged: Record<string, unknown> = {
+    ...base,
+    jti: randomBytes(12).toString("base64url"),
+    iat: now(),
+    exp: now() + 300,
+    ...overrides,
+  };
   for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete merged[key];
   return merged;
 }
@@ -122,9 +142,15 @@ function realSigned(overrides: Record<string, unknown> = {}, header: Record<stri
   return assemble(h, claims(overrides), realSigner);
 }
 
-function replacePart(token: string, index: number, replace: (json: Record<string, unknown>) => Record<string, unknown>): string {
+function replacePart(
+  token: string,
+  index: number,
+  replace: (json: Record<string, unknown>) => Record<string, unknown>,
+): string {
   const parts = token.split(".");
-  parts[index] = encodePart(replace(JSON.parse(Buffer.from(parts[index]!, "base64url").toString("utf8")) as Record<string, unknown>));
+  parts[index] = encodePart(
+    replace(JSON.parse(Buffer.from(parts[index]!, "base64url").toString("utf8")) as Record<string, unknown>),
+  );
   return parts.join(".");
 }
 
@@ -136,15 +162,21 @@ function flipSignatureChar(token: string, index = 20): string {
 }
 
 /** A freshly forged token whose signature matches `pattern`, with the signature segment rewritten. */
-function withSignatureChars(pattern: RegExp, rewrite: (signature: string) => string, forge = () => realSigned()): string {
+function withSignatureChars(
+  pattern: RegExp,
+  rewrite: (signature: string) => string,
+  forge = () => realSigned(),
+): string {
   for (;;) {
     const [h, p, sig] = forge().split(".") as [string, string, string];
     if (pattern.test(sig)) return `${h}.${p}.${rewrite(sig)}`;
   }
 }
 
-const spkiPem = () => createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "pem" }) as string;
-const spkiDer = () => new Uint8Array(createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "der" }));
+const spkiPem = () =>
+  createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "pem" }) as string;
+const spkiDer = () =>
+  new Uint8Array(createPublicKey({ key: publicJwk, format: "jwk" }).export({ type: "spki", format: "der" }));
 
 // ---------------------------------------------------------------------------------------------
 // Asserting
@@ -166,7 +198,8 @@ async function send(method: string, path: string, headers: Record<string, string
 }
 
 /** Stack frames, source paths, bundler internals or error class names: none may ever reach a client. */
-const LEAK = /\n\s+at\s|\bat\s+[\w$.<>[\]]+\s+\(|node_modules|\/work\/|\.next\/|webpack|turbopack|[\w-]+\.(?:ts|tsx|js|mjs|cjs):\d+/i;
+const LEAK =
+  /\n\s+at\s|\bat\s+[\w$.<>[\]]+\s+\(|node_modules|\/work\/|\.next\/|webpack|turbopack|[\w-]+\.(?:ts|tsx|js|mjs|cjs):\d+/i;
 const ERROR_NAME = /\b[A-Z]?\w*Error: |\bJOSE|\bERR_[A-Z_]+/;
 
 function expectNoLeak(res: Raw) {
@@ -191,14 +224,27 @@ function expectInvalidToken(res: Raw, what: string) {
 const BEARER_ROUTES: { name: string; method: string; path: () => string; json?: () => unknown }[] = [
   { name: "GET /api/me", method: "GET", path: () => "/api/me" },
   { name: "GET /api/sessions", method: "GET", path: () => "/api/sessions" },
-  { name: "POST /api/auth/logout global", method: "POST", path: () => "/api/auth/logout", json: () => ({ scope: "global" }) },
+  {
+    name: "POST /api/auth/logout global",
+    method: "POST",
+    path: () => "/api/auth/logout",
+    json: () => ({ scope: "global" }),
+  },
   { name: "DELETE /api/sessions/{victim}", method: "DELETE", path: () => `/api/sessions/${victim.session_id}` },
-  { name: "POST /api/account/password", method: "POST", path: () => "/api/account/password", json: () => ({ currentPassword: PASSWORD, newPassword: "attacker chose this" }) },
+  {
+    name: "POST /api/account/password",
+    method: "POST",
+    path: () => "/api/account/password",
+    json: () => ({ currentPassword: PASSWORD, newPassword: "attacker chose this" }),
+  },
 ];
 
 async function expectRefusedEverywhere(authorization: string, what: string) {
   for (const route of BEARER_ROUTES) {
-    expectInvalidToken(await send(route.method, route.path(), { authorization }, route.json?.()), `${what} on ${route.name}`);
+    expectInvalidToken(
+      await send(route.method, route.path(), { authorization }, route.json?.()),
+      `${what} on ${route.name}`,
+    );
   }
 }
 
@@ -220,16 +266,37 @@ const algorithmCases: Case[] = [
   ["alg None (capitalised), signature stripped", () => assemble({ ...goodHeader(), alg: "None" }, claims(), unsigned)],
   ["alg NONE, signature stripped", () => assemble({ ...goodHeader(), alg: "NONE" }, claims(), unsigned)],
   ["alg none, original signature kept", () => replacePart(victim.access_token, 0, (h) => ({ ...h, alg: "none" }))],
-  ["alg none over a real token, signature stripped", () => replacePart(victim.access_token, 0, (h) => ({ ...h, alg: "none" })).replace(/[^.]+$/, "")],
+  [
+    "alg none over a real token, signature stripped",
+    () => replacePart(victim.access_token, 0, (h) => ({ ...h, alg: "none" })).replace(/[^.]+$/, ""),
+  ],
   ["alg missing", () => assemble({ kid: realKid, typ: "at+jwt" }, claims(), realSigner)],
-  ["HS256 keyed with the public JWK (JSON string)", () => assemble({ ...goodHeader(), alg: "HS256" }, claims({ sv: 99 }), hmac(256, JSON.stringify(publicJwk)))],
-  ["HS256 keyed with the JWKS document as served", () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, jwksText))],
-  ["HS256 keyed with the PEM (SPKI)", () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, spkiPem()))],
-  ["HS256 keyed with the PEM, trimmed", () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, spkiPem().trim()))],
-  ["HS256 keyed with the DER (SPKI) bytes", () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, spkiDer()))],
+  [
+    "HS256 keyed with the public JWK (JSON string)",
+    () => assemble({ ...goodHeader(), alg: "HS256" }, claims({ sv: 99 }), hmac(256, JSON.stringify(publicJwk))),
+  ],
+  [
+    "HS256 keyed with the JWKS document as served",
+    () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, jwksText)),
+  ],
+  [
+    "HS256 keyed with the PEM (SPKI)",
+    () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, spkiPem())),
+  ],
+  [
+    "HS256 keyed with the PEM, trimmed",
+    () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, spkiPem().trim())),
+  ],
+  [
+    "HS256 keyed with the DER (SPKI) bytes",
+    () => assemble({ ...goodHeader(), alg: "HS256" }, claims(), hmac(256, spkiDer())),
+  ],
   ["HS256 keyed with the PEM, no kid", () => assemble({ alg: "HS256", typ: "at+jwt" }, claims(), hmac(256, spkiPem()))],
   ["HS384 keyed with the PEM", () => assemble({ ...goodHeader(), alg: "HS384" }, claims(), hmac(384, spkiPem()))],
-  ["HS512 keyed with the public JWK", () => assemble({ ...goodHeader(), alg: "HS512" }, claims(), hmac(512, JSON.stringify(publicJwk)))],
+  [
+    "HS512 keyed with the public JWK",
+    () => assemble({ ...goodHeader(), alg: "HS512" }, claims(), hmac(512, JSON.stringify(publicJwk))),
+  ],
   ["ES256 signed by the attacker's key under the real kid", () => assemble(goodHeader(), claims(), es256(attackerKey))],
   ["ES384 header over an ES256 signature of the real key", () => realSigned({}, { alg: "ES384" })],
   ["EdDSA header under the real kid", () => realSigned({}, { alg: "EdDSA" })],
@@ -239,11 +306,20 @@ const algorithmCases: Case[] = [
 const kidCases: Case[] = [
   ["unknown kid, real key", () => realSigned({}, { kid: "no-such-key" })],
   ["no kid at all, real key", () => realSigned({}, { kid: undefined })],
-  ["kid ../../../../dev/null, HS256 with an empty secret", () => assemble({ alg: "HS256", typ: "at+jwt", kid: "../../../../dev/null" }, claims(), hmac(256, ""))],
+  [
+    "kid ../../../../dev/null, HS256 with an empty secret",
+    () => assemble({ alg: "HS256", typ: "at+jwt", kid: "../../../../dev/null" }, claims(), hmac(256, "")),
+  ],
   ["kid ../../../../dev/null, real key", () => realSigned({}, { kid: "../../../../dev/null" })],
   ["kid ' OR '1'='1, real key", () => realSigned({}, { kid: "' OR '1'='1" })],
-  ["kid ' OR '1'='1, HS256 with an empty secret", () => assemble({ alg: "HS256", typ: "at+jwt", kid: "' OR '1'='1" }, claims(), hmac(256, ""))],
-  ["kid with UNION SELECT, HS256 with the selected secret", () => assemble({ alg: "HS256", typ: "at+jwt", kid: "x' UNION SELECT 'secret' --" }, claims(), hmac(256, "secret"))],
+  [
+    "kid ' OR '1'='1, HS256 with an empty secret",
+    () => assemble({ alg: "HS256", typ: "at+jwt", kid: "' OR '1'='1" }, claims(), hmac(256, "")),
+  ],
+  [
+    "kid with UNION SELECT, HS256 with the selected secret",
+    () => assemble({ alg: "HS256", typ: "at+jwt", kid: "x' UNION SELECT 'secret' --" }, claims(), hmac(256, "secret")),
+  ],
   ["kid __proto__, real key", () => realSigned({}, { kid: "__proto__" })],
   ["kid as a number", () => realSigned({}, { kid: 1 })],
   ["kid as an object", () => realSigned({}, { kid: { $ne: null } })],
@@ -252,15 +328,53 @@ const kidCases: Case[] = [
 ];
 
 const keyUrlCases: Case[] = [
-  ["jku to the attacker's JWKS, attacker kid", () => assemble({ alg: "ES256", typ: "at+jwt", kid: attackerJwk.kid, jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey))],
-  ["jku to the attacker's JWKS, real kid", () => assemble({ ...goodHeader(), jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey))],
-  ["jku without kid", () => assemble({ alg: "ES256", typ: "at+jwt", jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey))],
-  ["x5u to the attacker's key, attacker kid", () => assemble({ alg: "ES256", typ: "at+jwt", kid: attackerJwk.kid, x5u: `${attackerUrl}/key.pem` }, claims(), es256(attackerKey))],
-  ["x5u to the attacker's key, real kid", () => assemble({ ...goodHeader(), x5u: `${attackerUrl}/key.pem` }, claims(), es256(attackerKey))],
-  ["embedded jwk of the attacker, no kid", () => assemble({ alg: "ES256", typ: "at+jwt", jwk: attackerJwk }, claims(), es256(attackerKey))],
-  ["embedded jwk of the attacker, real kid", () => assemble({ ...goodHeader(), jwk: { ...attackerJwk, kid: realKid } }, claims(), es256(attackerKey))],
-  ["embedded jwk and jku together", () => assemble({ ...goodHeader(), jwk: attackerJwk, jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey))],
-  ["x5c with a garbage certificate", () => assemble({ ...goodHeader(), x5c: [randomBytes(300).toString("base64")] }, claims(), es256(attackerKey))],
+  [
+    "jku to the attacker's JWKS, attacker kid",
+    () =>
+      assemble(
+        { alg: "ES256", typ: "at+jwt", kid: attackerJwk.kid, jku: `${attackerUrl}/jwks.json` },
+        claims(),
+        es256(attackerKey),
+      ),
+  ],
+  [
+    "jku to the attacker's JWKS, real kid",
+    () => assemble({ ...goodHeader(), jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey)),
+  ],
+  [
+    "jku without kid",
+    () => assemble({ alg: "ES256", typ: "at+jwt", jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey)),
+  ],
+  [
+    "x5u to the attacker's key, attacker kid",
+    () =>
+      assemble(
+        { alg: "ES256", typ: "at+jwt", kid: attackerJwk.kid, x5u: `${attackerUrl}/key.pem` },
+        claims(),
+        es256(attackerKey),
+      ),
+  ],
+  [
+    "x5u to the attacker's key, real kid",
+    () => assemble({ ...goodHeader(), x5u: `${attackerUrl}/key.pem` }, claims(), es256(attackerKey)),
+  ],
+  [
+    "embedded jwk of the attacker, no kid",
+    () => assemble({ alg: "ES256", typ: "at+jwt", jwk: attackerJwk }, claims(), es256(attackerKey)),
+  ],
+  [
+    "embedded jwk of the attacker, real kid",
+    () => assemble({ ...goodHeader(), jwk: { ...attackerJwk, kid: realKid } }, claims(), es256(attackerKey)),
+  ],
+  [
+    "embedded jwk and jku together",
+    () =>
+      assemble({ ...goodHeader(), jwk: attackerJwk, jku: `${attackerUrl}/jwks.json` }, claims(), es256(attackerKey)),
+  ],
+  [
+    "x5c with a garbage certificate",
+    () => assemble({ ...goodHeader(), x5c: [randomBytes(300).toString("base64")] }, claims(), es256(attackerKey)),
+  ],
 ];
 
 /** Signed with the real key: only the claim (or header) check can refuse these. */
@@ -303,26 +417,51 @@ const claimCases: Case[] = [
 
 const shapeCases: Case[] = [
   ["payload tampered: sv raised, signature kept", () => replacePart(victim.access_token, 1, (p) => ({ ...p, sv: 99 }))],
-  ["payload tampered: another user's sub and sid on the attacker's signature", () => replacePart(attacker.access_token, 1, (p) => ({ ...p, sub: victimClaims.sub, sid: victimClaims.sid }))],
-  ["payload tampered: exp extended", () => replacePart(victim.access_token, 1, (p) => ({ ...p, exp: (p.exp as number) + 86_400 }))],
+  [
+    "payload tampered: another user's sub and sid on the attacker's signature",
+    () => replacePart(attacker.access_token, 1, (p) => ({ ...p, sub: victimClaims.sub, sid: victimClaims.sid })),
+  ],
+  [
+    "payload tampered: exp extended",
+    () => replacePart(victim.access_token, 1, (p) => ({ ...p, exp: (p.exp as number) + 86_400 })),
+  ],
   ["signature: one character changed", () => flipSignatureChar(victim.access_token)],
   ["signature: the first character changed", () => flipSignatureChar(victim.access_token, 0)],
-  ["signature of another token spliced in", () => victim.access_token.replace(/[^.]+$/, attacker.access_token.split(".")[2]!)],
+  [
+    "signature of another token spliced in",
+    () => victim.access_token.replace(/[^.]+$/, attacker.access_token.split(".")[2]!),
+  ],
   ["signature stripped (trailing dot kept)", () => victim.access_token.replace(/[^.]+$/, "")],
   ["signature segment missing", () => victim.access_token.split(".").slice(0, 2).join(".")],
   ["four segments", () => `${victim.access_token}.AAAA`],
-  ["five segments (JWE shape)", () => `${encodePart({ alg: "dir", enc: "A256GCM" })}..${b64u(randomBytes(12))}.${b64u(randomBytes(40))}.${b64u(randomBytes(16))}`],
+  [
+    "five segments (JWE shape)",
+    () =>
+      `${encodePart({ alg: "dir", enc: "A256GCM" })}..${b64u(randomBytes(12))}.${b64u(randomBytes(40))}.${b64u(randomBytes(16))}`,
+  ],
   ["truncated to half", () => victim.access_token.slice(0, Math.floor(victim.access_token.length / 2))],
   ["truncated by one character", () => victim.access_token.slice(0, -1)],
   ["truncated by ten characters", () => victim.access_token.slice(0, -10)],
   ["only dots", () => ".."],
   ["a.b.c", () => "a.b.c"],
-  ["header not base64url (eyJ...~~~)", () => `eyJhbGciOiJFUzI1NiJ9~~~.${victim.access_token.split(".").slice(1).join(".")}`],
+  [
+    "header not base64url (eyJ...~~~)",
+    () => `eyJhbGciOiJFUzI1NiJ9~~~.${victim.access_token.split(".").slice(1).join(".")}`,
+  ],
   ["segments of random base64url", () => `${b64u(randomBytes(30))}.${b64u(randomBytes(200))}.${b64u(randomBytes(64))}`],
   ["a token over 8 KB, otherwise valid", () => realSigned({ pad: "x".repeat(6_500) })],
   ["a token of exactly 8193 characters of garbage", () => `${"A".repeat(4000)}.${"B".repeat(4000)}.${"C".repeat(191)}`],
-  ["signature in standard base64 (+ and /)", () => withSignatureChars(/[-_]/, (sig) => sig.replace(/-/g, "+").replace(/_/g, "/"))],
-  ["payload segment padded with =", () => { const [h, p, sig] = realSigned().split("."); return `${h}.${p}==.${sig}`; }],
+  [
+    "signature in standard base64 (+ and /)",
+    () => withSignatureChars(/[-_]/, (sig) => sig.replace(/-/g, "+").replace(/_/g, "/")),
+  ],
+  [
+    "payload segment padded with =",
+    () => {
+      const [h, p, sig] = realSigned().split(".");
+      return `${h}.${p}==.${sig}`;
+    },
+  ],
   ["a refresh token", () => victim.refresh_token],
   ["a refresh token's session id", () => victim.session_id],
 ];
@@ -367,7 +506,11 @@ describe("non-canonical spellings of a valid signature", () => {
     const forge = await forgeForFreshUser();
     // The last character's low 4 bits are unused: flipping the lowest one keeps the same 64 bytes.
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    const token = withSignatureChars(/./, (sig) => sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1)!) ^ 1], forge);
+    const token = withSignatureChars(
+      /./,
+      (sig) => sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1)!) ^ 1],
+      forge,
+    );
     await expectRefusedEverywhere(`Bearer ${token}`, "signature with a non-canonical last character");
   });
 });
@@ -395,7 +538,10 @@ describe("Authorization header forms (RFC 6750 §2.1)", () => {
     headers.append("authorization", `Bearer ${victim.access_token}`);
     headers.append("authorization", `Bearer ${attacker.access_token}`);
     const res = await fetch(`${testApp.app.url}/api/me`, { headers });
-    expectInvalidToken({ status: res.status, text: await res.text(), headers: res.headers }, "two Authorization headers");
+    expectInvalidToken(
+      { status: res.status, text: await res.text(), headers: res.headers },
+      "two Authorization headers",
+    );
   });
 
   it.each([
@@ -409,16 +555,33 @@ describe("Authorization header forms (RFC 6750 §2.1)", () => {
   });
 
   it("a token in the query string or in the browser's session cookie does not authenticate a Bearer route", async () => {
-    expectInvalidToken(await send("GET", `/api/me?access_token=${victim.access_token}`, {}), "access_token query parameter");
-    expectInvalidToken(await send("GET", "/api/me", { cookie: `rjs.session-token=${victim.access_token}` }), "session cookie on /api/me");
-    expectInvalidToken(await send("POST", "/api/auth/logout", { cookie: `rjs.session-token=${victim.access_token}` }, { scope: "global" }), "session cookie on logout");
+    expectInvalidToken(
+      await send("GET", `/api/me?access_token=${victim.access_token}`, {}),
+      "access_token query parameter",
+    );
+    expectInvalidToken(
+      await send("GET", "/api/me", { cookie: `rjs.session-token=${victim.access_token}` }),
+      "session cookie on /api/me",
+    );
+    expectInvalidToken(
+      await send(
+        "POST",
+        "/api/auth/logout",
+        { cookie: `rjs.session-token=${victim.access_token}` },
+        { scope: "global" },
+      ),
+      "session cookie on logout",
+    );
     expect((await api.me(victim.access_token)).status).toBe(200);
   });
 });
 
 describe("tokens of the wrong kind at the token endpoint", () => {
   it("an access token presented as refresh_token is invalid_grant (400)", async () => {
-    for (const form of [{ refresh_token: victim.access_token }, { refresh_token: `${victim.session_id}.${victim.access_token.split(".")[2]!.slice(0, 43)}` }]) {
+    for (const form of [
+      { refresh_token: victim.access_token },
+      { refresh_token: `${victim.session_id}.${victim.access_token.split(".")[2]!.slice(0, 43)}` },
+    ]) {
       const res = await api.call("POST", "/api/auth/token", { form: { grant_type: "refresh_token", ...form } });
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(res.body).toEqual({ error: "invalid_grant", error_description: expect.any(String) });
@@ -469,9 +632,14 @@ describe("valid tokens of signed-out sessions", () => {
     const { email, devices } = await freshUser(3);
     const forgedBefore = decodeJwt(devices[1]!.access_token);
     expect((await api.logout(devices[0]!.access_token, "global")).status).toBe(204);
-    for (const device of devices) await expectRefusedEverywhere(`Bearer ${device.access_token}`, "signed out everywhere");
+    for (const device of devices)
+      await expectRefusedEverywhere(`Bearer ${device.access_token}`, "signed out everywhere");
     // Freshly dated and perfectly signed, but with the epoch from before: only the epoch check refuses it.
-    const forged = assemble(goodHeader(), { ...forgedBefore, jti: randomBytes(12).toString("base64url"), iat: now(), exp: now() + 300 }, realSigner);
+    const forged = assemble(
+      goodHeader(),
+      { ...forgedBefore, jti: randomBytes(12).toString("base64url"), iat: now(), exp: now() + 300 },
+      realSigner,
+    );
     await expectRefusedEverywhere(`Bearer ${forged}`, "old epoch, forged after the logout");
     const again = await api.device(email, PASSWORD);
     expect((await api.me(again.access_token)).status).toBe(200);

@@ -49,7 +49,14 @@ afterAll(async () => {
 });
 
 async function passwordGrant(email: string) {
-  const response = await oauth.genericTokenEndpointRequest(as, mobileApp, oauth.None(), "password", { username: email, password: PASSWORD }, http);
+  const response = await oauth.genericTokenEndpointRequest(
+    as,
+    mobileApp,
+    oauth.None(),
+    "password",
+    { username: email, password: PASSWORD },
+    http,
+  );
   return oauth.processGenericTokenEndpointResponse(as, mobileApp, response);
 }
 
@@ -60,17 +67,26 @@ async function newUser(): Promise<{ email: string; id: string }> {
   return { email, id: res.body.user.id };
 }
 
-async function introspect(token: string, client = orders, secret = ORDERS.secret): Promise<oauth.IntrospectionResponse> {
+async function introspect(
+  token: string,
+  client = orders,
+  secret = ORDERS.secret,
+): Promise<oauth.IntrospectionResponse> {
   const response = await oauth.introspectionRequest(as, client, oauth.ClientSecretBasic(secret), token, http);
   expect(response.headers.get("cache-control")).toBe("no-store");
   return oauth.processIntrospectionResponse(as, client, response);
 }
 
 function rawIntrospect(headers: Record<string, string>, body: string, method = "POST"): Promise<Response> {
-  return fetch(`${testApp.app.url}/api/auth/introspect`, { method, headers, body: method === "GET" ? undefined : body });
+  return fetch(`${testApp.app.url}/api/auth/introspect`, {
+    method,
+    headers,
+    body: method === "GET" ? undefined : body,
+  });
 }
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 
 describe("RFC 8414 metadata", () => {
   it("names the issuer of the tokens and the app's endpoints", () => {
@@ -104,14 +120,27 @@ describe("an access token's life, seen through introspection", () => {
     });
     expect(claims.exp! - claims.iat!).toBe(300);
 
-    const refreshResponse = await oauth.refreshTokenGrantRequest(as, mobileApp, oauth.None(), signedIn.refresh_token!, http);
+    const refreshResponse = await oauth.refreshTokenGrantRequest(
+      as,
+      mobileApp,
+      oauth.None(),
+      signedIn.refresh_token!,
+      http,
+    );
     const refreshed = await oauth.processRefreshTokenResponse(as, mobileApp, refreshResponse);
     expect(refreshed.access_token).not.toBe(signedIn.access_token);
-    expect(await introspect(refreshed.access_token)).toMatchObject({ active: true, sub: user.id, sid: signedIn.session_id, iat: decodeJwt(refreshed.access_token).iat });
+    expect(await introspect(refreshed.access_token)).toMatchObject({
+      active: true,
+      sub: user.id,
+      sid: signedIn.session_id,
+      iat: decodeJwt(refreshed.access_token).iat,
+    });
     // A refresh token is never active: it is not something a resource server may accept.
     expect(await introspect(refreshed.refresh_token!)).toEqual({ active: false });
 
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, mobileApp, oauth.None(), refreshed.refresh_token!, http));
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, mobileApp, oauth.None(), refreshed.refresh_token!, http),
+    );
 
     expect(await introspect(refreshed.access_token)).toEqual({ active: false });
     expect(await introspect(signedIn.access_token)).toEqual({ active: false });
@@ -140,7 +169,10 @@ describe("an access token's life, seen through introspection", () => {
     expect(await introspect(c.access_token)).toEqual({ active: false });
     expect(await introspect(d.access_token)).toEqual({ active: false });
     // The device that changed it stays signed in with its fresh token.
-    expect(await introspect(changed.body.access_token, { client_id: BILLING.id }, BILLING.secret)).toMatchObject({ active: true, sid: c.session_id });
+    expect(await introspect(changed.body.access_token, { client_id: BILLING.id }, BILLING.secret)).toMatchObject({
+      active: true,
+      sid: c.session_id,
+    });
   });
 
   it("garbage, forged and expired tokens are inactive; a perfectly signed live one (the control) is active", async () => {
@@ -161,15 +193,28 @@ describe("an access token's life, seen through introspection", () => {
     const realKey = await importJWK(signingKey, "ES256");
     const attacker = await generateKeyPair("ES256");
 
-    expect(await introspect(await sign(realKey, signingKey.kid, { iat: now, exp: now + 60 }))).toMatchObject({ active: true, sid: device.session_id });
-    expect(await introspect(await sign(realKey, signingKey.kid, { iat: now - 400, exp: now - 60 }))).toEqual({ active: false });
-    expect(await introspect(await sign(attacker.privateKey, signingKey.kid, { iat: now, exp: now + 60 }))).toEqual({ active: false });
+    expect(await introspect(await sign(realKey, signingKey.kid, { iat: now, exp: now + 60 }))).toMatchObject({
+      active: true,
+      sid: device.session_id,
+    });
+    expect(await introspect(await sign(realKey, signingKey.kid, { iat: now - 400, exp: now - 60 }))).toEqual({
+      active: false,
+    });
+    expect(await introspect(await sign(attacker.privateKey, signingKey.kid, { iat: now, exp: now + 60 }))).toEqual({
+      active: false,
+    });
     for (const garbage of ["garbage", "a.b.c", `${device.access_token}x`, "x".repeat(10_000), device.refresh_token]) {
       expect(await introspect(garbage)).toEqual({ active: false });
     }
     // token_type_hint is a hint: a wrong or unknown one changes nothing.
     for (const hint of ["refresh_token", "something-else"]) {
-      const response = await oauth.introspectionRequest(as, orders, oauth.ClientSecretBasic(ORDERS.secret), device.access_token, { ...http, additionalParameters: { token_type_hint: hint } });
+      const response = await oauth.introspectionRequest(
+        as,
+        orders,
+        oauth.ClientSecretBasic(ORDERS.secret),
+        device.access_token,
+        { ...http, additionalParameters: { token_type_hint: hint } },
+      );
       expect(await oauth.processIntrospectionResponse(as, orders, response)).toMatchObject({ active: true });
     }
   });
@@ -181,7 +226,10 @@ describe("who may introspect", () => {
     ["an unknown client", () => introspect("any-token", { client_id: "unknown-service" }, ORDERS.secret)],
     ["another client's secret", () => introspect("any-token", orders, BILLING.secret)],
   ])("%s: oauth4webapi rejects the 401 Basic challenge", async (_label, call) => {
-    const error = await call().then(() => null, (e: unknown) => e);
+    const error = await call().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
     expect(error).toMatchObject({ status: 401, cause: [{ scheme: "basic", parameters: { realm: "introspection" } }] });
   });
@@ -194,7 +242,10 @@ describe("who may introspect", () => {
   ])("%s: 401 invalid_client, JSON, with a Basic challenge", async (_label, headers: Record<string, string>) => {
     const user = await newUser();
     const device = await api.device(user.email, PASSWORD);
-    const res = await rawIntrospect({ ...headers, "content-type": "application/x-www-form-urlencoded" }, new URLSearchParams({ token: device.access_token }).toString());
+    const res = await rawIntrospect(
+      { ...headers, "content-type": "application/x-www-form-urlencoded" },
+      new URLSearchParams({ token: device.access_token }).toString(),
+    );
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Basic realm="introspection"');
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -214,7 +265,10 @@ describe("request shapes", () => {
   it("a JSON body works like a form", async () => {
     const user = await newUser();
     const device = await api.device(user.email, PASSWORD);
-    const res = await rawIntrospect({ ...auth(), "content-type": "application/json" }, JSON.stringify({ token: device.access_token }));
+    const res = await rawIntrospect(
+      { ...auth(), "content-type": "application/json" },
+      JSON.stringify({ token: device.access_token }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ active: true, sid: device.session_id });
   });

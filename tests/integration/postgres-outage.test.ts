@@ -47,16 +47,19 @@ async function startApp(databaseUrl: string, redis: string, keyPrefix: string): 
 }
 
 async function startAppOn(port: number, databaseUrl: string, redis: string, keyPrefix: string): Promise<AppServer> {
-  return AppServer.start({
-    ...(await testSecrets()),
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis,
-    REDIS_KEY_PREFIX: keyPrefix,
-    APP_URL: `http://127.0.0.1:${port}`,
-    JWT_ISSUER: "http://revocable.test",
-    REFRESH_GRACE_SECONDS: "3",
-    RATE_LIMIT_SCALE: "1000",
-  }, port);
+  return AppServer.start(
+    {
+      ...(await testSecrets()),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis,
+      REDIS_KEY_PREFIX: keyPrefix,
+      APP_URL: `http://127.0.0.1:${port}`,
+      JWT_ISSUER: "http://revocable.test",
+      REFRESH_GRACE_SECONDS: "3",
+      RATE_LIMIT_SCALE: "1000",
+    },
+    port,
+  );
 }
 
 afterAll(async () => {
@@ -72,11 +75,17 @@ afterEach(async () => {
 });
 
 /** The request's answer and how long it took; a hang fails the test after PROMPT_MS * 2 instead of the suite timeout. */
-async function timed<T>(label: string, request: () => Promise<ApiResponse<T>>): Promise<ApiResponse<T> & { ms: number }> {
+async function timed<T>(
+  label: string,
+  request: () => Promise<ApiResponse<T>>,
+): Promise<ApiResponse<T> & { ms: number }> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} did not answer within ${PROMPT_MS * 2} ms (hang)`)), PROMPT_MS * 2);
+    timer = setTimeout(
+      () => reject(new Error(`${label} did not answer within ${PROMPT_MS * 2} ms (hang)`)),
+      PROMPT_MS * 2,
+    );
   });
   try {
     const res = await Promise.race([request(), hang]);
@@ -113,7 +122,9 @@ describe("PostgreSQL crashes mid-test", () => {
     expect((await api.me(revokedBefore.access_token)).status).toBe(401);
     expect((await api.me(keeper.access_token)).status).toBe(200);
 
-    const userId = (await postgres.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [email.toLowerCase()]))[0]!.id;
+    const userId = (
+      await postgres.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [email.toLowerCase()])
+    )[0]!.id;
     const countRows = async () => {
       const [row] = await postgres.query<{ users: string; sessions: string; events: string }>(
         `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM device_sessions) AS sessions, (SELECT count(*) FROM session_events) AS events`,
@@ -121,7 +132,10 @@ describe("PostgreSQL crashes mid-test", () => {
       return { users: Number(row!.users), sessions: Number(row!.sessions), events: Number(row!.events) };
     };
     const before = await countRows();
-    const [beforeKeeper] = await postgres.query<{ refresh_hash: string; last_active_at: Date }>("SELECT refresh_hash, last_active_at FROM device_sessions WHERE id = $1", [keeper.session_id]);
+    const [beforeKeeper] = await postgres.query<{ refresh_hash: string; last_active_at: Date }>(
+      "SELECT refresh_hash, last_active_at FROM device_sessions WHERE id = $1",
+      [keeper.session_id],
+    );
 
     // ---- the crash -------------------------------------------------------------------------
     await postgres.stop({ immediate: true, keepData: true });
@@ -135,15 +149,23 @@ describe("PostgreSQL crashes mid-test", () => {
       expectUnavailable("GET /api/sessions", await timed("sessions", () => api.sessions(keeper.access_token)));
       expectUnavailable("GET /api/health", await timed("health", () => api.call("GET", "/api/health")));
       // Writes that cannot be recorded must not pretend to have succeeded.
-      expectUnavailable("DELETE /api/sessions/{id}", await timed("delete", () => api.deleteSession(keeper.access_token, spare.session_id)));
+      expectUnavailable(
+        "DELETE /api/sessions/{id}",
+        await timed("delete", () => api.deleteSession(keeper.access_token, spare.session_id)),
+      );
       expectUnavailable("logout others", await timed("logout", () => api.logout(keeper.access_token, "others")));
-      expectUnavailable("password change", await timed("password", () => api.changePassword(keeper.access_token, PASSWORD, `${PASSWORD} 2`)));
+      expectUnavailable(
+        "password change",
+        await timed("password", () => api.changePassword(keeper.access_token, PASSWORD, `${PASSWORD} 2`)),
+      );
       expectUnavailable("RFC 7009 revoke", await timed("revoke", () => api.revoke(spare.refresh_token)));
 
       // The hot path: no database while Redis answers; revocations made before the outage hold.
       // (soft: the rest of the scenario is still checked when this fails)
       const me = await timed("GET /api/me", () => api.me(keeper.access_token));
-      expect.soft(me.status, `GET /api/me with a valid token during the outage: ${me.status} ${JSON.stringify(me.body)}`).toBe(200);
+      expect
+        .soft(me.status, `GET /api/me with a valid token during the outage: ${me.status} ${JSON.stringify(me.body)}`)
+        .toBe(200);
       if (me.status === 200) expect(me.body).toMatchObject({ session: { id: keeper.session_id } });
       expect(me.ms).toBeLessThan(PROMPT_MS);
       const refused = await timed("GET /api/me (revoked)", () => api.me(revokedBefore.access_token));
@@ -155,14 +177,25 @@ describe("PostgreSQL crashes mid-test", () => {
     // ---- back ----------------------------------------------------------------------------------
     await postgres.start();
     // The same process: no restart. The pool reconnects by itself (allow it a few seconds).
-    await waitFor("the app to reach PostgreSQL again", async () => ((await api.call("GET", "/api/health")).status === 200 ? true : undefined), 15_000, 200);
+    await waitFor(
+      "the app to reach PostgreSQL again",
+      async () => ((await api.call("GET", "/api/health")).status === 200 ? true : undefined),
+      15_000,
+      200,
+    );
 
     // Nothing was written during the outage: no user, no session, no event, no rotation.
     expect(await countRows()).toEqual(before);
     expect(await postgres.query("SELECT 1 FROM users WHERE email = $1", [outageEmail.toLowerCase()])).toHaveLength(0);
-    const [afterKeeper] = await postgres.query<{ refresh_hash: string; last_active_at: Date }>("SELECT refresh_hash, last_active_at FROM device_sessions WHERE id = $1", [keeper.session_id]);
+    const [afterKeeper] = await postgres.query<{ refresh_hash: string; last_active_at: Date }>(
+      "SELECT refresh_hash, last_active_at FROM device_sessions WHERE id = $1",
+      [keeper.session_id],
+    );
     expect(afterKeeper).toEqual(beforeKeeper);
-    const [live] = await postgres.query<{ count: string }>("SELECT count(*) FROM device_sessions WHERE user_id = $1 AND revoked_at IS NULL", [userId]);
+    const [live] = await postgres.query<{ count: string }>(
+      "SELECT count(*) FROM device_sessions WHERE user_id = $1 AND revoked_at IS NULL",
+      [userId],
+    );
     expect(Number(live!.count)).toBe(2); // keeper and spare: the outage's revoke attempts changed nothing
     const orphans = await postgres.query(
       "SELECT e.id FROM session_events e WHERE e.type = 'signed_in' AND NOT EXISTS (SELECT 1 FROM device_sessions s WHERE s.id = e.session_id)",
@@ -178,7 +211,9 @@ describe("PostgreSQL crashes mid-test", () => {
     expect((await api.me(rotated.body.access_token)).status).toBe(200);
     const list = await api.sessions(keeper.access_token);
     expect(list.status).toBe(200);
-    expect(list.body.sessions.map((s) => s.id).sort()).toEqual([keeper.session_id, spare.session_id, fresh.body.session_id].sort());
+    expect(list.body.sessions.map((s) => s.id).sort()).toEqual(
+      [keeper.session_id, spare.session_id, fresh.body.session_id].sort(),
+    );
     expect((await api.me(revokedBefore.access_token)).status).toBe(401);
     expect((await api.refresh(revokedBefore.refresh_token)).status).toBe(400);
 
@@ -219,7 +254,12 @@ describe("PostgreSQL crashes mid-test", () => {
       expect(res.ms).toBeLessThan(PROMPT_MS);
     }
     await postgres.start();
-    await waitFor("the app to reach PostgreSQL again", async () => ((await api.call("GET", "/api/health")).status === 200 ? true : undefined), 15_000, 200);
+    await waitFor(
+      "the app to reach PostgreSQL again",
+      async () => ((await api.call("GET", "/api/health")).status === 200 ? true : undefined),
+      15_000,
+      200,
+    );
 
     const succeeded = results.filter((r) => r.status === 200).map((r) => (r.body as TokenBody).session_id);
     succeeded.push(calibration.body.session_id);
@@ -233,7 +273,9 @@ describe("PostgreSQL crashes mid-test", () => {
     // ghost device in the list (and, without its `signed_in` event, a hole in the audit trail).
     const strays = [];
     for (const stray of rows.filter((r) => !succeeded.includes(r.id))) {
-      const events = await postgres.query("SELECT 1 FROM session_events WHERE session_id = $1 AND type = 'signed_in'", [stray.id]);
+      const events = await postgres.query("SELECT 1 FROM session_events WHERE session_id = $1 AND type = 'signed_in'", [
+        stray.id,
+      ]);
       strays.push(`${stray.id} (${events.length ? "with" : "without"} its signed_in event)`);
     }
     expect(strays, "sessions written by sign-ins that answered 503").toEqual([]);
@@ -258,16 +300,24 @@ describe("PostgreSQL crashes mid-test", () => {
     const starting = startAppOn(port, url, redisUrl, bootPrefix);
     starting.catch(() => undefined);
     const early = new Api(`http://127.0.0.1:${port}`);
-    const health = await waitFor("the app to listen", async () => {
-      try {
-        return await timed("health at boot", () => early.call("GET", "/api/health"));
-      } catch (error) {
-        if (String(error).includes("hang")) throw error;
-        return undefined; // not listening yet
-      }
-    }, 30_000, 100);
+    const health = await waitFor(
+      "the app to listen",
+      async () => {
+        try {
+          return await timed("health at boot", () => early.call("GET", "/api/health"));
+        } catch (error) {
+          if (String(error).includes("hang")) throw error;
+          return undefined; // not listening yet
+        }
+      },
+      30_000,
+      100,
+    );
     expectUnavailable("GET /api/health during a boot without database", health);
-    expectUnavailable("password grant during a boot without database", await timed("password grant", () => early.signIn("nobody@example.com", PASSWORD)));
+    expectUnavailable(
+      "password grant during a boot without database",
+      await timed("password grant", () => early.signIn("nobody@example.com", PASSWORD)),
+    );
 
     await postgres.start();
     const booted = await starting;
@@ -279,7 +329,10 @@ describe("PostgreSQL crashes mid-test", () => {
       expect((await early.me(device.access_token)).status).toBe(200);
       expect((await early.deleteSession(device.access_token, other.session_id)).status).toBe(204);
       expect((await early.me(other.access_token)).status).toBe(401);
-      expect((await early.call("GET", "/api/health")).body).toMatchObject({ database: "postgresql", revocationStore: "redis" });
+      expect((await early.call("GET", "/api/health")).body).toMatchObject({
+        database: "postgresql",
+        revocationStore: "redis",
+      });
     } finally {
       await booted.stop();
       if (!privateRedis) await deleteKeys(redisUrl, bootPrefix).catch(() => undefined);
@@ -291,7 +344,10 @@ describe("PostgreSQL crashes mid-test", () => {
     const solo = await startApp(url, "", "rjs:");
     const local = new Api(solo.url);
     try {
-      expect((await local.call("GET", "/api/health")).body).toMatchObject({ database: "postgresql", revocationStore: "memory" });
+      expect((await local.call("GET", "/api/health")).body).toMatchObject({
+        database: "postgresql",
+        revocationStore: "memory",
+      });
       const email = uniqueEmail("pgmem");
       expect((await local.register(email, PASSWORD)).status).toBe(201);
       const keeper = await local.device(email, PASSWORD);
@@ -304,12 +360,19 @@ describe("PostgreSQL crashes mid-test", () => {
       expectUnavailable("GET /api/sessions", await timed("sessions", () => local.sessions(keeper.access_token)));
       expectUnavailable("GET /api/health", await timed("health", () => local.call("GET", "/api/health")));
       const me = await timed("GET /api/me", () => local.me(keeper.access_token));
-      expect.soft(me.status, `GET /api/me with a valid token during the outage: ${me.status} ${JSON.stringify(me.body)}`).toBe(200);
+      expect
+        .soft(me.status, `GET /api/me with a valid token during the outage: ${me.status} ${JSON.stringify(me.body)}`)
+        .toBe(200);
       expect(me.ms).toBeLessThan(PROMPT_MS);
       expect((await timed("GET /api/me (revoked)", () => local.me(revokedBefore.access_token))).status).toBe(401);
 
       await postgres.start();
-      await waitFor("the app to reach PostgreSQL again", async () => ((await local.call("GET", "/api/health")).status === 200 ? true : undefined), 15_000, 200);
+      await waitFor(
+        "the app to reach PostgreSQL again",
+        async () => ((await local.call("GET", "/api/health")).status === 200 ? true : undefined),
+        15_000,
+        200,
+      );
       expect((await local.signIn(email, PASSWORD)).status).toBe(200);
       const rotated = await local.refresh(keeper.refresh_token);
       expect(rotated.status).toBe(200);
@@ -346,7 +409,10 @@ describe("the database connection is lost between two writes of one operation", 
   }
 
   async function revokedAt(sessionId: string): Promise<Date | null> {
-    const rows = await postgres.query<{ revoked_at: Date | null }>("SELECT revoked_at FROM device_sessions WHERE id = $1", [sessionId]);
+    const rows = await postgres.query<{ revoked_at: Date | null }>(
+      "SELECT revoked_at FROM device_sessions WHERE id = $1",
+      [sessionId],
+    );
     return rows[0]!.revoked_at;
   }
 
@@ -360,7 +426,10 @@ describe("the database connection is lost between two writes of one operation", 
     } finally {
       await restore();
     }
-    const rows = await postgres.query("SELECT s.id FROM device_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1", [email.toLowerCase()]);
+    const rows = await postgres.query(
+      "SELECT s.id FROM device_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
+      [email.toLowerCase()],
+    );
     if (res.status === 200) {
       // The audit write is best effort (logged when lost): the session exists and its tokens work.
       expect(rows.map((r) => (r as { id: string }).id)).toEqual([res.body.session_id]);
@@ -388,7 +457,12 @@ describe("the database connection is lost between two writes of one operation", 
     if (await revokedAt(victim.session_id)) {
       // The database says revoked: the token must be refused now, not when it expires.
       const me = await api.me(victim.access_token);
-      expect.soft(me.status, `the session is revoked in the database (the DELETE answered ${res.status}) but its access token is still accepted: ${JSON.stringify(me.body)}`).toBe(401);
+      expect
+        .soft(
+          me.status,
+          `the session is revoked in the database (the DELETE answered ${res.status}) but its access token is still accepted: ${JSON.stringify(me.body)}`,
+        )
+        .toBe(401);
       expect((await api.refresh(victim.refresh_token)).status).toBe(400);
     } else {
       // Nothing happened: the client was told so, and trying again works.
@@ -399,7 +473,10 @@ describe("the database connection is lost between two writes of one operation", 
     // Either way, the user can finish the job: asking again ends with the device signed out.
     const again = await api.deleteSession(keeper.access_token, victim.session_id);
     expect([204, 404]).toContain(again.status);
-    expect((await api.me(victim.access_token)).status, `after asking again (${again.status} ${JSON.stringify(again.body)}), the token is still accepted`).toBe(401);
+    expect(
+      (await api.me(victim.access_token)).status,
+      `after asking again (${again.status} ${JSON.stringify(again.body)}), the token is still accepted`,
+    ).toBe(401);
   });
 
   it("a password change whose audit event fails is enforced at once anyway", async () => {
@@ -407,7 +484,10 @@ describe("the database connection is lost between two writes of one operation", 
     expect((await api.register(email, PASSWORD)).status).toBe(201);
     const changer = await api.device(email, PASSWORD);
     const other = await api.device(email, PASSWORD);
-    const [before] = await postgres.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE email = $1", [email.toLowerCase()]);
+    const [before] = await postgres.query<{ session_epoch: number }>(
+      "SELECT session_epoch FROM users WHERE email = $1",
+      [email.toLowerCase()],
+    );
     const restore = await cutConnectionOnEvent("password_changed");
     let res;
     try {
@@ -416,12 +496,25 @@ describe("the database connection is lost between two writes of one operation", 
       await restore();
     }
     expect([200, 503], JSON.stringify(res.body)).toContain(res.status);
-    const [after] = await postgres.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE email = $1", [email.toLowerCase()]);
+    const [after] = await postgres.query<{ session_epoch: number }>(
+      "SELECT session_epoch FROM users WHERE email = $1",
+      [email.toLowerCase()],
+    );
     if (after!.session_epoch > before!.session_epoch) {
       // The new password is in force: every other device, and every token from before, is out now.
       const me = await api.me(other.access_token);
-      expect.soft(me.status, `the password changed in the database (the change answered ${res.status}) but another device's token is still accepted`).toBe(401);
-      expect.soft((await api.me(changer.access_token)).status, "the changer's token from before the change is still accepted").toBe(401);
+      expect
+        .soft(
+          me.status,
+          `the password changed in the database (the change answered ${res.status}) but another device's token is still accepted`,
+        )
+        .toBe(401);
+      expect
+        .soft(
+          (await api.me(changer.access_token)).status,
+          "the changer's token from before the change is still accepted",
+        )
+        .toBe(401);
       expect((await api.refresh(other.refresh_token)).status).toBe(400);
       // And the device that asked is not locked out: it can sign in with the new password.
       expect((await api.signIn(email, `${PASSWORD} 2`)).status).toBe(200);
@@ -436,7 +529,10 @@ describe("the database connection is lost between two writes of one operation", 
     expect((await api.register(email, PASSWORD)).status).toBe(201);
     const a = await api.device(email, PASSWORD);
     const b = await api.device(email, PASSWORD);
-    const [before] = await postgres.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE email = $1", [email.toLowerCase()]);
+    const [before] = await postgres.query<{ session_epoch: number }>(
+      "SELECT session_epoch FROM users WHERE email = $1",
+      [email.toLowerCase()],
+    );
     const restore = await cutConnectionOnEvent("session_revoked");
     let res;
     try {
@@ -445,11 +541,17 @@ describe("the database connection is lost between two writes of one operation", 
       await restore();
     }
     expect([204, 503], JSON.stringify(res.body)).toContain(res.status);
-    const [after] = await postgres.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE email = $1", [email.toLowerCase()]);
+    const [after] = await postgres.query<{ session_epoch: number }>(
+      "SELECT session_epoch FROM users WHERE email = $1",
+      [email.toLowerCase()],
+    );
     if (after!.session_epoch > before!.session_epoch) {
       for (const [name, t] of Object.entries({ a, b })) {
         const me = await api.me(t.access_token);
-        expect(me.status, `the epoch was raised in the database (logout answered ${res.status}) but device ${name}'s token is still accepted`).toBe(401);
+        expect(
+          me.status,
+          `the epoch was raised in the database (logout answered ${res.status}) but device ${name}'s token is still accepted`,
+        ).toBe(401);
       }
     }
   });

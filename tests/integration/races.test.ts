@@ -29,7 +29,13 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function claimsOf(token: string): { sub: string; sid: string; sv: number; iat: number; exp: number } {
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { sub: string; sid: string; sv: number; iat: number; exp: number };
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as {
+    sub: string;
+    sid: string;
+    sv: number;
+    iat: number;
+    exp: number;
+  };
 }
 
 async function newUser(label: string, devices: number) {
@@ -107,7 +113,10 @@ describe("a refresh racing a revocation of its session", () => {
         expect(refresh.body).toMatchObject({ error: "invalid_grant" });
       }
       const list = await api.sessions(keeper.access_token);
-      expect(list.body.sessions.map((s) => s.id), `round ${round}`).toEqual([keeper.session_id]);
+      expect(
+        list.body.sessions.map((s) => s.id),
+        `round ${round}`,
+      ).toEqual([keeper.session_id]);
     }
     expect((await api.me(keeper.access_token)).status).toBe(200);
     console.info(`refresh vs revoke: ${JSON.stringify(outcomes)}`);
@@ -178,9 +187,15 @@ describe("a password change racing a sign-in with the old password on another de
       if (signIn.status === 200) {
         // It signed in with the old password: its tokens must be dead now the change is done.
         outcomes.signInRefusedAfter++;
-        await expectRefused(signIn.body.access_token, `round ${round} (offset ${delay} ms): the old-password sign-in's access token`);
+        await expectRefused(
+          signIn.body.access_token,
+          `round ${round} (offset ${delay} ms): the old-password sign-in's access token`,
+        );
         const refreshed = await api.refresh(signIn.body.refresh_token);
-        expect(refreshed.status, `round ${round}: the old-password sign-in's refresh token ${describeRes(refreshed)}`).toBe(400);
+        expect(
+          refreshed.status,
+          `round ${round}: the old-password sign-in's refresh token ${describeRes(refreshed)}`,
+        ).toBe(400);
         expect(claimsOf(signIn.body.access_token).sv).toBeLessThan(claimsOf(changed.body.access_token).sv);
       } else {
         outcomes.signInFailed++;
@@ -189,7 +204,10 @@ describe("a password change racing a sign-in with the old password on another de
       }
       // The devices list shows only the changer; the old password no longer works, the new one does.
       const list = await api.sessions(changed.body.access_token);
-      expect(list.body.sessions.map((s) => s.id), `round ${round}`).toEqual([changer.session_id]);
+      expect(
+        list.body.sessions.map((s) => s.id),
+        `round ${round}`,
+      ).toEqual([changer.session_id]);
       expect((await api.signIn(email, PASSWORD)).status).toBe(400);
       expect((await api.signIn(email, NEW_PASSWORD)).status).toBe(200);
     }
@@ -206,7 +224,8 @@ describe("a password change racing a sign-in with the old password on another de
       ]);
       const winners = [ra, rb].filter((r) => r.status === 200);
       expect(winners, `round ${round}: ${describeRes(ra)} / ${describeRes(rb)}`).toHaveLength(1);
-      for (const loser of [ra, rb].filter((r) => r.status !== 200)) expect([400, 401], describeRes(loser)).toContain(loser.status);
+      for (const loser of [ra, rb].filter((r) => r.status !== 200))
+        expect([400, 401], describeRes(loser)).toContain(loser.status);
       const winnerPassword = ra.status === 200 ? `${NEW_PASSWORD} a` : `${NEW_PASSWORD} b`;
       const loserToken = ra.status === 200 ? b : a;
       await expectRefused(loserToken.access_token, `round ${round}: the losing device`);
@@ -227,7 +246,13 @@ describe("two 'log out everywhere' at once from two devices", () => {
       const epochBefore = claimsOf(a.access_token).sv;
       const [ra, rb] = await Promise.all([api.logout(a.access_token, "global"), api.logout(b.access_token, "global")]);
       const statuses = [ra.status, rb.status].sort();
-      expect([[204, 204], [204, 401]], `round ${round}: ${describeRes(ra)} / ${describeRes(rb)}`).toContainEqual(statuses);
+      expect(
+        [
+          [204, 204],
+          [204, 401],
+        ],
+        `round ${round}: ${describeRes(ra)} / ${describeRes(rb)}`,
+      ).toContainEqual(statuses);
       const successes = statuses.filter((s) => s === 204).length;
       outcomes[successes === 2 ? "both" : "one"]++;
 
@@ -256,7 +281,9 @@ async function queryEpoch(url: string, userId: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE id = $1", [userId]);
+    const { rows } = await client.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE id = $1", [
+      userId,
+    ]);
     return rows[0]!.session_epoch;
   } finally {
     await client.end();

@@ -37,7 +37,11 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function claimsOf(token: string): { sub: string; sid: string; sv: number } {
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { sub: string; sid: string; sv: number };
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as {
+    sub: string;
+    sid: string;
+    sv: number;
+  };
 }
 
 async function newUser(label: string, devices: number) {
@@ -63,11 +67,23 @@ async function revokedAndLive() {
   const changed = await api.changePassword(c.tokens[0]!.access_token, PASSWORD, `${PASSWORD} 2`);
   expect(changed.status).toBe(200);
 
-  const revoked = { deleted, loggedOut, revokedByRfc, globalA: b.tokens[0]!, globalB: b.tokens[1]!, oldPasswordDevice: c.tokens[0]!, otherPasswordDevice: c.tokens[1]! };
+  const revoked = {
+    deleted,
+    loggedOut,
+    revokedByRfc,
+    globalA: b.tokens[0]!,
+    globalB: b.tokens[1]!,
+    oldPasswordDevice: c.tokens[0]!,
+    otherPasswordDevice: c.tokens[1]!,
+  };
   const live = { keeper, afterPasswordChange: changed.body };
   for (const [name, t] of Object.entries(revoked)) expect((await api.me(t.access_token)).status, name).toBe(401);
   for (const [name, t] of Object.entries(live)) expect((await api.me(t.access_token)).status, name).toBe(200);
-  return { revoked, live, epochUsers: [claimsOf(b.tokens[0]!.access_token).sub, claimsOf(c.tokens[0]!.access_token).sub] };
+  return {
+    revoked,
+    live,
+    epochUsers: [claimsOf(b.tokens[0]!.access_token).sub, claimsOf(c.tokens[0]!.access_token).sub],
+  };
 }
 
 /** Every revoked token refused, every live one accepted, in one round of parallel requests. */
@@ -82,7 +98,9 @@ async function checkAll(revoked: Record<string, TokenBody>, live: Record<string,
 describe("FLUSHALL on the revocation store's Redis", () => {
   it("never accepts a revoked token afterwards, keeps live ones working, and rebuilds the store", async () => {
     const { revoked, live, epochUsers } = await revokedAndLive();
-    const sessionKeys = [revoked.deleted, revoked.loggedOut, revoked.revokedByRfc].map((t) => `${PREFIX}s:${t.session_id}`);
+    const sessionKeys = [revoked.deleted, revoked.loggedOut, revoked.revokedByRfc].map(
+      (t) => `${PREFIX}s:${t.session_id}`,
+    );
     expect(await client.exists(`${PREFIX}ready`, ...sessionKeys)).toBe(1 + sessionKeys.length);
 
     // Poll continuously while Redis is flushed twice (the second one mid-way through the rebuild).
@@ -99,7 +117,12 @@ describe("FLUSHALL on the revocation store's Redis", () => {
     await polling;
 
     // Rebuilt from the database: the marker and every revocation of the window are back.
-    await waitFor("the store to resync", async () => ((await client.exists(`${PREFIX}ready`)) === 1 ? true : undefined), 10_000, 50);
+    await waitFor(
+      "the store to resync",
+      async () => ((await client.exists(`${PREFIX}ready`)) === 1 ? true : undefined),
+      10_000,
+      50,
+    );
     expect(await client.exists(...sessionKeys)).toBe(sessionKeys.length);
     for (const userId of epochUsers) expect(Number(await client.get(`${PREFIX}e:${userId}`))).toBeGreaterThan(0);
     expect(await client.ttl(sessionKeys[0]!)).toBeGreaterThan(0);
@@ -124,7 +147,12 @@ describe("FLUSHALL on the revocation store's Redis", () => {
       expect((await api.me(victim.access_token)).status).toBe(401);
       await sleep(30);
     }
-    await waitFor("the store to resync", async () => ((await client.exists(`${PREFIX}ready`)) === 1 ? true : undefined), 10_000, 50);
+    await waitFor(
+      "the store to resync",
+      async () => ((await client.exists(`${PREFIX}ready`)) === 1 ? true : undefined),
+      10_000,
+      50,
+    );
     for (let i = 0; i < 10; i++) {
       for (const victim of revokedNow) expect((await api.me(victim.access_token)).status).toBe(401);
       for (const alive of [keeper, ...others.slice(3)]) expect((await api.me(alive.access_token)).status).toBe(200);
@@ -161,12 +189,14 @@ describe("FLUSHALL on the revocation store's Redis", () => {
         await sleep(120);
         armed = false;
         const [ready, key] = await Promise.all([client.exists(`${PREFIX}ready`), client.exists(revokedKey)]);
-        const state = ready === 1 && key === 0
-          ? "the resync's `ready` marker was written after the flush had wiped the keys it restored (Redis trusted, revocations missing)"
-          : `marker ${ready}, revocation key ${key}`;
+        const state =
+          ready === 1 && key === 0
+            ? "the resync's `ready` marker was written after the flush had wiped the keys it restored (Redis trusted, revocations missing)"
+            : `marker ${ready}, revocation key ${key}`;
         if (ready === 1 && key === 0) trustedEmpty++;
         // Whatever the interleaving: never accepted.
-        for (let i = 0; i < 3; i++) await checkAll(revoked, live, `after flush-during-resync attempt ${attempt} (${state}), check ${i}`);
+        for (let i = 0; i < 3; i++)
+          await checkAll(revoked, live, `after flush-during-resync attempt ${attempt} (${state}), check ${i}`);
       }
     } finally {
       monitor.disconnect();

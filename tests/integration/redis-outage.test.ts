@@ -31,7 +31,12 @@ describe("Redis stopped mid-test", () => {
     await api.register(email, PASSWORD);
     const devices: TokenBody[] = [];
     for (let i = 0; i < 4; i++) devices.push(await api.device(email, PASSWORD));
-    const [keeper, revokedBefore, revokedDuring, revokedByGlobal] = devices as [TokenBody, TokenBody, TokenBody, TokenBody];
+    const [keeper, revokedBefore, revokedDuring, revokedByGlobal] = devices as [
+      TokenBody,
+      TokenBody,
+      TokenBody,
+      TokenBody,
+    ];
 
     expect((await api.deleteSession(keeper.access_token, revokedBefore.session_id)).status).toBe(204);
     expect((await api.me(revokedBefore.access_token)).status).toBe(401);

@@ -59,7 +59,20 @@ class RedisServer {
   private async spawnOn(port: number): Promise<void> {
     const child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--loglevel", "warning"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        this.dir,
+        "--loglevel",
+        "warning",
+      ],
       { stdio: "ignore" },
     );
     this.child = child;
@@ -179,7 +192,13 @@ function makeStore(options: { ttlSeconds?: number; db?: FakeDatabase; keyPrefix?
   const db = options.db ?? new FakeDatabase();
   const logger = memoryLogger();
   const keyPrefix = options.keyPrefix ?? `t${++prefixCounter}:`;
-  const store = new RedisRevocationStore({ redis, keyPrefix, ttlSeconds: options.ttlSeconds ?? 60, loadSnapshot: db.load, logger });
+  const store = new RedisRevocationStore({
+    redis,
+    keyPrefix,
+    ttlSeconds: options.ttlSeconds ?? 60,
+    loadSnapshot: db.load,
+    logger,
+  });
   cleanups.push(() => {
     store.dispose();
     redis.disconnect();
@@ -428,7 +447,10 @@ describe("RedisRevocationNotifier", () => {
     const two = makeStore({ keyPrefix: one.keyPrefix });
     const publisher = new RedisRevocationNotifier({ redis: one.redis, keyPrefix: one.keyPrefix, logger: one.logger });
     const subscriber = new RedisRevocationNotifier({ redis: two.redis, keyPrefix: one.keyPrefix, logger: two.logger });
-    cleanups.push(() => publisher.close(), () => subscriber.close());
+    cleanups.push(
+      () => publisher.close(),
+      () => subscriber.close(),
+    );
     const received: RevocationNotice[] = [];
     const unsubscribe = subscriber.subscribe((n) => received.push(n));
     await waitFor("the subscription", async () => {
@@ -438,9 +460,20 @@ describe("RedisRevocationNotifier", () => {
 
     await admin.publish(subscriber.channel, "not json");
     await admin.publish(subscriber.channel, JSON.stringify({ type: "sessions_revoked", userId: "u" }));
-    const notice: RevocationNotice = { type: "sessions_revoked", userId: "u", sessionIds: ["a", "b"], reason: "logout" };
+    const notice: RevocationNotice = {
+      type: "sessions_revoked",
+      userId: "u",
+      sessionIds: ["a", "b"],
+      reason: "logout",
+    };
     await publisher.publish(notice);
-    const raised: RevocationNotice = { type: "epoch_raised", userId: "u", epoch: 4, keepSessionId: "k", reason: "password_change" };
+    const raised: RevocationNotice = {
+      type: "epoch_raised",
+      userId: "u",
+      epoch: 4,
+      keepSessionId: "k",
+      reason: "password_change",
+    };
     await publisher.publish(raised);
     await waitFor("both notices", () => received.length >= 2);
     expect(received).toEqual([notice, raised]);

@@ -35,11 +35,22 @@ async function expectHealthOnRedis(api: Api): Promise<void> {
  * Waits until the app refuses a token whose session was revoked in Redis *only* (the database
  * does not know): proof that the per-request check reads the Redis that `client` talks to.
  */
-async function expectReadsFrom(client: Redis | Cluster, prefix: string, api: Api, device: TokenBody, withinMs = 10_000): Promise<number> {
+async function expectReadsFrom(
+  client: Redis | Cluster,
+  prefix: string,
+  api: Api,
+  device: TokenBody,
+  withinMs = 10_000,
+): Promise<number> {
   expect(await status(api, device.access_token)).toBe(200);
   const started = performance.now();
   await client.set(`${prefix}s:${device.session_id}`, "1", "EX", 120);
-  await waitFor("the app to read the revocation from Redis", async () => ((await status(api, device.access_token)) === 401 ? true : undefined), withinMs, 50);
+  await waitFor(
+    "the app to read the revocation from Redis",
+    async () => ((await status(api, device.access_token)) === 401 ? true : undefined),
+    withinMs,
+    50,
+  );
   return performance.now() - started;
 }
 
@@ -47,11 +58,18 @@ async function expectReadsFrom(client: Redis | Cluster, prefix: string, api: Api
  * A user with three devices; the first deletes the second through the API, which must be refused
  * at its very next request while the first stays signed in. The third is left for expectReadsFrom.
  */
-async function revokeOneOfThree(api: Api, label: string): Promise<{ keeper: TokenBody; revoked: TokenBody; probe: TokenBody }> {
+async function revokeOneOfThree(
+  api: Api,
+  label: string,
+): Promise<{ keeper: TokenBody; revoked: TokenBody; probe: TokenBody }> {
   await expectHealthOnRedis(api);
   const email = uniqueEmail(label);
   expect((await api.register(email, PASSWORD)).status).toBe(201);
-  const [keeper, revoked, probe] = [await api.device(email, PASSWORD), await api.device(email, PASSWORD), await api.device(email, PASSWORD)];
+  const [keeper, revoked, probe] = [
+    await api.device(email, PASSWORD),
+    await api.device(email, PASSWORD),
+    await api.device(email, PASSWORD),
+  ];
   expect(await status(api, revoked.access_token)).toBe(200);
   expect((await api.deleteSession(keeper.access_token, revoked.session_id)).status).toBe(204);
   expect(await status(api, revoked.access_token)).toBe(401);
@@ -72,7 +90,9 @@ let clusterApp: TestApp;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 /** Starts things at once; each one that started is stopped at the end even if another failed. */
-async function startAll<T extends { stop(): Promise<unknown> }[]>(...starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+async function startAll<T extends { stop(): Promise<unknown> }[]>(
+  ...starts: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
   const results = await Promise.allSettled(starts);
   for (const result of results) if (result.status === "fulfilled") cleanups.push(() => result.value.stop());
   const failed = results.find((result) => result.status === "rejected");
@@ -82,16 +102,30 @@ async function startAll<T extends { stop(): Promise<unknown> }[]>(...starts: { [
 
 // Both deployments start together (the file's runtime is mostly the two apps booting).
 beforeAll(async () => {
-  [sentinel, cluster] = await startAll<[PrivateSentinel, PrivateRedisCluster]>(PrivateSentinel.start({ replica: true }), PrivateRedisCluster.start(3));
+  [sentinel, cluster] = await startAll<[PrivateSentinel, PrivateRedisCluster]>(
+    PrivateSentinel.start({ replica: true }),
+    PrivateRedisCluster.start(3),
+  );
   [sentinelApp, clusterApp] = await startAll<[TestApp, TestApp]>(
-    startTestApp("sentinel", { REDIS_URL: "", REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name, REDIS_KEY_PREFIX: SENTINEL_PREFIX }),
+    startTestApp("sentinel", {
+      REDIS_URL: "",
+      REDIS_SENTINELS: sentinel.sentinels,
+      REDIS_SENTINEL_NAME: sentinel.name,
+      REDIS_KEY_PREFIX: SENTINEL_PREFIX,
+    }),
     // The real rate limits (not the tests' usual 1000x), to see them enforced through the cluster.
-    startTestApp("cluster", { REDIS_URL: "", REDIS_CLUSTER_NODES: cluster.nodes, REDIS_KEY_PREFIX: CLUSTER_PREFIX, RATE_LIMIT_SCALE: "1" }),
+    startTestApp("cluster", {
+      REDIS_URL: "",
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      REDIS_KEY_PREFIX: CLUSTER_PREFIX,
+      RATE_LIMIT_SCALE: "1",
+    }),
   );
 });
 
 afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error("redis-topologies: cleanup failed:", error));
+  for (const cleanup of cleanups.reverse())
+    await cleanup().catch((error: unknown) => console.error("redis-topologies: cleanup failed:", error));
 });
 
 // ---------------------------------------------------------------- Sentinel
@@ -159,7 +193,9 @@ describe("Redis Sentinel (REDIS_SENTINELS)", () => {
       traffic = false;
       await load;
     }
-    console.info(`sentinel failover ${oldMaster} -> ${newMaster}: keeper ${JSON.stringify([...seen.keeper])}, revoked ${JSON.stringify([...seen.revoked])}`);
+    console.info(
+      `sentinel failover ${oldMaster} -> ${newMaster}: keeper ${JSON.stringify([...seen.keeper])}, revoked ${JSON.stringify([...seen.revoked])}`,
+    );
     expect([...seen.keeper.keys()]).toEqual([200]);
     expect([...seen.revoked.keys()]).toEqual([401]);
     expect(seen.keeper.get(200)).toBeGreaterThan(5);
@@ -172,7 +208,10 @@ describe("Redis Sentinel (REDIS_SENTINELS)", () => {
 /** The browser's sign-out stream (server-sent events), read with fetch until it says "signed-out". */
 async function openSignOutStream(url: string, cookie: string) {
   const abort = new AbortController();
-  const response = await fetch(url, { headers: { cookie, accept: "text/event-stream", "user-agent": CHROME_MAC }, signal: abort.signal });
+  const response = await fetch(url, {
+    headers: { cookie, accept: "text/event-stream", "user-agent": CHROME_MAC },
+    signal: abort.signal,
+  });
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -218,7 +257,10 @@ describe("Redis Cluster (REDIS_CLUSTER_NODES)", () => {
     const registered = await api.register(email, PASSWORD);
     expect(registered.status).toBe(201);
     const [phone, laptop] = [await api.device(email, PASSWORD), await api.device(email, PASSWORD)];
-    const browser = await browserSignIn(api.baseUrl, email, PASSWORD, { origin: api.baseUrl, "user-agent": CHROME_MAC });
+    const browser = await browserSignIn(api.baseUrl, email, PASSWORD, {
+      origin: api.baseUrl,
+      "user-agent": CHROME_MAC,
+    });
     const sessionCookie = [...browser.cookies].find(([name, value]) => name.includes("session-token") && value);
     expect(browser.status, browser.body).toBe(200);
     expect(typeof decodeJwt(sessionCookie![1]).sid).toBe("string");
@@ -228,17 +270,24 @@ describe("Redis Cluster (REDIS_CLUSTER_NODES)", () => {
       await stream.next("ready", 5_000);
       // The app's subscriber is live on some node of the cluster (PUBSUB NUMSUB is per node).
       const channel = `${PREFIX}revocations`;
-      await waitFor("the app's subscription", async () => {
-        let total = 0;
-        for (const port of cluster.ports) total += Number(((await redisCall(port, "PUBSUB", "NUMSUB", channel)) as [string, number])[1]);
-        return total >= 1 ? true : undefined;
-      }, 10_000);
+      await waitFor(
+        "the app's subscription",
+        async () => {
+          let total = 0;
+          for (const port of cluster.ports)
+            total += Number(((await redisCall(port, "PUBSUB", "NUMSUB", channel)) as [string, number])[1]);
+          return total >= 1 ? true : undefined;
+        },
+        10_000,
+      );
 
       const sent = performance.now();
       expect((await api.logout(phone.access_token, "global")).status).toBe(204);
       // "everywhere" comes only from the pushed notice (the stream's own periodic re-check says "revoked").
       expect(await stream.next("signed-out", 3_000)).toEqual({ reason: "everywhere" });
-      console.info(`cluster: log out everywhere -> "signed-out" on the stream after ${(performance.now() - sent).toFixed(0)} ms`);
+      console.info(
+        `cluster: log out everywhere -> "signed-out" on the stream after ${(performance.now() - sent).toFixed(0)} ms`,
+      );
     } finally {
       stream.close();
     }
@@ -283,6 +332,8 @@ describe("Redis Cluster (REDIS_CLUSTER_NODES)", () => {
       REDIS_KEY_PREFIX: "rjs:",
     });
     // The process stops at boot (before any request) and says why.
-    await expect(started).rejects.toThrow(/the app exited \(1\)[\s\S]*REDIS_KEY_PREFIX: must contain a hash tag with REDIS_CLUSTER_NODES/);
+    await expect(started).rejects.toThrow(
+      /the app exited \(1\)[\s\S]*REDIS_KEY_PREFIX: must contain a hash tag with REDIS_CLUSTER_NODES/,
+    );
   });
 });

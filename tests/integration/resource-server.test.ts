@@ -41,17 +41,31 @@ class ResourceServer {
     const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
       cwd: process.cwd(),
       // Nothing inherited decides the mode: only what the test passes.
-      env: { ...process.env, REDIS_URL: "", INTROSPECTION_CLIENT_ID: "", INTROSPECTION_CLIENT_SECRET: "", PORT: String(port), HOST: "127.0.0.1", TOKEN_ISSUER: ISSUER, ...env },
+      env: {
+        ...process.env,
+        REDIS_URL: "",
+        INTROSPECTION_CLIENT_ID: "",
+        INTROSPECTION_CLIENT_SECRET: "",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        TOKEN_ISSUER: ISSUER,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     running.add(child);
     const server = new ResourceServer(child, `http://127.0.0.1:${port}`);
-    await waitFor(`the resource server on ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`the resource server exited:\n${server.logs}`);
-      const res = await fetch(`${server.url}/health`);
-      const body = (await res.json()) as { redis?: string };
-      return res.ok && (!waitForRedis || body.redis === "ready") ? true : undefined;
-    }, 30_000, 100);
+    await waitFor(
+      `the resource server on ${port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the resource server exited:\n${server.logs}`);
+        const res = await fetch(`${server.url}/health`);
+        const body = (await res.json()) as { redis?: string };
+        return res.ok && (!waitForRedis || body.redis === "ready") ? true : undefined;
+      },
+      30_000,
+      100,
+    );
     return server;
   }
 
@@ -60,7 +74,10 @@ class ResourceServer {
   }
 
   whoami(token?: string, method = "GET") {
-    return fetch(`${this.url}/whoami`, { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    return fetch(`${this.url}/whoami`, {
+      method,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
   }
 
   async stop(): Promise<void> {
@@ -85,7 +102,10 @@ let appEnv: Record<string, string>;
 let signingKey: JWK & { kid: string };
 const servers: ResourceServer[] = [];
 /** One resource server per mode, started in beforeAll; Redis mode needs the app on a Redis (REDIS_URL). */
-const modes: { name: string; server?: ResourceServer }[] = [{ name: "introspection" }, ...(sharedRedisUrl() ? [{ name: "redis" }] : [])];
+const modes: { name: string; server?: ResourceServer }[] = [
+  { name: "introspection" },
+  ...(sharedRedisUrl() ? [{ name: "redis" }] : []),
+];
 
 async function startResourceServer(env: Record<string, string>, waitForRedis?: boolean): Promise<ResourceServer> {
   const server = await ResourceServer.start({ AUTH_SERVER_URL: testApp.app.url, ...env }, waitForRedis);
@@ -104,7 +124,11 @@ beforeAll(async () => {
   // JWKS_CACHE_SECONDS=1: the key-rotation test must not wait five minutes for the keys to be fetched again.
   modes[0]!.server = await startResourceServer({ ...introspectionEnv(), JWKS_CACHE_SECONDS: "1" });
   if (modes[1]) {
-    modes[1].server = await startResourceServer({ REDIS_URL: testApp.redisUrl!, REDIS_KEY_PREFIX: appEnv.REDIS_KEY_PREFIX!, JWKS_CACHE_SECONDS: "1" });
+    modes[1].server = await startResourceServer({
+      REDIS_URL: testApp.redisUrl!,
+      REDIS_KEY_PREFIX: appEnv.REDIS_KEY_PREFIX!,
+      JWKS_CACHE_SECONDS: "1",
+    });
   }
 });
 
@@ -144,8 +168,15 @@ async function expectUndecided(res: Response) {
 }
 
 /** The token with some claims or times changed, signed again with `key` (the app's own, or an attacker's). */
-async function resign(token: string, key: CryptoKey | Uint8Array, kid: string, changes: Record<string, unknown>): Promise<string> {
-  return new SignJWT({ ...decodeJwt(token), ...changes }).setProtectedHeader({ alg: "ES256", kid, typ: "at+jwt" }).sign(key);
+async function resign(
+  token: string,
+  key: CryptoKey | Uint8Array,
+  kid: string,
+  changes: Record<string, unknown>,
+): Promise<string> {
+  return new SignJWT({ ...decodeJwt(token), ...changes })
+    .setProtectedHeader({ alg: "ES256", kid, typ: "at+jwt" })
+    .sign(key);
 }
 
 describe.each(modes)("revocation checked through $name", (mode) => {
@@ -175,12 +206,20 @@ describe.each(modes)("revocation checked through $name", (mode) => {
     const [device] = (await signedInUser(1)) as [TokenBody];
     const realKey = (await importJWK(signingKey, "ES256")) as CryptoKey;
     const now = Math.floor(Date.now() / 1000);
-    await expectAccepted(await rs().whoami(await resign(device.access_token, realKey, signingKey.kid, { iat: now, exp: now + 60 })), device.access_token);
+    await expectAccepted(
+      await rs().whoami(await resign(device.access_token, realKey, signingKey.kid, { iat: now, exp: now + 60 })),
+      device.access_token,
+    );
 
-    await expectRefused(await rs().whoami(await resign(device.access_token, realKey, signingKey.kid, { iat: now - 400, exp: now - 60 })), /expired/);
+    await expectRefused(
+      await rs().whoami(await resign(device.access_token, realKey, signingKey.kid, { iat: now - 400, exp: now - 60 })),
+      /expired/,
+    );
     const attacker = await generateKeyPair("ES256");
     await expectRefused(await rs().whoami(await resign(device.access_token, attacker.privateKey, signingKey.kid, {})));
-    await expectRefused(await rs().whoami(await resign(device.access_token, realKey, signingKey.kid, { aud: "another-api" })));
+    await expectRefused(
+      await rs().whoami(await resign(device.access_token, realKey, signingKey.kid, { aud: "another-api" })),
+    );
     await expectRefused(await rs().whoami(device.refresh_token));
     await expectRefused(await rs().whoami("not-a-token"));
 
@@ -191,7 +230,10 @@ describe.each(modes)("revocation checked through $name", (mode) => {
   });
 
   it("answers /health, 404 and 405 in JSON", async () => {
-    expect(await (await fetch(`${rs().url}/health`)).json()).toMatchObject({ status: "ok", revocationCheck: mode.name });
+    expect(await (await fetch(`${rs().url}/health`)).json()).toMatchObject({
+      status: "ok",
+      revocationCheck: mode.name,
+    });
     const unknown = await fetch(`${rs().url}/nope`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: "not_found" });
@@ -217,17 +259,26 @@ describe("when it cannot decide", () => {
 
   it.skipIf(!sharedRedisUrl())("Redis without the app's ready marker (flushed, not yet resynced): 503", async () => {
     const [device] = (await signedInUser(1)) as [TokenBody];
-    const wiped = await startResourceServer({ REDIS_URL: sharedRedisUrl()!, REDIS_KEY_PREFIX: uniquePrefix("rs-wiped") });
+    const wiped = await startResourceServer({
+      REDIS_URL: sharedRedisUrl()!,
+      REDIS_KEY_PREFIX: uniquePrefix("rs-wiped"),
+    });
     await expectUndecided(await wiped.whoami(device.access_token));
   });
 
   it("wrong introspection credentials: 503, and the app's keys unreachable: 503", async () => {
     const [device] = (await signedInUser(1)) as [TokenBody];
-    const wrongSecret = await startResourceServer({ INTROSPECTION_CLIENT_ID: CLIENT.id, INTROSPECTION_CLIENT_SECRET: `${CLIENT.secret}-wrong` });
+    const wrongSecret = await startResourceServer({
+      INTROSPECTION_CLIENT_ID: CLIENT.id,
+      INTROSPECTION_CLIENT_SECRET: `${CLIENT.secret}-wrong`,
+    });
     await expectUndecided(await wrongSecret.whoami(device.access_token));
     expect(wrongSecret.logs).toMatch(/introspection_failed.*401/);
 
-    const noApp = await startResourceServer({ ...introspectionEnv(), AUTH_SERVER_URL: `http://127.0.0.1:${await freePort()}` });
+    const noApp = await startResourceServer({
+      ...introspectionEnv(),
+      AUTH_SERVER_URL: `http://127.0.0.1:${await freePort()}`,
+    });
     await expectUndecided(await noApp.whoami(device.access_token));
   });
 });
@@ -235,12 +286,16 @@ describe("when it cannot decide", () => {
 describe("signing keys", () => {
   it("a token of a key the app has removed is refused once the keys are fetched again; new tokens pass", async () => {
     const [device] = (await signedInUser(1)) as [TokenBody];
-    for (const { server } of modes) await expectAccepted(await server!.whoami(device.access_token), device.access_token);
+    for (const { server } of modes)
+      await expectAccepted(await server!.whoami(device.access_token), device.access_token);
 
     // The app restarts with only a new key (the old one retired or compromised): same data, same URL.
     const newKey = await generateSigningKey();
     await testApp.app.stop();
-    rotatedApp = await AppServer.start({ ...testApp.env, JWT_SIGNING_KEYS: JSON.stringify({ keys: [newKey] }) }, testApp.app.port);
+    rotatedApp = await AppServer.start(
+      { ...testApp.env, JWT_SIGNING_KEYS: JSON.stringify({ keys: [newKey] }) },
+      testApp.app.port,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // JWKS_CACHE_SECONDS=1 of these servers
 
     const email = uniqueEmail("rs-rotated");

@@ -126,7 +126,9 @@ describe("an app restarted on the same data", () => {
 
     // The devices list, and refresh tokens, survive.
     const listAfter = (await api.sessions(laptop.access_token)).body.sessions;
-    expect(listAfter.map((s) => ({ id: s.id, createdAt: s.createdAt }))).toEqual(listBefore.map((s) => ({ id: s.id, createdAt: s.createdAt })));
+    expect(listAfter.map((s) => ({ id: s.id, createdAt: s.createdAt }))).toEqual(
+      listBefore.map((s) => ({ id: s.id, createdAt: s.createdAt })),
+    );
     const refreshed = await api.refresh(phone.refresh_token);
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     expect(refreshed.body.session_id).toBe(phone.session_id);
@@ -160,7 +162,9 @@ describe("an app restarted on the same data", () => {
     // The rotation committed before the crash holds: the successor works, the old token is spent.
     const next = await api.refresh(rotatedJustBefore.body.refresh_token);
     expect(next.status, JSON.stringify(next.body)).toBe(200);
-    expect((await api.sessions(a.access_token)).body.sessions.map((s) => s.id).sort()).toEqual([a.session_id, c.session_id].sort());
+    expect((await api.sessions(a.access_token)).body.sessions.map((s) => s.id).sort()).toEqual(
+      [a.session_id, c.session_id].sort(),
+    );
     expect((await api.signIn(email, PASSWORD)).status).toBe(200);
   });
 
@@ -178,7 +182,10 @@ describe("an app restarted on the same data", () => {
     const newKey = await generateSigningKey();
     expect(newKey.kid).not.toBe(oldKey.kid);
     await testApp.app.stop();
-    rotated = await AppServer.start({ ...baseEnv, JWT_SIGNING_KEYS: JSON.stringify({ keys: [newKey, oldKey] }) }, testApp.app.port);
+    rotated = await AppServer.start(
+      { ...baseEnv, JWT_SIGNING_KEYS: JSON.stringify({ keys: [newKey, oldKey] }) },
+      testApp.app.port,
+    );
 
     // Old tokens still accepted, revoked ones still refused.
     await expectAccepted(before.access_token, "a token signed with the old key");
@@ -218,7 +225,10 @@ describe("an app restarted on the same data", () => {
     // Retiring the old key later (only the new one) refuses what the old key signed, nothing else breaks.
     const fresh = await api.device(email, PASSWORD);
     await rotated.stop();
-    rotated = await AppServer.start({ ...baseEnv, JWT_SIGNING_KEYS: JSON.stringify({ keys: [newKey] }) }, testApp.app.port);
+    rotated = await AppServer.start(
+      { ...baseEnv, JWT_SIGNING_KEYS: JSON.stringify({ keys: [newKey] }) },
+      testApp.app.port,
+    );
     await expectAccepted(fresh.access_token, "a new-key token once the old key is retired");
     await expectRefused(bystander.access_token, "a token signed with a retired key");
     // ... but its session is not lost: the refresh token is not a JWT, it still works.

@@ -31,7 +31,11 @@ async function newUser(): Promise<string> {
 /** How the database recorded the end of these sessions (PostgreSQL only: PGlite belongs to the app). */
 async function revokedReasons(ids: string[]): Promise<(string | null)[] | null> {
   if (!testApp.database.url) return null;
-  const rows = await queryDatabase<{ revoked_reason: string | null }>(testApp.database.url, "SELECT revoked_reason FROM device_sessions WHERE id = ANY($1) ORDER BY id", [ids]);
+  const rows = await queryDatabase<{ revoked_reason: string | null }>(
+    testApp.database.url,
+    "SELECT revoked_reason FROM device_sessions WHERE id = ANY($1) ORDER BY id",
+    [ids],
+  );
   return rows.map((r) => r.revoked_reason);
 }
 
@@ -69,7 +73,9 @@ describe("MAX_SESSIONS_PER_USER=2", () => {
     for (const pair of earlier) expect((await api.me(pair.access_token)).status).toBe(401);
     const listed = (await api.sessions(alive[0]!.access_token)).body.sessions.map((s) => s.id).sort();
     expect(listed).toEqual(alive.map((p) => p.session_id).sort());
-    const reasons = await revokedReasons([...earlier, ...fresh.filter((p) => !alive.includes(p))].map((p) => p.session_id));
+    const reasons = await revokedReasons(
+      [...earlier, ...fresh.filter((p) => !alive.includes(p))].map((p) => p.session_id),
+    );
     if (reasons) expect(reasons).toEqual(Array(8).fill("session_limit"));
   });
 });

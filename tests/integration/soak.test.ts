@@ -33,7 +33,10 @@ beforeAll(async () => {
     const db = new PGlite(testApp.database.env.PGLITE_DATA_DIR!);
     try {
       await db.waitReady;
-      rowCheck = await checkSessionRows(report.expectation, async (sql, params) => (await db.query<Record<string, unknown>>(sql, params)).rows);
+      rowCheck = await checkSessionRows(
+        report.expectation,
+        async (sql, params) => (await db.query<Record<string, unknown>>(sql, params)).rows,
+      );
     } finally {
       await db.close();
     }
@@ -86,7 +89,10 @@ describe("soak: 40 devices for 8 seconds", () => {
   });
 
   it("lost, duplicated or invented no session row; every row's state matches the model", () => {
-    expect(rowCheck.mismatches.length === 0 && report.rowMismatches === 0, `${rowCheck.mismatches.join("\n")}${details()}`).toBe(true);
+    expect(
+      rowCheck.mismatches.length === 0 && report.rowMismatches === 0,
+      `${rowCheck.mismatches.join("\n")}${details()}`,
+    ).toBe(true);
     expect(rowCheck.rows).toBe(report.signIns);
     expect(rowCheck.expectedRows).toBe(report.signIns);
   });

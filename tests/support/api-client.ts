@@ -21,7 +21,17 @@ export const SAFARI_IPHONE =
 export class Api {
   constructor(readonly baseUrl: string) {}
 
-  async call<T = Record<string, unknown>>(method: string, path: string, options: { json?: unknown; form?: Record<string, string>; token?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<ApiResponse<T>> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: {
+      json?: unknown;
+      form?: Record<string, string>;
+      token?: string;
+      headers?: Record<string, string>;
+      raw?: string;
+    } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined;
     if (options.json !== undefined) {
@@ -48,7 +58,9 @@ export class Api {
   }
 
   register(email: string, password: string, name?: string) {
-    return this.call<{ user: { id: string; email: string; name: string | null } }>("POST", "/api/auth/register", { json: { email, password, name } });
+    return this.call<{ user: { id: string; email: string; name: string | null } }>("POST", "/api/auth/register", {
+      json: { email, password, name },
+    });
   }
 
   signIn(email: string, password: string, userAgent = CHROME_MAC, deviceName?: string) {
@@ -65,15 +77,32 @@ export class Api {
   }
 
   refresh(refreshToken: string) {
-    return this.call<TokenBody>("POST", "/api/auth/token", { form: { grant_type: "refresh_token", refresh_token: refreshToken } });
+    return this.call<TokenBody>("POST", "/api/auth/token", {
+      form: { grant_type: "refresh_token", refresh_token: refreshToken },
+    });
   }
 
   me(token: string) {
-    return this.call<{ user: { id: string; email: string; name: string | null }; session: { id: string } }>("GET", "/api/me", { token });
+    return this.call<{ user: { id: string; email: string; name: string | null }; session: { id: string } }>(
+      "GET",
+      "/api/me",
+      { token },
+    );
   }
 
   sessions(token: string) {
-    return this.call<{ sessions: { id: string; current: boolean; deviceName: string | null; browser: string | null; os: string | null; ip: string | null; createdAt: string; lastActiveAt: string }[] }>("GET", "/api/sessions", { token });
+    return this.call<{
+      sessions: {
+        id: string;
+        current: boolean;
+        deviceName: string | null;
+        browser: string | null;
+        os: string | null;
+        ip: string | null;
+        createdAt: string;
+        lastActiveAt: string;
+      }[];
+    }>("GET", "/api/sessions", { token });
   }
 
   deleteSession(token: string, id: string) {

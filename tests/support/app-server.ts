@@ -42,11 +42,17 @@ export class AppServer {
     child.stdout?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
     try {
-      await waitFor(`the app on ${this.url}`, async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new AppExited(`the app exited (${child.exitCode ?? child.signalCode}):\n${this.logs}`);
-        const res = await fetch(`${this.url}/api/health`);
-        return res.ok ? true : undefined;
-      }, 60_000, 200);
+      await waitFor(
+        `the app on ${this.url}`,
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new AppExited(`the app exited (${child.exitCode ?? child.signalCode}):\n${this.logs}`);
+          const res = await fetch(`${this.url}/api/health`);
+          return res.ok ? true : undefined;
+        },
+        60_000,
+        200,
+      );
     } catch (error) {
       await this.stop();
       throw new Error(`${String(error)}\n--- app output ---\n${this.logs}`);

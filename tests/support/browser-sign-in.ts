@@ -12,7 +12,12 @@ export interface BrowserSignIn {
   setCookieNames: string[];
 }
 
-export async function browserSignIn(baseUrl: string, email: string, password: string, headers: Record<string, string> = {}): Promise<BrowserSignIn> {
+export async function browserSignIn(
+  baseUrl: string,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<BrowserSignIn> {
   const cookies = new Map<string, string>();
   const keep = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {
@@ -37,7 +42,10 @@ export async function browserSignIn(baseUrl: string, email: string, password: st
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/devices", json: "true" }).toString(),
   });
   keep(res);
-  const setCookieNames = res.headers.getSetCookie().map((c) => c.split("=")[0]!).sort();
+  const setCookieNames = res.headers
+    .getSetCookie()
+    .map((c) => c.split("=")[0]!)
+    .sort();
   return { status: res.status, body: await res.text(), cookies, setCookieNames };
 }
 

@@ -43,7 +43,10 @@ export async function createTestDatabase(label = "it"): Promise<TestDatabase> {
     kind: "postgresql",
     url: url.toString(),
     env: { DATABASE_URL: url.toString() },
-    drop: () => withClient(admin.toString(), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withClient(admin.toString(), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

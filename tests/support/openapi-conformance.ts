@@ -18,7 +18,10 @@ interface OperationDoc {
   responses: Record<string, ResponseDoc>;
 }
 
-export const openApiDocument = buildOpenApiDocument({ serverUrl: "http://127.0.0.1", sessionCookie: "rjs.session-token" }) as Json & {
+export const openApiDocument = buildOpenApiDocument({
+  serverUrl: "http://127.0.0.1",
+  sessionCookie: "rjs.session-token",
+}) as Json & {
   paths: Record<string, Record<string, OperationDoc>>;
   components: { schemas: Record<string, Json> };
 };
@@ -28,7 +31,8 @@ addFormats(ajv);
 ajv.addKeyword("example");
 const validators = new Map<Json, ValidateFunction>();
 /** Component references, rewritten to point into the schemas registered with ajv. */
-const withLocalRefs = (schema: Json) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"openapi#/$defs/')) as Json;
+const withLocalRefs = (schema: Json) =>
+  JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"openapi#/$defs/')) as Json;
 ajv.addSchema({ $id: "openapi", $defs: withLocalRefs(openApiDocument.components.schemas) });
 
 function validatorFor(schema: Json): ValidateFunction {
@@ -72,7 +76,8 @@ export function conformanceProblems(response: ObservedResponse): string[] {
   const errorSchema = { $ref: "#/components/schemas/Error" };
   if (!template) {
     // The API's catch-all: unknown paths answer JSON errors, never HTML or a 500.
-    if (![400, 403, 404, 405, 413, 503].includes(response.status)) return [`${where}: undocumented path answered ${response.status}`];
+    if (![400, 403, 404, 405, 413, 503].includes(response.status))
+      return [`${where}: undocumented path answered ${response.status}`];
     return checkBody(where, response, "application/json", errorSchema);
   }
   const operations = openApiDocument.paths[template]!;
@@ -84,12 +89,16 @@ export function conformanceProblems(response: ObservedResponse): string[] {
     if (response.status !== 405) return [`${where}: method not documented for ${template}, expected 405`];
     const allowed = new Set((response.allow ?? "").split(",").map((m) => m.trim().toLowerCase()));
     for (const method of Object.keys(operations)) {
-      if (!allowed.has(method)) problems.push(`${where}: Allow "${response.allow}" lacks documented ${method.toUpperCase()}`);
+      if (!allowed.has(method))
+        problems.push(`${where}: Allow "${response.allow}" lacks documented ${method.toUpperCase()}`);
     }
     return [...problems, ...checkBody(where, response, "application/json", errorSchema)];
   }
   const documented = operation.responses[String(response.status)];
-  if (!documented) return [`${where}: status not documented for ${response.method} ${template} (documented: ${Object.keys(operation.responses).join(", ")})`];
+  if (!documented)
+    return [
+      `${where}: status not documented for ${response.method} ${template} (documented: ${Object.keys(operation.responses).join(", ")})`,
+    ];
   const [contentType, media] = Object.entries(documented.content ?? {})[0] ?? [];
   if (!contentType) {
     return response.body ? [`${where}: documented without a body, got ${response.body.slice(0, 80)}`] : [];
@@ -109,6 +118,9 @@ function checkBody(where: string, response: ObservedResponse, contentType: strin
   }
   const validate = validatorFor(schema);
   if (validate(body)) return [];
-  const details = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+  const details = (validate.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+  );
   return [`${where}: body does not match the document: ${details.join("; ")} in ${response.body.slice(0, 200)}`];
 }

@@ -11,17 +11,34 @@ const problems: string[] = [];
 export const checkedResponses = { count: 0 };
 
 const originalFetch = globalThis.fetch;
-globalThis.fetch = async function conformingFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+globalThis.fetch = async function conformingFetch(
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
   const response = await originalFetch(input, init);
   const url = new URL(input instanceof Request ? input.url : String(input));
   const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   if (!LOCAL_HOSTS.has(url.hostname) || !isApiPath(url.pathname) || !STANDARD_METHODS.has(method)) return response;
   const contentType = response.headers.get("content-type");
   const streaming = (contentType ?? "").startsWith("text/event-stream");
-  const body = streaming ? null : await response.clone().text().catch(() => null);
+  const body = streaming
+    ? null
+    : await response
+        .clone()
+        .text()
+        .catch(() => null);
   checkedResponses.count++;
   try {
-    problems.push(...conformanceProblems({ method, pathname: url.pathname, status: response.status, contentType, allow: response.headers.get("allow"), body }));
+    problems.push(
+      ...conformanceProblems({
+        method,
+        pathname: url.pathname,
+        status: response.status,
+        contentType,
+        allow: response.headers.get("allow"),
+        body,
+      }),
+    );
   } catch (error) {
     problems.push(`${method} ${url.pathname}: the check itself failed: ${String(error)}`);
   }

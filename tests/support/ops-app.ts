@@ -20,7 +20,10 @@ export interface OpsApp {
  * app gets a private PostgreSQL server; with `redis`, a private redis-server when REDIS_URL is
  * unset (the in-process store cannot be reached from outside either). Everything is removed by `stop`.
  */
-export async function startOpsApp(label: string, options: { redis: boolean; env?: Record<string, string> }): Promise<OpsApp> {
+export async function startOpsApp(
+  label: string,
+  options: { redis: boolean; env?: Record<string, string> },
+): Promise<OpsApp> {
   const overrides: Record<string, string> = { ...(await testSecrets()), REDIS_KEY_PREFIX: uniquePrefix(label) };
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
@@ -50,4 +53,3 @@ export async function startOpsApp(label: string, options: { redis: boolean; env?
     throw error;
   }
 }
-

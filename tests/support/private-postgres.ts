@@ -10,7 +10,9 @@ import { freePort, waitFor } from "./ports";
 import { runProcess } from "./run-script";
 
 /** Where Debian puts the server binaries; PG_BIN overrides (e.g. another major version). */
-const PG_BIN = process.env.PG_BIN ?? firstExisting(["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]);
+const PG_BIN =
+  process.env.PG_BIN ??
+  firstExisting(["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]);
 
 function firstExisting(dirs: string[]): string {
   return dirs.find((dir) => existsSync(path.join(dir, "pg_ctl"))) ?? dirs[dirs.length - 1]!;
@@ -22,7 +24,8 @@ const AS_ROOT = process.getuid?.() === 0;
 function lookupUid(user: string): { uid: number; gid: number } {
   const uid = spawnSync("id", ["-u", user], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", user], { encoding: "utf8" });
-  if (uid.status !== 0 || gid.status !== 0) throw new Error(`running as root needs the "${user}" OS user to run PostgreSQL`);
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new Error(`running as root needs the "${user}" OS user to run PostgreSQL`);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
@@ -73,7 +76,17 @@ export class PrivatePostgres {
     }
     const server = new PrivatePostgres(await freePort(), dir, options.database ?? "rjs_test");
     try {
-      await run("initdb", ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
+      await run("initdb", [
+        "-D",
+        server.dataDir,
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
+        "--no-instructions",
+      ]);
       await server.startServer();
       await server.admin((client) => client.query(`CREATE DATABASE "${server.database}"`));
       if (options.migrate !== false) await applyMigrations(new PrismaPg({ connectionString: server.url }));
@@ -118,7 +131,16 @@ export class PrivatePostgres {
    */
   async stop(options: { immediate?: boolean; keepData?: boolean } = {}): Promise<void> {
     if (this.started || existsSync(path.join(this.dataDir, "postmaster.pid"))) {
-      await run("pg_ctl", ["-D", this.dataDir, "-m", options.immediate ? "immediate" : "fast", "-w", "-t", "30", "stop"]).catch((error: unknown) => {
+      await run("pg_ctl", [
+        "-D",
+        this.dataDir,
+        "-m",
+        options.immediate ? "immediate" : "fast",
+        "-w",
+        "-t",
+        "30",
+        "stop",
+      ]).catch((error: unknown) => {
         // Already down (e.g. stopped twice): fine; anything else is worth seeing.
         if (!/Is server running\?|no server running|PID file .* does not exist/i.test(String(error))) throw error;
       });
@@ -147,7 +169,11 @@ export class PrivatePostgres {
   }
 
   /** Runs SQL on the test database with a short-lived connection (e.g. counting rows behind the app's back). */
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = [], url = this.url): Promise<R[]> {
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    url = this.url,
+  ): Promise<R[]> {
     return queryDatabase<R>(url, sql, params);
   }
 
@@ -170,14 +196,30 @@ export class PrivatePostgres {
       "-c max_connections=50",
       "-c shared_buffers=16MB",
     ].join(" ");
-    await run("pg_ctl", ["-D", this.dataDir, "-l", path.join(this.dir, "server.log"), "-o", options, "-w", "-t", "30", "start"]);
+    await run("pg_ctl", [
+      "-D",
+      this.dataDir,
+      "-l",
+      path.join(this.dir, "server.log"),
+      "-o",
+      options,
+      "-w",
+      "-t",
+      "30",
+      "start",
+    ]);
     this.started = true;
     running.add(this);
     installExitHook();
-    await waitFor(`PostgreSQL on ${this.port}`, async () => {
-      await this.admin((client) => client.query("SELECT 1"));
-      return true;
-    }, 15_000, 100);
+    await waitFor(
+      `PostgreSQL on ${this.port}`,
+      async () => {
+        await this.admin((client) => client.query("SELECT 1"));
+        return true;
+      },
+      15_000,
+      100,
+    );
   }
 
   private async admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -192,7 +234,11 @@ export class PrivatePostgres {
 }
 
 /** Runs SQL on any PostgreSQL database with a short-lived connection (e.g. behind a running app's back). */
-export async function queryDatabase<R extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+export async function queryDatabase<R extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {

@@ -19,7 +19,13 @@ const HOST = "127.0.0.1";
 
 /** One command on a short-lived connection that never retries (so a dead server fails at once). */
 export async function redisCall(port: number, ...args: (string | number)[]): Promise<unknown> {
-  const client = new Redis(port, HOST, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000, commandTimeout: 5_000 });
+  const client = new Redis(port, HOST, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+    commandTimeout: 5_000,
+  });
   client.on("error", () => undefined); // the command's own rejection reports it
   try {
     await client.connect();
@@ -32,7 +38,12 @@ export async function redisCall(port: number, ...args: (string | number)[]): Pro
 /** The `field:value` lines of an INFO section. */
 async function info(port: number, section: string): Promise<Record<string, string>> {
   const text = String(await redisCall(port, "INFO", section));
-  return Object.fromEntries(text.split("\r\n").filter((l) => l.includes(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]));
+  return Object.fromEntries(
+    text
+      .split("\r\n")
+      .filter((l) => l.includes(":"))
+      .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]),
+  );
 }
 
 /** redis-server processes (servers and sentinels) and the folder they write in. */
@@ -56,12 +67,35 @@ class ProcessGroup {
     const dir = path.join(this.dir, name);
     mkdirSync(dir, { recursive: true });
     const log = path.join(dir, "redis.log");
-    const child = spawn(REDIS_SERVER, [...args, "--port", String(port), "--bind", HOST, "--dir", dir, "--logfile", log, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    const child = spawn(
+      REDIS_SERVER,
+      [
+        ...args,
+        "--port",
+        String(port),
+        "--bind",
+        HOST,
+        "--dir",
+        dir,
+        "--logfile",
+        log,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ],
+      { stdio: "ignore" },
+    );
     this.children.push(child);
-    await waitFor(`${name} on port ${port}`, async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${tail(log)}`);
-      return (await redisCall(port, "PING")) === "PONG" ? true : undefined;
-    }, 15_000, 50).catch((error: unknown) => {
+    await waitFor(
+      `${name} on port ${port}`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${tail(log)}`);
+        return (await redisCall(port, "PING")) === "PONG" ? true : undefined;
+      },
+      15_000,
+      50,
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}\n--- ${name} log ---\n${tail(log)}`);
     });
   }
@@ -122,7 +156,11 @@ export class PrivateSentinel {
       if (options.replica) {
         const replicaPort = await freePort();
         await group.redisServer("replica", replicaPort, ["--replicaof", HOST, String(masterPort)]);
-        await waitFor("the replica to sync", async () => ((await info(replicaPort, "replication")).master_link_status === "up" ? true : undefined), 15_000);
+        await waitFor(
+          "the replica to sync",
+          async () => ((await info(replicaPort, "replication")).master_link_status === "up" ? true : undefined),
+          15_000,
+        );
         dataPorts.push(replicaPort);
       }
       // Sentinel rewrites its configuration file, so it gets one of its own (not a command line).
@@ -141,7 +179,11 @@ export class PrivateSentinel {
       const sentinel = new PrivateSentinel(group, name, sentinelPort, dataPorts);
       // Ready when the sentinel names the master. It learns about the replica a few seconds later
       // (from the master's INFO): failover() waits for that, so the app can start meanwhile.
-      await waitFor("the sentinel to name the master", async () => ((await sentinel.masterPort()) === masterPort ? true : undefined), 15_000);
+      await waitFor(
+        "the sentinel to name the master",
+        async () => ((await sentinel.masterPort()) === masterPort ? true : undefined),
+        15_000,
+      );
       return sentinel;
     });
   }
@@ -153,7 +195,8 @@ export class PrivateSentinel {
 
   /** The master the sentinel names now. */
   async masterPort(): Promise<number> {
-    const reply = (await redisCall(this.sentinelPort, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", this.name)) as [string, string] | null;
+    const reply = (await redisCall(this.sentinelPort, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", this.name)) as
+      [string, string] | null;
     if (!reply) throw new Error(`the sentinel does not know ${this.name}`);
     return Number(reply[1]);
   }
@@ -164,20 +207,30 @@ export class PrivateSentinel {
    */
   async failover(): Promise<number> {
     const before = await this.masterPort();
-    await waitFor("Sentinel to accept the failover", async () => {
-      try {
-        await redisCall(this.sentinelPort, "SENTINEL", "FAILOVER", this.name);
-        return true;
-      } catch (error) {
-        if (/NOGOODSLAVE|INPROG/.test(String(error))) return undefined;
-        throw error;
-      }
-    }, 20_000, 200);
-    return waitFor("the new master", async () => {
-      const port = await this.masterPort();
-      if (port === before) return undefined;
-      return (await info(port, "replication")).role === "master" ? port : undefined;
-    }, 30_000, 100);
+    await waitFor(
+      "Sentinel to accept the failover",
+      async () => {
+        try {
+          await redisCall(this.sentinelPort, "SENTINEL", "FAILOVER", this.name);
+          return true;
+        } catch (error) {
+          if (/NOGOODSLAVE|INPROG/.test(String(error))) return undefined;
+          throw error;
+        }
+      },
+      20_000,
+      200,
+    );
+    return waitFor(
+      "the new master",
+      async () => {
+        const port = await this.masterPort();
+        if (port === before) return undefined;
+        return (await info(port, "replication")).role === "master" ? port : undefined;
+      },
+      30_000,
+      100,
+    );
   }
 
   /** A plain client of one data node (for assertions), to be disconnected by the caller. */
@@ -207,19 +260,38 @@ export class PrivateRedisCluster {
         ports.map(async (port, i) => {
           // The bus port is chosen too (by default port + 10000, which may be taken or above 65535).
           const busPort = await freePort();
-          const args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", String(busPort), "--cluster-node-timeout", "2000"];
+          const args = [
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            "nodes.conf",
+            "--cluster-port",
+            String(busPort),
+            "--cluster-node-timeout",
+            "2000",
+          ];
           await group.redisServer(`node${i}`, port, args);
         }),
       );
       const addresses = ports.map((p) => `${HOST}:${p}`);
-      await promisify(execFile)(REDIS_CLI, ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], { timeout: 30_000 });
-      await waitFor("every node to see the cluster as ok", async () => {
-        for (const port of ports) {
-          const state = String(await redisCall(port, "CLUSTER", "INFO"));
-          if (!state.includes("cluster_state:ok") || !state.includes(`cluster_known_nodes:${masters}`)) return undefined;
-        }
-        return true;
-      }, 20_000, 100);
+      await promisify(execFile)(
+        REDIS_CLI,
+        ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"],
+        { timeout: 30_000 },
+      );
+      await waitFor(
+        "every node to see the cluster as ok",
+        async () => {
+          for (const port of ports) {
+            const state = String(await redisCall(port, "CLUSTER", "INFO"));
+            if (!state.includes("cluster_state:ok") || !state.includes(`cluster_known_nodes:${masters}`))
+              return undefined;
+          }
+          return true;
+        },
+        20_000,
+        100,
+      );
       return new PrivateRedisCluster(group, ports);
     });
   }

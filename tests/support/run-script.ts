@@ -11,9 +11,17 @@ export interface ScriptResult {
 }
 
 /** Runs a process to its end, collecting its output; killed after `timeoutMs`. Never rejects for a non-zero exit. */
-export function runProcess(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ScriptResult> {
+export function runProcess(
+  file: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -34,8 +42,17 @@ export function runProcess(file: string, args: string[], options: { cwd: string;
  * Runs a repository script (`tsx scripts/<name>.ts`) as its own process, as `npm run` would, with
  * the test's environment on top of this one. Never rejects for a non-zero exit: the test judges it.
  */
-export function runScript(script: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ScriptResult> {
-  return runProcess(process.execPath, [TSX, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeoutMs });
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ScriptResult> {
+  return runProcess(process.execPath, [TSX, script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    timeoutMs,
+  });
 }
 
 /** A failure must be one readable line: no stack trace, no multi-line dump. */

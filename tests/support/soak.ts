@@ -91,7 +91,13 @@ export interface SoakReport {
   /** Successful sign-ins (= session rows expected). */
   signIns: number;
   refreshes: number;
-  revocations: { logoutLocal: number; deleteOther: number; logoutOthers: number; logoutGlobal: number; passwordChange: number };
+  revocations: {
+    logoutLocal: number;
+    deleteOther: number;
+    logoutOthers: number;
+    logoutGlobal: number;
+    passwordChange: number;
+  };
   /** Sessions that ended by a revocation (each counted once). */
   sessionsRevoked: number;
   /** Requests with a dead token from the graveyard: every one must be refused. */
@@ -162,8 +168,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function claimsOf(token: string): { sub: string; sid: string; sv: number } | null {
   try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
-    if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.sv !== "number") return null;
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.sv !== "number")
+      return null;
     return { sub: payload.sub, sid: payload.sid, sv: payload.sv };
   } catch {
     return null;
@@ -386,7 +396,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   function unexpected(action: string, res: Sent, expected: string, context = ""): void {
     if (res.status === 0 || res.status >= 500 || res.status === 429) return;
     counters.unexpectedStatuses += 1;
-    fail(`${action}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}${context ? ` (${context})` : ""}`);
+    fail(
+      `${action}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}${context ? ` (${context})` : ""}`,
+    );
   }
 
   // ------------------------------------------------ token verdicts
@@ -470,7 +482,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     );
     if (verdict.first) {
       counters.lateRefusals += 1;
-      fail(`LATE REFUSAL: the first request of revoked session ${short(s.sid)} (${s.killedBy ?? "epoch"}) after the revocation was accepted: ${verdict.what}`);
+      fail(
+        `LATE REFUSAL: the first request of revoked session ${short(s.sid)} (${s.killedBy ?? "epoch"}) after the revocation was accepted: ${verdict.what}`,
+      );
     }
   }
 
@@ -576,7 +590,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   async function refresh(device: DeviceModel, pair: Pair, label = "refresh"): Promise<void> {
     const verdict = before(pair, `refresh_token grant (${label})`);
-    const res = await send("refresh", "POST", "/api/auth/token", { form: { grant_type: "refresh_token", refresh_token: pair.refresh } });
+    const res = await send("refresh", "POST", "/api/auth/token", {
+      form: { grant_type: "refresh_token", refresh_token: pair.refresh },
+    });
     if (res.status === 200) {
       accepted(verdict, res);
       counters.refreshes += 1;
@@ -584,10 +600,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const claims = claimsOf(access);
       if (!claims || res.body.session_id !== pair.session.sid || claims.sid !== pair.session.sid) {
         counters.unexpectedStatuses += 1;
-        fail(`refresh: session ${pair.session.sid} came back as ${String(res.body.session_id)} / ${JSON.stringify(claims)}`);
+        fail(
+          `refresh: session ${pair.session.sid} came back as ${String(res.body.session_id)} / ${JSON.stringify(claims)}`,
+        );
         return;
       }
-      if (device.pair === pair) setPair(device, { session: pair.session, sv: claims.sv, access, refresh: String(res.body.refresh_token), refreshAt: refreshAt(res) });
+      if (device.pair === pair)
+        setPair(device, {
+          session: pair.session,
+          sv: claims.sv,
+          access,
+          refresh: String(res.body.refresh_token),
+          refreshAt: refreshAt(res),
+        });
     } else if (isRefusal(res, "refresh")) {
       refused(verdict, res);
       if (device.pair === pair) device.pair = null;
@@ -621,7 +646,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const extra = [...ids].filter((id) => !live.has(id));
     const missing = [...live].filter((id) => !ids.has(id));
     const current = listed.filter((s) => s.current).map((s) => s.id);
-    if (extra.length || missing.length || current.length !== 1 || current[0] !== pair.session.sid || listed.length !== ids.size) {
+    if (
+      extra.length ||
+      missing.length ||
+      current.length !== 1 ||
+      current[0] !== pair.session.sid ||
+      listed.length !== ids.size
+    ) {
       counters.listMismatches += 1;
       const describe = (id: string) => {
         const s = sessionsById.get(id);
@@ -644,7 +675,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (res.status === 200) accepted(verdict, res);
       else if (!isRefusal(res, "access")) unexpected("replay", res, "401");
     } else {
-      const res = await send("replay", "POST", "/api/auth/token", { form: { grant_type: "refresh_token", refresh_token: pair.refresh } });
+      const res = await send("replay", "POST", "/api/auth/token", {
+        form: { grant_type: "refresh_token", refresh_token: pair.refresh },
+      });
       if (res.status === 200) accepted(verdict, res);
       else if (!isRefusal(res, "refresh")) unexpected("replay", res, "400 invalid_grant");
     }
@@ -674,7 +707,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           signedOut = pair;
         } else if (scope === "others") {
           counters.logoutOthers += 1;
-          for (const session of user.sessions) if (session !== pair.session) kill(session, res.sentSeq, res.doneSeq, "logout others");
+          for (const session of user.sessions)
+            if (session !== pair.session) kill(session, res.sentSeq, res.doneSeq, "logout others");
         } else {
           counters.logoutGlobal += 1;
           raiseEpoch(user, res, "logout global");
@@ -700,7 +734,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (targets.length === 0) return false;
       const target = pick(targets);
       const verdict = before(pair, "DELETE /api/sessions/{id}");
-      const res = await send("delete_other", "DELETE", `/api/sessions/${encodeURIComponent(target.sid)}`, { token: pair.access });
+      const res = await send("delete_other", "DELETE", `/api/sessions/${encodeURIComponent(target.sid)}`, {
+        token: pair.access,
+      });
       if (res.status === 204) {
         accepted(verdict, res);
         counters.deleteOther += 1;
@@ -744,7 +780,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (!verdict.dead) pair.session.epoch = claims?.sv ?? expected;
         raiseEpoch(user, res, "password change");
         bury(pair); // the old pair is dead: its sv is below the new epoch
-        setPair(device, { session: pair.session, sv: claims?.sv ?? expected, access, refresh: String(res.body.refresh_token), refreshAt: refreshAt(res) });
+        setPair(device, {
+          session: pair.session,
+          sv: claims?.sv ?? expected,
+          access,
+          refresh: String(res.body.refresh_token),
+          refreshAt: refreshAt(res),
+        });
       } else if (isRefusal(res, "access")) {
         refused(verdict, res);
         device.pair = null;
@@ -827,7 +869,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const health = await fetch(`${baseUrl}/api/health`).then((r) => r.json() as Promise<Record<string, unknown>>);
   const storage = `${String(health.database)} + ${String(health.revocationStore)}`;
   const userCount = Math.ceil(options.devices / perUser);
-  log(`soak: ${options.devices} devices (${userCount} users), ${options.seconds} s, against ${baseUrl} (${storage}), seed ${seed}`);
+  log(
+    `soak: ${options.devices} devices (${userCount} users), ${options.seconds} s, against ${baseUrl} (${storage}), seed ${seed}`,
+  );
   for (let n = 0; n < userCount; n++) {
     users.push({
       n,
@@ -847,9 +891,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   for (let i = 0; i < users.length; i += 4) {
     await Promise.all(
       users.slice(i, i + 4).map(async (user) => {
-        const res = await send("register", "POST", "/api/auth/register", { json: { email: user.email, password: user.password, name: `Soak ${user.n}` } });
+        const res = await send("register", "POST", "/api/auth/register", {
+          json: { email: user.email, password: user.password, name: `Soak ${user.n}` },
+        });
         const id = (res.body as { user?: { id?: string } }).user?.id;
-        if (res.status !== 201 || !id) throw new Error(`soak: registering ${user.email} answered ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 201 || !id)
+          throw new Error(`soak: registering ${user.email} answered ${res.status} ${JSON.stringify(res.body)}`);
         user.id = id;
       }),
     );
@@ -887,7 +934,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   deadline = started + options.seconds * 1000;
   const progress = setInterval(() => {
     const elapsed = (performance.now() - started) / 1000;
-    const revocations = counters.logoutLocal + counters.deleteOther + counters.logoutOthers + counters.logoutGlobal + counters.passwordChange;
+    const revocations =
+      counters.logoutLocal +
+      counters.deleteOther +
+      counters.logoutOthers +
+      counters.logoutGlobal +
+      counters.passwordChange;
     log(
       `soak: ${elapsed.toFixed(0)} s, ${counters.requests - requestsBefore} requests (${((counters.requests - requestsBefore) / elapsed).toFixed(0)}/s), ` +
         `${counters.signIns} sign-ins, ${revocations} revocations, ${failures.length} failures`,
@@ -908,7 +960,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (killSentSeq(refusal.pair) < refusal.doneSeq) continue;
     counters.unexpectedRefusals += 1;
     const s = refusal.pair.session;
-    fail(`UNEXPECTED REFUSAL: ${refusal.what} of live session ${short(s.sid)} (user ${s.user.n}, sv ${refusal.pair.sv}, epoch ${s.user.epoch}) was refused with no revocation covering it`);
+    fail(
+      `UNEXPECTED REFUSAL: ${refusal.what} of live session ${short(s.sid)} (user ${s.user.n}, sv ${refusal.pair.sv}, epoch ${s.user.epoch}) was refused with no revocation covering it`,
+    );
   }
 
   // The final devices lists, through the API (both storage modes).
@@ -924,7 +978,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const expectation: SessionExpectation = {
     users: users.map((u) => ({ id: u.id, epoch: u.epoch, tainted: u.tainted })),
-    sessions: users.flatMap((u) => u.sessions.map((s) => ({ id: s.sid, userId: u.id, epoch: s.epoch, live: s.deadAt === null }))),
+    sessions: users.flatMap((u) =>
+      u.sessions.map((s) => ({ id: s.sid, userId: u.id, epoch: s.epoch, live: s.deadAt === null })),
+    ),
   };
 
   const database: SoakReport["database"] = { checked: false };
@@ -932,7 +988,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const client = new pg.Client({ connectionString: options.databaseUrl });
     await client.connect();
     try {
-      const result = await checkSessionRows(expectation, async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[]);
+      const result = await checkSessionRows(
+        expectation,
+        async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[],
+      );
       database.checked = true;
       database.rows = result.rows;
       database.expectedRows = result.expectedRows;
@@ -1018,7 +1077,10 @@ export type Query = (sql: string, params: unknown[]) => Promise<Record<string, u
  * epoch = the user's), every one it believes ended is not, and each user's epoch is the number of
  * successful "log out everywhere" and password changes. Works on pg and PGlite alike.
  */
-export async function checkSessionRows(expectation: SessionExpectation, query: Query): Promise<{ rows: number; expectedRows: number; mismatches: string[] }> {
+export async function checkSessionRows(
+  expectation: SessionExpectation,
+  query: Query,
+): Promise<{ rows: number; expectedRows: number; mismatches: string[] }> {
   const mismatches: string[] = [];
   const ids = expectation.users.map((u) => u.id);
   const rows = await query(
@@ -1042,15 +1104,20 @@ export async function checkSessionRows(expectation: SessionExpectation, query: Q
     if (user.tainted) continue;
     const dbEpoch = epochs.get(user.id);
     if (dbEpoch === undefined) mismatches.push(`user ${user.id} is missing`);
-    else if (dbEpoch !== user.epoch) mismatches.push(`user ${user.id}: session_epoch ${dbEpoch} in the database, ${user.epoch} raises seen by the clients`);
+    else if (dbEpoch !== user.epoch)
+      mismatches.push(
+        `user ${user.id}: session_epoch ${dbEpoch} in the database, ${user.epoch} raises seen by the clients`,
+      );
     const expectedRows = expectation.sessions.filter((s) => s.userId === user.id).length;
     const actualRows = rows.filter((r) => String(r.user_id) === user.id).length;
-    if (expectedRows !== actualRows) mismatches.push(`user ${user.id}: ${actualRows} session rows, ${expectedRows} successful sign-ins`);
+    if (expectedRows !== actualRows)
+      mismatches.push(`user ${user.id}: ${actualRows} session rows, ${expectedRows} successful sign-ins`);
   }
 
   const known = new Set(expectation.sessions.map((s) => s.id));
   for (const row of rows) {
-    if (!known.has(String(row.id)) && !tainted.has(String(row.user_id))) mismatches.push(`extra row ${String(row.id)} (user ${String(row.user_id)}): no client signed it in`);
+    if (!known.has(String(row.id)) && !tainted.has(String(row.user_id)))
+      mismatches.push(`extra row ${String(row.id)} (user ${String(row.user_id)}): no client signed it in`);
   }
   for (const session of expectation.sessions) {
     if (tainted.has(session.userId)) continue;
@@ -1062,10 +1129,18 @@ export async function checkSessionRows(expectation: SessionExpectation, query: Q
     const userEpoch = epochs.get(session.userId) ?? -1;
     const epoch = Number(row.epoch);
     const liveInDb = row.revoked !== true && epoch >= userEpoch && row.unexpired === true;
-    if (String(row.user_id) !== session.userId) mismatches.push(`session ${session.id} belongs to ${String(row.user_id)}, not ${session.userId}`);
-    if (session.live && !liveInDb) mismatches.push(`session ${session.id} is live for its device but not in the database (revoked ${String(row.revoked)}, epoch ${epoch} / user ${userEpoch})`);
-    if (session.live && epoch !== session.epoch) mismatches.push(`session ${session.id}: epoch ${epoch} in the database, ${session.epoch} in its tokens`);
-    if (!session.live && liveInDb) mismatches.push(`session ${session.id} was revoked for its clients but is live in the database (epoch ${epoch} / user ${userEpoch})`);
+    if (String(row.user_id) !== session.userId)
+      mismatches.push(`session ${session.id} belongs to ${String(row.user_id)}, not ${session.userId}`);
+    if (session.live && !liveInDb)
+      mismatches.push(
+        `session ${session.id} is live for its device but not in the database (revoked ${String(row.revoked)}, epoch ${epoch} / user ${userEpoch})`,
+      );
+    if (session.live && epoch !== session.epoch)
+      mismatches.push(`session ${session.id}: epoch ${epoch} in the database, ${session.epoch} in its tokens`);
+    if (!session.live && liveInDb)
+      mismatches.push(
+        `session ${session.id} was revoked for its clients but is live in the database (epoch ${epoch} / user ${userEpoch})`,
+      );
   }
   return { rows: rows.length, expectedRows: expectation.sessions.length, mismatches };
 }
@@ -1081,19 +1156,46 @@ export function formatSoakReport(report: SoakReport): string {
       `${report.requestsPerSecond.toFixed(1)} requests/s (timed phase; register, first_sign_in and warm_up happen before the clock)`,
   );
   lines.push("");
-  lines.push(`${"action".padEnd(16)}${pad("requests", 9)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("max ms", 9)}  statuses`);
-  const order = ["register", "first_sign_in", "warm_up", "sign_in", "me", "refresh", "sessions", "replay", "logout_local", "delete_other", "logout_others", "logout_global", "change_password", "final_list"];
-  const names = [...order.filter((a) => report.actions[a]), ...Object.keys(report.actions).filter((a) => !order.includes(a))];
+  lines.push(
+    `${"action".padEnd(16)}${pad("requests", 9)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("max ms", 9)}  statuses`,
+  );
+  const order = [
+    "register",
+    "first_sign_in",
+    "warm_up",
+    "sign_in",
+    "me",
+    "refresh",
+    "sessions",
+    "replay",
+    "logout_local",
+    "delete_other",
+    "logout_others",
+    "logout_global",
+    "change_password",
+    "final_list",
+  ];
+  const names = [
+    ...order.filter((a) => report.actions[a]),
+    ...Object.keys(report.actions).filter((a) => !order.includes(a)),
+  ];
   for (const name of names) {
     const a = report.actions[name]!;
     const codes = Object.entries(a.statuses)
       .sort(([x], [y]) => x.localeCompare(y))
       .map(([code, count]) => `${code}×${count}`)
       .join(" ");
-    lines.push(`${name.padEnd(16)}${pad(a.requests, 9)}${pad(a.p50Ms.toFixed(1), 9)}${pad(a.p99Ms.toFixed(1), 9)}${pad(a.maxMs.toFixed(0), 9)}  ${codes}`);
+    lines.push(
+      `${name.padEnd(16)}${pad(a.requests, 9)}${pad(a.p50Ms.toFixed(1), 9)}${pad(a.p99Ms.toFixed(1), 9)}${pad(a.maxMs.toFixed(0), 9)}  ${codes}`,
+    );
   }
   if (report.slowest.length) {
-    lines.push(`slowest: ${report.slowest.slice(0, 5).map((x) => `${x.action} ${x.ms.toFixed(0)} ms at ${x.atSeconds.toFixed(1)} s`).join(", ")}`);
+    lines.push(
+      `slowest: ${report.slowest
+        .slice(0, 5)
+        .map((x) => `${x.action} ${x.ms.toFixed(0)} ms at ${x.atSeconds.toFixed(1)} s`)
+        .join(", ")}`,
+    );
   }
   lines.push("");
   const r = report.revocations;
@@ -1102,10 +1204,15 @@ export function formatSoakReport(report: SoakReport): string {
     `revocations: local ${r.logoutLocal}, delete other ${r.deleteOther}, others ${r.logoutOthers}, global ${r.logoutGlobal}, password change ${r.passwordChange}; ` +
       `${report.sessionsRevoked} sessions ended`,
   );
-  lines.push(`checked: ${report.refusalChecks} first requests of revoked devices, ${report.listChecks} device lists, ` +
-    (report.database.checked ? `${report.database.rows} session rows (${report.database.expectedRows} sign-ins)` : "session rows not checked (no databaseUrl)"));
+  lines.push(
+    `checked: ${report.refusalChecks} first requests of revoked devices, ${report.listChecks} device lists, ` +
+      (report.database.checked
+        ? `${report.database.rows} session rows (${report.database.expectedRows} sign-ins)`
+        : "session rows not checked (no databaseUrl)"),
+  );
   lines.push("");
-  const check = (label: string, value: number) => lines.push(`${value === 0 ? "ok  " : "FAIL"} ${label.padEnd(44)}${pad(value, 6)}`);
+  const check = (label: string, value: number) =>
+    lines.push(`${value === 0 ? "ok  " : "FAIL"} ${label.padEnd(44)}${pad(value, 6)}`);
   check("stale acceptances (dead token -> 2xx)", report.staleAcceptances);
   check("late refusals (revoked device accepted once)", report.lateRefusals);
   check("5xx", report.fiveXX);

@@ -11,19 +11,35 @@ async function setup() {
   const jwk = await generateSigningKey("ES256");
   const ring = await loadKeyRing([jwk]);
   const tokens = new AccessTokens(ring, testConfig);
-  const good = await tokens.issue({ userId: "user-1", email: "ada@example.com", name: null, sessionId: "s".repeat(22), epoch: 3, nowMs: NOW, notAfterMs: NOW + 86_400_000 });
+  const good = await tokens.issue({
+    userId: "user-1",
+    email: "ada@example.com",
+    name: null,
+    sessionId: "s".repeat(22),
+    epoch: 3,
+    nowMs: NOW,
+    notAfterMs: NOW + 86_400_000,
+  });
   return { jwk, ring, tokens, good: good.token };
 }
 
 async function refused(tokens: AccessTokens, token: string, nowMs = NOW) {
-  const error = await tokens.verify(token, nowMs).then(() => null, (e: unknown) => e);
+  const error = await tokens.verify(token, nowMs).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AuthError);
   expect((error as AuthError).code).toBe("invalid_token");
   return (error as AuthError).message;
 }
 
 /** A token with our claims, signed with any key and header: the attacker's toolbox. */
-function craft(key: Parameters<SignJWT["sign"]>[0], header: { alg: string } & Record<string, unknown>, claims: Record<string, unknown> = { sid: "x", sv: 0, email: "ada@example.com" }, mutate = (jwt: SignJWT) => jwt) {
+function craft(
+  key: Parameters<SignJWT["sign"]>[0],
+  header: { alg: string } & Record<string, unknown>,
+  claims: Record<string, unknown> = { sid: "x", sv: 0, email: "ada@example.com" },
+  mutate = (jwt: SignJWT) => jwt,
+) {
   return mutate(
     new SignJWT(claims)
       .setProtectedHeader({ typ: "at+jwt", ...header })
@@ -46,18 +62,35 @@ function part(token: string, index: number, replace: (json: Record<string, unkno
 describe("access tokens", () => {
   it("round-trips the claims of a valid token", async () => {
     const { tokens, good } = await setup();
-    await expect(tokens.verify(good, NOW)).resolves.toMatchObject({ sub: "user-1", sid: "s".repeat(22), sv: 3, exp: NOW / 1000 + 300 });
+    await expect(tokens.verify(good, NOW)).resolves.toMatchObject({
+      sub: "user-1",
+      sid: "s".repeat(22),
+      sv: 3,
+      exp: NOW / 1000 + 300,
+    });
   });
 
   it("never outlives the session's absolute expiry", async () => {
     const { tokens } = await setup();
-    const short = await tokens.issue({ userId: "u", email: "u@example.com", name: "U", sessionId: "s", epoch: 0, nowMs: NOW, notAfterMs: NOW + 60_000 });
+    const short = await tokens.issue({
+      userId: "u",
+      email: "u@example.com",
+      name: "U",
+      sessionId: "s",
+      epoch: 0,
+      nowMs: NOW,
+      notAfterMs: NOW + 60_000,
+    });
     expect(short.expiresIn).toBe(60);
   });
 
   it("refuses alg none, HS256 signed with the public key, and a stripped signature", async () => {
     const { tokens, good, ring } = await setup();
-    const none = part(good, 0, (h) => ({ ...h, alg: "none" })).split(".").slice(0, 2).join(".") + ".";
+    const none =
+      part(good, 0, (h) => ({ ...h, alg: "none" }))
+        .split(".")
+        .slice(0, 2)
+        .join(".") + ".";
     await refused(tokens, none);
     const publicJwk = ring.publicJwks.keys[0]!;
     const hmacKey = new TextEncoder().encode(JSON.stringify(publicJwk));
@@ -68,9 +101,15 @@ describe("access tokens", () => {
 
   it("refuses tampered payloads and signatures, unknown kids and foreign keys", async () => {
     const { tokens, good } = await setup();
-    await refused(tokens, part(good, 1, (p) => ({ ...p, sv: 99 })));
+    await refused(
+      tokens,
+      part(good, 1, (p) => ({ ...p, sv: 99 })),
+    );
     await refused(tokens, good.slice(0, -3) + (good.endsWith("A") ? "BBB" : "AAA"));
-    await refused(tokens, part(good, 0, (h) => ({ ...h, kid: "../../etc/passwd' OR 1=1" })));
+    await refused(
+      tokens,
+      part(good, 0, (h) => ({ ...h, kid: "../../etc/passwd' OR 1=1" })),
+    );
     const other = await setup();
     await refused(tokens, other.good);
   });
@@ -79,14 +118,22 @@ describe("access tokens", () => {
     const { tokens } = await setup();
     const attacker = await generateSigningKey("ES256");
     const attackerRing = await loadKeyRing([attacker]);
-    const forged = await craft(attackerRing.signing.key, { alg: "ES256", kid: attacker.kid, jku: "http://127.0.0.1:1/jwks.json", jwk: attackerRing.publicJwks.keys[0] });
+    const forged = await craft(attackerRing.signing.key, {
+      alg: "ES256",
+      kid: attacker.kid,
+      jku: "http://127.0.0.1:1/jwks.json",
+      jwk: attackerRing.publicJwks.keys[0],
+    });
     await refused(tokens, forged);
   });
 
   it("checks iss, aud, typ, exp, nbf and required claims", async () => {
     const { tokens, ring } = await setup();
-    const sign = (mutate: (jwt: SignJWT) => SignJWT, typ = "at+jwt", claims: Record<string, unknown> = { sid: "s", sv: 0, email: "ada@example.com" }) =>
-      craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid, typ }, claims, mutate);
+    const sign = (
+      mutate: (jwt: SignJWT) => SignJWT,
+      typ = "at+jwt",
+      claims: Record<string, unknown> = { sid: "s", sv: 0, email: "ada@example.com" },
+    ) => craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid, typ }, claims, mutate);
     await refused(tokens, await sign((j) => j.setIssuer("https://evil.test")));
     await refused(tokens, await sign((j) => j.setAudience("another-api")));
     await refused(tokens, await sign((j) => j, "JWT"));
@@ -100,7 +147,16 @@ describe("access tokens", () => {
 
   it("refuses garbage without throwing anything but invalid_token", async () => {
     const { tokens } = await setup();
-    for (const junk of ["", "a", "a.b", "a.b.c", "!!!.@@@.###", "eyJ.eyJ.sig", "x".repeat(9000), `${"a".repeat(3000)}.${"b".repeat(3000)}.${"c".repeat(3000)}`]) {
+    for (const junk of [
+      "",
+      "a",
+      "a.b",
+      "a.b.c",
+      "!!!.@@@.###",
+      "eyJ.eyJ.sig",
+      "x".repeat(9000),
+      `${"a".repeat(3000)}.${"b".repeat(3000)}.${"c".repeat(3000)}`,
+    ]) {
       await refused(tokens, junk);
     }
   });
@@ -109,9 +165,24 @@ describe("access tokens", () => {
 describe("identity claims", () => {
   it("carry email and name so who is signed in needs no database read, and are required", async () => {
     const { tokens, ring } = await setup();
-    const named = await tokens.issue({ userId: "u", email: "ada@example.com", name: "Ada", sessionId: "s", epoch: 0, nowMs: NOW, notAfterMs: NOW + 3_600_000 });
+    const named = await tokens.issue({
+      userId: "u",
+      email: "ada@example.com",
+      name: "Ada",
+      sessionId: "s",
+      epoch: 0,
+      nowMs: NOW,
+      notAfterMs: NOW + 3_600_000,
+    });
     await expect(tokens.verify(named.token, NOW)).resolves.toMatchObject({ email: "ada@example.com", name: "Ada" });
     await refused(tokens, await craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid }, { sid: "s", sv: 0 }));
-    await refused(tokens, await craft(ring.signing.key, { alg: "ES256", kid: ring.signing.kid }, { sid: "s", sv: 0, email: "a@b.c", name: 42 }));
+    await refused(
+      tokens,
+      await craft(
+        ring.signing.key,
+        { alg: "ES256", kid: ring.signing.kid },
+        { sid: "s", sv: 0, email: "a@b.c", name: 42 },
+      ),
+    );
   });
 });

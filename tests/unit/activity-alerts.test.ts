@@ -28,13 +28,19 @@ describe("the new-device email", () => {
     expect(mail.text).toContain("Your account ada@example.com was just signed in to from a device");
     expect(mail.text).toContain("When:  Jan 5, 2026, 3:04 PM UTC");
     expect(mail.text).toContain("Where: Firefox on Linux, IP address 203.0.113.9");
-    expect(newDeviceMail({ ...alert, ip: null }, "https://app.example.com").text).toContain("Where: Firefox on Linux\n");
+    expect(newDeviceMail({ ...alert, ip: null }, "https://app.example.com").text).toContain(
+      "Where: Firefox on Linux\n",
+    );
   });
 
   it("says what to do if it wasn't you, with links to pages that ask for a sign-in (and nothing else)", () => {
     expect(mail.text).toContain("If it wasn't you");
     const links = mail.text.match(/https?:\/\/\S+/g);
-    expect(links).toEqual(["https://app.example.com/devices", "https://app.example.com/settings/password", "https://app.example.com/settings/activity"]);
+    expect(links).toEqual([
+      "https://app.example.com/devices",
+      "https://app.example.com/settings/password",
+      "https://app.example.com/settings/activity",
+    ]);
     expect(mail.text).not.toMatch(/token|[A-Za-z0-9_-]{40,}/i);
   });
 
@@ -45,12 +51,25 @@ describe("the new-device email", () => {
 });
 
 describe("the new-device notice on the revocation feed", () => {
-  const notice: NewDeviceNotice = { type: "new_device_sign_in", userId: "u1", sessionId: "new-session", device: "Firefox on Linux", ip: "203.0.113.9", at: "2026-01-05T15:04:00.000Z" };
+  const notice: NewDeviceNotice = {
+    type: "new_device_sign_in",
+    userId: "u1",
+    sessionId: "new-session",
+    device: "Firefox on Linux",
+    ip: "203.0.113.9",
+    at: "2026-01-05T15:04:00.000Z",
+  };
 
   it("crosses instances intact (Redis pub/sub is JSON) and garbage is dropped", () => {
     expect(parseRevocationNotice(JSON.stringify(notice))).toEqual(notice);
     expect(parseRevocationNotice(JSON.stringify({ ...notice, ip: null }))).toEqual({ ...notice, ip: null });
-    for (const bad of [{ ...notice, userId: "" }, { ...notice, device: 42 }, { ...notice, at: "yesterday" }, { ...notice, ip: ["x"] }, { ...notice, sessionId: "s".repeat(500) }]) {
+    for (const bad of [
+      { ...notice, userId: "" },
+      { ...notice, device: 42 },
+      { ...notice, at: "yesterday" },
+      { ...notice, ip: ["x"] },
+      { ...notice, sessionId: "s".repeat(500) },
+    ]) {
       expect(parseRevocationNotice(JSON.stringify(bad))).toBeNull();
     }
     expect(parseNewDeviceNotice({ type: "new_device_sign_in" })).toBeNull();
@@ -58,7 +77,9 @@ describe("the new-device notice on the revocation feed", () => {
 
   it("is pushed to the user's other sessions only, and never signs anyone out", () => {
     const event = newDeviceEventFor(notice, { sub: "u1", sid: "laptop" });
-    expect(event).toBe(`event: new-device\ndata: ${JSON.stringify({ id: "new-session", device: "Firefox on Linux", ip: "203.0.113.9", at: notice.at })}\n\n`);
+    expect(event).toBe(
+      `event: new-device\ndata: ${JSON.stringify({ id: "new-session", device: "Firefox on Linux", ip: "203.0.113.9", at: notice.at })}\n\n`,
+    );
     expect(newDeviceEventFor(notice, { sub: "u1", sid: "new-session" })).toBeNull();
     expect(newDeviceEventFor(notice, { sub: "someone-else", sid: "laptop" })).toBeNull();
     expect(endsSession(notice, { sub: "u1", sid: "laptop", sv: 0 })).toBeNull();
@@ -69,8 +90,12 @@ describe("mail configuration", () => {
   it("SMTP_URL must be smtp(s):// and needs MAIL_FROM", () => {
     expect(() => parseEnv({ SMTP_URL: "http://mail.example.com", MAIL_FROM: "a@example.com" })).toThrow(/SMTP_URL/);
     expect(() => parseEnv({ SMTP_URL: "smtp://mail.example.com:587" })).toThrow(EnvError);
-    expect(() => parseEnv({ SMTP_URL: "smtp://mail.example.com:587" })).toThrow(/MAIL_FROM: is required when SMTP_URL is set/);
-    expect(parseEnv({ SMTP_URL: "smtps://u:p@mail.example.com", MAIL_FROM: "Security <no-reply@example.com>" })).toMatchObject({ MAIL_FROM: "Security <no-reply@example.com>" });
+    expect(() => parseEnv({ SMTP_URL: "smtp://mail.example.com:587" })).toThrow(
+      /MAIL_FROM: is required when SMTP_URL is set/,
+    );
+    expect(
+      parseEnv({ SMTP_URL: "smtps://u:p@mail.example.com", MAIL_FROM: "Security <no-reply@example.com>" }),
+    ).toMatchObject({ MAIL_FROM: "Security <no-reply@example.com>" });
     expect(() => parseEnv({ MAIL_FROM: "no-reply@example.com\nBcc: x@evil.example" })).toThrow(/MAIL_FROM/);
   });
 

@@ -4,12 +4,16 @@ import type { Logger } from "@/core/ports";
 import { createSessionEngine } from "@/core/session-engine";
 import { makeEngine } from "./fakes";
 
-const CHROME_MAC_126 = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
-const CHROME_MAC_131_SONOMA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const CHROME_MAC_126 =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+const CHROME_MAC_131_SONOMA =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
-const CHROME_ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
-const CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const CHROME_ANDROID =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+const CHROME_LINUX =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 describe("identifyDevice: a device is browser + OS + device type, versions ignored", () => {
   it("labels devices for people", () => {
@@ -22,7 +26,9 @@ describe("identifyDevice: a device is browser + OS + device type, versions ignor
 
   it("a browser or OS update is the same device; another browser, OS or device type is not", () => {
     expect(identifyDevice(CHROME_MAC_131_SONOMA).key).toBe(identifyDevice(CHROME_MAC_126).key);
-    const keys = [CHROME_MAC_126, FIREFOX_LINUX, FIREFOX_WINDOWS, CHROME_ANDROID, CHROME_LINUX, null].map((ua) => identifyDevice(ua).key);
+    const keys = [CHROME_MAC_126, FIREFOX_LINUX, FIREFOX_WINDOWS, CHROME_ANDROID, CHROME_LINUX, null].map(
+      (ua) => identifyDevice(ua).key,
+    );
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -32,7 +38,8 @@ describe("identifyDevice: a device is browser + OS + device type, versions ignor
   });
 
   it("a hostile User-Agent cannot put a link or markup into the label (it ends up in an email)", () => {
-    const hostile = "Mozilla/5.0 (Windows NT 10.0) Opera/9.80 (click https://evil.example/reset?x=<b>now</b>) Version/12.16";
+    const hostile =
+      "Mozilla/5.0 (Windows NT 10.0) Opera/9.80 (click https://evil.example/reset?x=<b>now</b>) Version/12.16";
     const label = identifyDevice(hostile).label;
     expect(label).not.toMatch(/[<>:/?=]/);
     expect(label.length).toBeLessThan(100);
@@ -67,15 +74,36 @@ describe("signIn and new devices", () => {
     expect(mailer.sent).toEqual([]);
 
     const firefox = await engine.signIn({ email, password }, { ip, userAgent: FIREFOX_LINUX });
-    expect(events.events.at(-1)).toMatchObject({ type: "signed_in", sessionId: firefox.sessionId, newDevice: true, device: "Firefox on Linux" });
-    expect(notifier.notices).toEqual([{ type: "new_device_sign_in", userId: expect.any(String), sessionId: firefox.sessionId, device: "Firefox on Linux", ip, at: expect.any(String) }]);
+    expect(events.events.at(-1)).toMatchObject({
+      type: "signed_in",
+      sessionId: firefox.sessionId,
+      newDevice: true,
+      device: "Firefox on Linux",
+    });
+    expect(notifier.notices).toEqual([
+      {
+        type: "new_device_sign_in",
+        userId: expect.any(String),
+        sessionId: firefox.sessionId,
+        device: "Firefox on Linux",
+        ip,
+        at: expect.any(String),
+      },
+    ]);
     await Promise.resolve(); // the email is sent without holding the sign-in up
     await Promise.resolve();
-    expect(mailer.sent).toEqual([{ userId: expect.any(String), email, name: null, device: "Firefox on Linux", ip, at: expect.any(Date) }]);
+    expect(mailer.sent).toEqual([
+      { userId: expect.any(String), email, name: null, device: "Firefox on Linux", ip, at: expect.any(Date) },
+    ]);
 
     await engine.signIn({ email, password }, { ip, userAgent: FIREFOX_LINUX });
     await engine.signIn({ email, password }, { ip: "192.0.2.1", userAgent: CHROME_MAC_131_SONOMA }); // updated browser, other network
-    expect(events.events.filter((e) => e.type === "signed_in").map((e) => e.newDevice)).toEqual([false, true, false, false]);
+    expect(events.events.filter((e) => e.type === "signed_in").map((e) => e.newDevice)).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
     expect(notifier.notices).toHaveLength(1);
     expect(mailer.sent).toHaveLength(1);
   });
@@ -88,7 +116,10 @@ describe("signIn and new devices", () => {
     await logged.signIn({ email, password }, { ip, userAgent: CHROME_MAC_126 });
 
     mailer.mode = "hang";
-    const hung = await Promise.race([engine.signIn({ email, password }, { ip, userAgent: FIREFOX_LINUX }), new Promise((r) => setTimeout(() => r("timed out"), 1_000))]);
+    const hung = await Promise.race([
+      engine.signIn({ email, password }, { ip, userAgent: FIREFOX_LINUX }),
+      new Promise((r) => setTimeout(() => r("timed out"), 1_000)),
+    ]);
     expect(hung).toMatchObject({ accessToken: expect.any(String) });
 
     mailer.mode = "fail";

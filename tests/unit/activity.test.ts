@@ -30,7 +30,10 @@ function record(overrides: Partial<ActivityRecord>): ActivityRecord {
 }
 
 const revocation = (reason: string | null, overrides: Partial<ActivityRecord> = {}) =>
-  describeActivity(record({ type: "session_revoked", reason, actorSessionId: CURRENT, actorDevice: "Chrome on macOS", ...overrides }), CURRENT);
+  describeActivity(
+    record({ type: "session_revoked", reason, actorSessionId: CURRENT, actorDevice: "Chrome on macOS", ...overrides }),
+    CURRENT,
+  );
 
 describe("describeActivity: what happened, to which device, who did it, when", () => {
   it("a sign-in names the device and IP, marks this device, and has no actor", () => {
@@ -56,16 +59,34 @@ describe("describeActivity: what happened, to which device, who did it, when", (
   });
 
   it('a revocation the user asked for is "you, from this device" or "you, from <their other device>"', () => {
-    expect(revocation("revoked_by_user")).toMatchObject({ title: "Device logged out", device: "Firefox on Linux", ip: "203.0.113.9", actor: "you, from this device" });
+    expect(revocation("revoked_by_user")).toMatchObject({
+      title: "Device logged out",
+      device: "Firefox on Linux",
+      ip: "203.0.113.9",
+      actor: "you, from this device",
+    });
     expect(revocation("revoked_by_user", { actorSessionId: "third-session" }).actor).toBe("you, from Chrome on macOS");
-    expect(revocation("revoked_by_user", { actorSessionId: "gone", actorDevice: null }).actor).toBe("you, from a device no longer known");
-    expect(revocation("logout", { sessionId: "s", actorSessionId: "s", actorDevice: "Firefox on Linux" })).toMatchObject({ title: "Signed out", actor: "you, from Firefox on Linux" });
-    expect(revocation("logout_others")).toMatchObject({ title: "Logged out with “Log out other devices”", actor: "you, from this device" });
+    expect(revocation("revoked_by_user", { actorSessionId: "gone", actorDevice: null }).actor).toBe(
+      "you, from a device no longer known",
+    );
+    expect(
+      revocation("logout", { sessionId: "s", actorSessionId: "s", actorDevice: "Firefox on Linux" }),
+    ).toMatchObject({ title: "Signed out", actor: "you, from Firefox on Linux" });
+    expect(revocation("logout_others")).toMatchObject({
+      title: "Logged out with “Log out other devices”",
+      actor: "you, from this device",
+    });
   });
 
   it('"log out everywhere" concerns every device, so it names none', () => {
     const item = revocation("logout_everywhere", { sessionId: "third-session", actorSessionId: "third-session" });
-    expect(item).toMatchObject({ title: "Logged out everywhere", actor: "you, from Chrome on macOS", device: null, ip: null, thisDevice: false });
+    expect(item).toMatchObject({
+      title: "Logged out everywhere",
+      actor: "you, from Chrome on macOS",
+      device: null,
+      ip: null,
+      thisDevice: false,
+    });
   });
 
   it.each([
@@ -80,31 +101,57 @@ describe("describeActivity: what happened, to which device, who did it, when", (
   });
 
   it("an unknown or missing reason gets a readable generic description", () => {
-    expect(revocation("quota_exceeded")).toMatchObject({ title: "Signed out", actor: "the system (quota exceeded)", reason: "quota_exceeded" });
+    expect(revocation("quota_exceeded")).toMatchObject({
+      title: "Signed out",
+      actor: "the system (quota exceeded)",
+      reason: "quota_exceeded",
+    });
     expect(revocation(null)).toMatchObject({ title: "Signed out", actor: "the system" });
   });
 
   it("a password change is the user's, names no single device", () => {
-    const item = describeActivity(record({ type: "password_changed", reason: "password_change", sessionId: CURRENT, actorSessionId: CURRENT }), CURRENT);
-    expect(item).toMatchObject({ title: "Password changed; every other device was signed out", actor: "you, from this device", device: null });
+    const item = describeActivity(
+      record({ type: "password_changed", reason: "password_change", sessionId: CURRENT, actorSessionId: CURRENT }),
+      CURRENT,
+    );
+    expect(item).toMatchObject({
+      title: "Password changed; every other device was signed out",
+      actor: "you, from this device",
+      device: null,
+    });
   });
 
   it("account creation, refresh-token reuse and unknown event types", () => {
-    expect(describeActivity(record({ type: "user_registered", sessionId: null, device: null, ip: null }), CURRENT)).toMatchObject({ title: "Account created", actor: null, device: null });
-    expect(describeActivity(record({ type: "refresh_token_reused", reason: "refresh_token_reused" }), CURRENT)).toMatchObject({ actor: "refresh token reuse detected" });
-    expect(describeActivity(record({ type: "user_disabled", reason: "user_disabled", sessionId: null }), CURRENT)).toMatchObject({
+    expect(
+      describeActivity(record({ type: "user_registered", sessionId: null, device: null, ip: null }), CURRENT),
+    ).toMatchObject({ title: "Account created", actor: null, device: null });
+    expect(
+      describeActivity(record({ type: "refresh_token_reused", reason: "refresh_token_reused" }), CURRENT),
+    ).toMatchObject({ actor: "refresh token reuse detected" });
+    expect(
+      describeActivity(record({ type: "user_disabled", reason: "user_disabled", sessionId: null }), CURRENT),
+    ).toMatchObject({
       title: "Account disabled; every device was signed out",
       actor: "an administrator",
       device: null,
     });
-    expect(describeActivity(record({ type: "user_enabled", sessionId: null }), CURRENT)).toMatchObject({ title: "Account enabled again", actor: "an administrator" });
-    expect(describeActivity(record({ type: "mystery-thing" }), CURRENT)).toMatchObject({ title: "Security event: mystery thing", actor: null });
+    expect(describeActivity(record({ type: "user_enabled", sessionId: null }), CURRENT)).toMatchObject({
+      title: "Account enabled again",
+      actor: "an administrator",
+    });
+    expect(describeActivity(record({ type: "mystery-thing" }), CURRENT)).toMatchObject({
+      title: "Security event: mystery thing",
+      actor: null,
+    });
   });
 });
 
 describe("activity cursors", () => {
   it("round-trip, and are opaque URL-safe text", () => {
-    for (const cursor of [{ direction: "older", id: "1" }, { direction: "newer", id: "9223372036854775807" }] as const) {
+    for (const cursor of [
+      { direction: "older", id: "1" },
+      { direction: "newer", id: "9223372036854775807" },
+    ] as const) {
       const text = encodeActivityCursor(cursor);
       expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(decodeActivityCursor(text)).toEqual(cursor);
@@ -193,7 +240,11 @@ describe("the activity feed's keyset pages", () => {
   it("one page only: no links; no events: an empty page", async () => {
     const log = new MemoryActivityLog();
     const feed = createActivityFeed(log);
-    expect(await feed.page(viewer, { cursor: null, limit: 20 })).toEqual({ items: [], olderCursor: null, newerCursor: null });
+    expect(await feed.page(viewer, { cursor: null, limit: 20 })).toEqual({
+      items: [],
+      olderCursor: null,
+      newerCursor: null,
+    });
     log.add(20);
     const page = await feed.page(viewer, { cursor: null, limit: 20 });
     expect(page.items).toHaveLength(20);
@@ -206,6 +257,8 @@ describe("the activity feed's keyset pages", () => {
     const feed = createActivityFeed(log);
     const beyond = await feed.page(viewer, { cursor: { direction: "newer", id: "99" }, limit: 20 });
     expect(beyond.items).toEqual([]);
-    expect(ids(await feed.page(viewer, { cursor: decodeActivityCursor(beyond.olderCursor!), limit: 20 }))).toEqual([5, 4, 3, 2, 1]);
+    expect(ids(await feed.page(viewer, { cursor: decodeActivityCursor(beyond.olderCursor!), limit: 20 }))).toEqual([
+      5, 4, 3, 2, 1,
+    ]);
   });
 });

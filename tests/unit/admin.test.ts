@@ -31,7 +31,12 @@ describe("admin: looking at an account", () => {
     const { user, sessions } = await admin.describe(" Ada@Example.com ");
     expect(user).toEqual({ id: expect.any(String), email: EMAIL, name: "Ada", disabledAt: null, sessionEpoch: 0 });
     expect(sessions.map((s) => s.id).sort()).toEqual(pairs.map((p) => p.sessionId).sort());
-    expect(sessions[0]).toMatchObject({ ip: "203.0.113.7", browser: "Chrome", createdAt: expect.any(Date), lastActiveAt: expect.any(Date) });
+    expect(sessions[0]).toMatchObject({
+      ip: "203.0.113.7",
+      browser: "Chrome",
+      createdAt: expect.any(Date),
+      lastActiveAt: expect.any(Date),
+    });
   });
 
   it("names an unknown user not_found and a malformed email invalid_request", async () => {
@@ -54,8 +59,18 @@ describe("admin: signing sessions out", () => {
     expect((await failure(engine.refresh(victim.refreshToken))).code).toBe("invalid_grant");
     await expect(engine.authenticate(other.accessToken)).resolves.toMatchObject({ sid: other.sessionId });
     expect(store.revoked.has(victim.sessionId)).toBe(true);
-    expect(notifier.notices.at(-1)).toEqual({ type: "sessions_revoked", userId: expect.any(String), sessionIds: [victim.sessionId], reason: "revoked_by_admin" });
-    expect(events.events.at(-1)).toMatchObject({ type: "session_revoked", sessionId: victim.sessionId, reason: "revoked_by_admin", actorSessionId: null });
+    expect(notifier.notices.at(-1)).toEqual({
+      type: "sessions_revoked",
+      userId: expect.any(String),
+      sessionIds: [victim.sessionId],
+      reason: "revoked_by_admin",
+    });
+    expect(events.events.at(-1)).toMatchObject({
+      type: "session_revoked",
+      sessionId: victim.sessionId,
+      reason: "revoked_by_admin",
+      actorSessionId: null,
+    });
   });
 
   it("revoke: a session that is not one of the user's live ones is not_found and changes nothing", async () => {
@@ -74,7 +89,12 @@ describe("admin: signing sessions out", () => {
     for (const pair of pairs) expect((await failure(engine.authenticate(pair.accessToken))).code).toBe("invalid_token");
     expect(store.epochs.size).toBe(1);
     expect(store.revoked.size).toBe(0);
-    expect(events.events.at(-1)).toMatchObject({ type: "session_revoked", sessionId: null, reason: "revoked_by_admin", actorSessionId: null });
+    expect(events.events.at(-1)).toMatchObject({
+      type: "session_revoked",
+      sessionId: null,
+      reason: "revoked_by_admin",
+      actorSessionId: null,
+    });
     const again = await engine.signIn({ email: EMAIL, password: PASSWORD }, device);
     await expect(engine.authenticate(again.accessToken)).resolves.toMatchObject({ sv: 1 });
   });
@@ -90,7 +110,11 @@ describe("admin: disabling an account", () => {
       expect((await failure(engine.authenticate(pair.accessToken))).code).toBe("invalid_token");
       expect((await failure(engine.refresh(pair.refreshToken))).code).toBe("invalid_grant");
     }
-    expect(notifier.notices.at(-1)).toMatchObject({ type: "epoch_raised", reason: "user_disabled", keepSessionId: null });
+    expect(notifier.notices.at(-1)).toMatchObject({
+      type: "epoch_raised",
+      reason: "user_disabled",
+      keepSessionId: null,
+    });
     expect(events.events.at(-1)).toMatchObject({ type: "user_disabled", sessionId: null, actorSessionId: null });
 
     const right = await failure(engine.signIn({ email: EMAIL, password: PASSWORD }, device));
@@ -109,7 +133,10 @@ describe("admin: disabling an account", () => {
 
     await admin.disable(EMAIL);
 
-    expect((await failure(engine.changePassword(claims, { currentPassword: PASSWORD, newPassword: "a brand new one" }))).code).toBe("invalid_grant");
+    expect(
+      (await failure(engine.changePassword(claims, { currentPassword: PASSWORD, newPassword: "a brand new one" })))
+        .code,
+    ).toBe("invalid_grant");
     expect([...users.rows.values()][0]!.passwordHash).toBe(hashBefore);
   });
 
@@ -144,7 +171,10 @@ describe("admin: disabling an account", () => {
       ["user_disabled", "user_disabled"],
       ["sign_in_failed", "account_disabled"],
     ]);
-    expect(logger.lines.find((l) => l.event === "sign_in_failed")?.fields).toMatchObject({ userId, ip: "198.51.100.4" });
+    expect(logger.lines.find((l) => l.event === "sign_in_failed")?.fields).toMatchObject({
+      userId,
+      ip: "198.51.100.4",
+    });
   });
 });
 
@@ -153,11 +183,18 @@ describe("the new sign-out reasons reach open browsers", () => {
     ["revoked_by_admin", "admin"],
     ["user_disabled", "disabled"],
     ["session_limit", "session_limit"],
-  ] as const)("a %s notice crosses Redis (parsed, not dropped) and signs the browser out with reason %s", (reason, shown) => {
-    const me = { sub: "u1", sid: "s1", sv: 0 };
-    const notice = parseRevocationNotice(JSON.stringify({ type: "sessions_revoked", userId: "u1", sessionIds: ["s1"], reason }));
-    expect(notice).not.toBeNull();
-    expect(endsSession(notice!, me)).toBe(shown);
-    expect(endsSession({ type: "epoch_raised", userId: "u1", epoch: 1, keepSessionId: null, reason }, me)).toBe(shown);
-  });
+  ] as const)(
+    "a %s notice crosses Redis (parsed, not dropped) and signs the browser out with reason %s",
+    (reason, shown) => {
+      const me = { sub: "u1", sid: "s1", sv: 0 };
+      const notice = parseRevocationNotice(
+        JSON.stringify({ type: "sessions_revoked", userId: "u1", sessionIds: ["s1"], reason }),
+      );
+      expect(notice).not.toBeNull();
+      expect(endsSession(notice!, me)).toBe(shown);
+      expect(endsSession({ type: "epoch_raised", userId: "u1", epoch: 1, keepSessionId: null, reason }, me)).toBe(
+        shown,
+      );
+    },
+  );
 });

@@ -9,16 +9,33 @@ const device = { ip: "203.0.113.7", userAgent: "curl/8" };
 describe("auth event log lines", () => {
   it("carry only the stable fields, whatever else the caller holds", () => {
     const logger = new MemoryLogger();
-    const leaky = { userId: "u1", sessionId: "s1", password: "hunter22", refreshToken: "s1.secret", userAgent: "x" } as AuthEventFields;
+    const leaky = {
+      userId: "u1",
+      sessionId: "s1",
+      password: "hunter22",
+      refreshToken: "s1.secret",
+      userAgent: "x",
+    } as AuthEventFields;
     logAuthEvent(logger, "signed_in", leaky);
     expect(logger.lines).toEqual([
-      { level: "info", event: "signed_in", fields: { kind: "auth", userId: "u1", sessionId: "s1", reason: null, actorSessionId: null, ip: null } },
+      {
+        level: "info",
+        event: "signed_in",
+        fields: { kind: "auth", userId: "u1", sessionId: "s1", reason: null, actorSessionId: null, ip: null },
+      },
     ]);
   });
 
   it("uses warn for reuse, limits and disables, and debug for refreshes", () => {
     const logger = new MemoryLogger();
-    for (const type of ["refresh_token_reused", "rate_limited", "user_disabled", "token_refreshed", "session_revoked"] as const) logAuthEvent(logger, type, {});
+    for (const type of [
+      "refresh_token_reused",
+      "rate_limited",
+      "user_disabled",
+      "token_refreshed",
+      "session_revoked",
+    ] as const)
+      logAuthEvent(logger, type, {});
     expect(logger.lines.map((l) => `${l.event}:${l.level}`)).toEqual([
       "refresh_token_reused:warn",
       "rate_limited:warn",
@@ -57,7 +74,16 @@ describe("auth event log lines", () => {
     expect(auth[2]!.fields.userId).toBeNull(); // an unknown email: not written down
     expect(auth.at(-1)!.fields).toMatchObject({ actorSessionId: other.sessionId, userId: user.id });
     const text = JSON.stringify(logger.lines);
-    for (const secret of [EMAIL, "ghost@example.com", PASSWORD, "wrong one", first.accessToken, first.refreshToken, second.refreshToken, "fake$"]) {
+    for (const secret of [
+      EMAIL,
+      "ghost@example.com",
+      PASSWORD,
+      "wrong one",
+      first.accessToken,
+      first.refreshToken,
+      second.refreshToken,
+      "fake$",
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -66,8 +92,15 @@ describe("auth event log lines", () => {
     const logger = new MemoryLogger();
     const { engine } = await makeEngine({}, 1, logger);
     await engine.register({ email: EMAIL, password: PASSWORD });
-    for (let i = 0; i < 6; i++) await engine.signIn({ email: EMAIL, password: "wrong one" }, device).catch(() => undefined);
+    for (let i = 0; i < 6; i++)
+      await engine.signIn({ email: EMAIL, password: "wrong one" }, device).catch(() => undefined);
     const limited = logger.lines.filter((l) => l.event === "rate_limited");
-    expect(limited).toEqual([{ level: "warn", event: "rate_limited", fields: expect.objectContaining({ limit: "signInFailuresPerAccountAndIp", ip: device.ip }) }]);
+    expect(limited).toEqual([
+      {
+        level: "warn",
+        event: "rate_limited",
+        fields: expect.objectContaining({ limit: "signInFailuresPerAccountAndIp", ip: device.ip }),
+      },
+    ]);
   });
 });

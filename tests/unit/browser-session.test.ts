@@ -8,7 +8,10 @@ describe("a browser's cookies -> its session", () => {
     const { engine, userWithDevices, clock, config } = await makeEngine();
     const [pair] = await userWithDevices(1);
     const cookies = { session: pair!.accessToken, refresh: pair!.refreshToken };
-    expect(await resolveBrowserSession(engine, cookies, clock.now)).toMatchObject({ kind: "active", claims: { sid: pair!.sessionId } });
+    expect(await resolveBrowserSession(engine, cookies, clock.now)).toMatchObject({
+      kind: "active",
+      claims: { sid: pair!.sessionId },
+    });
 
     clock.now += (config.accessTokenTtlSeconds + 60) * 1000;
     const renewed = await resolveBrowserSession(engine, cookies, clock.now);
@@ -34,7 +37,9 @@ describe("a browser's cookies -> its session", () => {
     const { engine, userWithDevices, clock, config } = await makeEngine();
     const [pair] = await userWithDevices(1);
     clock.now += (config.sessionIdleTtlSeconds + 1) * 1000;
-    expect(await resolveBrowserSession(engine, { session: pair!.accessToken, refresh: pair!.refreshToken }, clock.now)).toEqual({ kind: "signed_out", reason: "expired" });
+    expect(
+      await resolveBrowserSession(engine, { session: pair!.accessToken, refresh: pair!.refreshToken }, clock.now),
+    ).toEqual({ kind: "signed_out", reason: "expired" });
     expect(await resolveBrowserSession(engine, {}, clock.now)).toEqual({ kind: "anonymous" });
   });
 
@@ -43,20 +48,44 @@ describe("a browser's cookies -> its session", () => {
     const [pair] = await userWithDevices(1);
     store.mode = "down";
     sessions.down = true;
-    await expect(resolveBrowserSession(engine, { session: pair!.accessToken, refresh: pair!.refreshToken }, clock.now)).rejects.toMatchObject({ code: "temporarily_unavailable" });
+    await expect(
+      resolveBrowserSession(engine, { session: pair!.accessToken, refresh: pair!.refreshToken }, clock.now),
+    ).rejects.toMatchObject({ code: "temporarily_unavailable" });
   });
 });
 
 describe("which pushed notices end a session", () => {
   const me = { sub: "u1", sid: "s1", sv: 2 };
   it("matches its own session, its user's epoch raises, and nothing else", () => {
-    expect(endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s0", "s1"], reason: "revoked_by_user" }, me)).toBe("revoked");
-    expect(endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s1"], reason: "logout" }, me)).toBe("logout");
-    expect(endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s2"], reason: "logout_others" }, me)).toBeNull();
-    expect(endsSession({ type: "sessions_revoked", userId: "u2", sessionIds: ["s1"], reason: "logout" }, me)).toBeNull();
-    expect(endsSession({ type: "epoch_raised", userId: "u1", epoch: 3, keepSessionId: null, reason: "logout_everywhere" }, me)).toBe("everywhere");
-    expect(endsSession({ type: "epoch_raised", userId: "u1", epoch: 3, keepSessionId: "s9", reason: "password_change" }, me)).toBe("revoked");
-    expect(endsSession({ type: "epoch_raised", userId: "u1", epoch: 3, keepSessionId: "s1", reason: "password_change" }, me)).toBeNull();
-    expect(endsSession({ type: "epoch_raised", userId: "u1", epoch: 2, keepSessionId: null, reason: "logout_everywhere" }, me)).toBeNull();
+    expect(
+      endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s0", "s1"], reason: "revoked_by_user" }, me),
+    ).toBe("revoked");
+    expect(endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s1"], reason: "logout" }, me)).toBe(
+      "logout",
+    );
+    expect(
+      endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s2"], reason: "logout_others" }, me),
+    ).toBeNull();
+    expect(
+      endsSession({ type: "sessions_revoked", userId: "u2", sessionIds: ["s1"], reason: "logout" }, me),
+    ).toBeNull();
+    expect(
+      endsSession(
+        { type: "epoch_raised", userId: "u1", epoch: 3, keepSessionId: null, reason: "logout_everywhere" },
+        me,
+      ),
+    ).toBe("everywhere");
+    expect(
+      endsSession({ type: "epoch_raised", userId: "u1", epoch: 3, keepSessionId: "s9", reason: "password_change" }, me),
+    ).toBe("revoked");
+    expect(
+      endsSession({ type: "epoch_raised", userId: "u1", epoch: 3, keepSessionId: "s1", reason: "password_change" }, me),
+    ).toBeNull();
+    expect(
+      endsSession(
+        { type: "epoch_raised", userId: "u1", epoch: 2, keepSessionId: null, reason: "logout_everywhere" },
+        me,
+      ),
+    ).toBeNull();
   });
 });

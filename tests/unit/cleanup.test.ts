@@ -33,14 +33,21 @@ class FakeCleanupRepository implements CleanupRepository {
   }
 }
 
-const daysAgo = (days: number, count = 1) => Array.from({ length: count }, (_, i) => new Date(NOW - days * DAY * 1000 - i));
+const daysAgo = (days: number, count = 1) =>
+  Array.from({ length: count }, (_, i) => new Date(NOW - days * DAY * 1000 - i));
 const policy: CleanupPolicy = { sessionRetentionSeconds: 30 * DAY, eventRetentionSeconds: 90 * DAY };
 const run = (repository: CleanupRepository, options: { dryRun?: boolean; batchSize?: number } = {}, p = policy) =>
-  runCleanup({ repository, config: testConfig, clock: () => NOW }, p, { dryRun: options.dryRun ?? false, batchSize: options.batchSize ?? 1000 });
+  runCleanup({ repository, config: testConfig, clock: () => NOW }, p, {
+    dryRun: options.dryRun ?? false,
+    batchSize: options.batchSize ?? 1000,
+  });
 
 describe("db:cleanup decisions", () => {
   it("deletes sessions that ended before the retention and events older than theirs, and keeps the rest", async () => {
-    const repository = new FakeCleanupRepository([...daysAgo(31, 3), ...daysAgo(29, 2)], [...daysAgo(91, 4), ...daysAgo(89)]);
+    const repository = new FakeCleanupRepository(
+      [...daysAgo(31, 3), ...daysAgo(29, 2)],
+      [...daysAgo(91, 4), ...daysAgo(89)],
+    );
     const report = await run(repository);
     expect(report).toMatchObject({ dryRun: false, sessions: 3, events: 4 });
     expect(report.sessionCutoff).toEqual(new Date(NOW - 30 * DAY * 1000));

@@ -5,20 +5,33 @@ import { describe, expect, it } from "vitest";
 /** The docs are part of the product: they must name what exists, and only that. */
 const ROOT = process.cwd();
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
-const DOCS = ["README.md", "SECURITY.md", "docs/DEPLOYMENT.md", "docs/BENCHMARKS.md", "examples/resource-server/README.md", ...readdirSync(path.join(ROOT, "docs/decisions")).map((f) => `docs/decisions/${f}`)];
+const DOCS = [
+  "README.md",
+  "SECURITY.md",
+  "docs/DEPLOYMENT.md",
+  "docs/BENCHMARKS.md",
+  "examples/resource-server/README.md",
+  ...readdirSync(path.join(ROOT, "docs/decisions")).map((f) => `docs/decisions/${f}`),
+];
 const ENV_VARS = ["src/server/env.ts", "src/server/env-redis.ts"]
   .flatMap((file) => [...read(file).matchAll(/^ {2,4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!))
   .filter((name) => name !== "NODE_ENV");
 const SCRIPTS = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
 
 /** GitHub's anchor for a heading. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
 
 describe("documentation", () => {
   it("the README links the deployment guide, and the guide covers what issue 6 asks", () => {
     expect(read("README.md")).toContain("(docs/DEPLOYMENT.md)");
     const guide = read("docs/DEPLOYMENT.md");
-    for (const topic of ["PostgreSQL", "Sentinel", "Cluster", "load balancer", "Signing keys", "When a part fails"]) expect(guide).toContain(topic);
+    for (const topic of ["PostgreSQL", "Sentinel", "Cluster", "load balancer", "Signing keys", "When a part fails"])
+      expect(guide).toContain(topic);
   });
 
   it("every environment variable the app reads is in the README's configuration table and in .env.example", () => {
@@ -30,7 +43,9 @@ describe("documentation", () => {
   });
 
   it("every `npm run` a document mentions exists", () => {
-    const mentioned = new Set(DOCS.flatMap((file) => [...read(file).matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]!)));
+    const mentioned = new Set(
+      DOCS.flatMap((file) => [...read(file).matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]!)),
+    );
     expect([...mentioned].filter((script) => !SCRIPTS.includes(script))).toEqual([]);
   });
 

@@ -80,7 +80,15 @@ export class FakeSessions implements SessionRepository {
     );
   }
   private insert(session: NewSessionRecord) {
-    this.rows.set(session.id, { ...session, revokedAt: null, revokedReason: null, revokedBy: null, previousRefreshHash: null, refreshRotatedAt: null, refreshGeneration: 0 });
+    this.rows.set(session.id, {
+      ...session,
+      revokedAt: null,
+      revokedReason: null,
+      revokedBy: null,
+      previousRefreshHash: null,
+      refreshRotatedAt: null,
+      refreshGeneration: 0,
+    });
   }
   private mark(row: SessionRecord, command: RevokeCommand) {
     row.revokedAt = command.now;
@@ -109,7 +117,13 @@ export class FakeSessions implements SessionRepository {
     const user = this.users.rows.get(row.userId);
     return { ...row, userEpoch: user?.sessionEpoch ?? 0, userEmail: user?.email ?? "", userName: user?.name ?? null };
   }
-  async rotateRefreshToken(args: { id: string; expectedHash: string; newHash: string; now: Date; idleExpiresAt: Date }) {
+  async rotateRefreshToken(args: {
+    id: string;
+    expectedHash: string;
+    newHash: string;
+    now: Date;
+    idleExpiresAt: Date;
+  }) {
     this.check();
     const row = this.rows.get(args.id);
     if (!row || row.refreshHash !== args.expectedHash || !this.live(row, args.now)) return false;
@@ -154,9 +168,21 @@ export class FakeSessions implements SessionRepository {
   async changePassword(args: ChangePasswordCommand) {
     this.check();
     const user = this.users.rows.get(args.userId);
-    if (!user || user.disabledAt || user.passwordHash !== args.expectedPasswordHash || user.sessionEpoch !== args.expectedEpoch) return null;
+    if (
+      !user ||
+      user.disabledAt ||
+      user.passwordHash !== args.expectedPasswordHash ||
+      user.sessionEpoch !== args.expectedEpoch
+    )
+      return null;
     const current = this.rows.get(args.currentSessionId);
-    if (!current || current.userId !== args.userId || current.epoch !== args.expectedEpoch || !this.live(current, args.now)) return null;
+    if (
+      !current ||
+      current.userId !== args.userId ||
+      current.epoch !== args.expectedEpoch ||
+      !this.live(current, args.now)
+    )
+      return null;
     user.passwordHash = args.newPasswordHash;
     user.sessionEpoch += 1;
     current.epoch = user.sessionEpoch;
@@ -259,7 +285,11 @@ export class MemoryLogger implements Logger {
 
 export const testConfig: EngineConfig = { ...defaultEngineConfig, issuer: "https://issuer.test", audience: "api.test" };
 
-export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimitScale = 1000, logger: Logger = silentLogger) {
+export async function makeEngine(
+  overrides: Partial<EngineConfig> = {},
+  rateLimitScale = 1000,
+  logger: Logger = silentLogger,
+) {
   const config = { ...testConfig, ...overrides };
   const clock = { now: Date.UTC(2026, 0, 1, 12) };
   const keys = await loadKeyRing([await generateSigningKey("ES256")]);
@@ -287,12 +317,31 @@ export async function makeEngine(overrides: Partial<EngineConfig> = {}, rateLimi
     mailer,
   };
   const engine = createSessionEngine(deps);
-  const device = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" };
+  const device = {
+    ip: "203.0.113.7",
+    userAgent:
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+  };
   async function userWithDevices(count: number, email = "ada@example.com", password = "correct horse") {
     await engine.register({ email, password, name: "Ada" });
     const pairs = [];
     for (let i = 0; i < count; i++) pairs.push(await engine.signIn({ email, password }, device));
     return pairs;
   }
-  return { engine, deps, config, keys, users, sessions, store, notifier, events, clock, device, userWithDevices, knownDevices, mailer };
+  return {
+    engine,
+    deps,
+    config,
+    keys,
+    users,
+    sessions,
+    store,
+    notifier,
+    events,
+    clock,
+    device,
+    userWithDevices,
+    knownDevices,
+    mailer,
+  };
 }

@@ -25,7 +25,10 @@ describe("HTTP Basic client credentials (RFC 6749 §2.3.1)", () => {
 
   it("accepts the scheme name in any letter case", () => {
     const value = Buffer.from("orders:secret-secret-secret").toString("base64");
-    expect(basicCredentials(new Headers({ authorization: `basic ${value}` }))).toEqual({ clientId: "orders", clientSecret: "secret-secret-secret" });
+    expect(basicCredentials(new Headers({ authorization: `basic ${value}` }))).toEqual({
+      clientId: "orders",
+      clientSecret: "secret-secret-secret",
+    });
   });
 
   it.each([
@@ -47,7 +50,10 @@ describe("HTTP Basic client credentials (RFC 6749 §2.3.1)", () => {
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Basic realm="introspection"');
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({ error: "invalid_client", error_description: "Unknown client or wrong client secret." });
+    expect(await res.json()).toEqual({
+      error: "invalid_client",
+      error_description: "Unknown client or wrong client secret.",
+    });
   });
 });
 
@@ -60,7 +66,9 @@ describe("INTROSPECTION_CLIENTS", () => {
   });
 
   it("reads id:secret pairs; a secret may contain ':'", () => {
-    expect(parseEnv({ INTROSPECTION_CLIENTS: ` orders:${secret} , billing:${secret}:x ` }).INTROSPECTION_CLIENTS).toEqual([
+    expect(
+      parseEnv({ INTROSPECTION_CLIENTS: ` orders:${secret} , billing:${secret}:x ` }).INTROSPECTION_CLIENTS,
+    ).toEqual([
       { id: "orders", secret },
       { id: "billing", secret: `${secret}:x` },
     ]);

@@ -34,33 +34,54 @@ describe("client secrets", () => {
 
 async function setup(rateLimitScale = 1000) {
   const made = await makeEngine({}, rateLimitScale);
-  const introspection = createIntrospection({ ...made.deps, clients: [ORDERS], authenticate: made.engine.authenticate });
+  const introspection = createIntrospection({
+    ...made.deps,
+    clients: [ORDERS],
+    authenticate: made.engine.authenticate,
+  });
   return { ...made, introspection };
 }
 
 describe("client authentication", () => {
   it("tells who is asking, and refuses missing or wrong credentials", async () => {
     const { introspection } = await setup();
-    await expect(introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "198.51.100.1")).resolves.toEqual({ ok: true, clientId: "orders" });
-    await expect(introspection.authenticateClient(null, "198.51.100.1")).resolves.toMatchObject({ ok: false, description: expect.stringMatching(/required/) });
-    await expect(introspection.authenticateClient({ clientId: "orders", clientSecret: "wrong-secret-wrong-secret" }, "198.51.100.1")).resolves.toMatchObject({ ok: false });
+    await expect(
+      introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "198.51.100.1"),
+    ).resolves.toEqual({ ok: true, clientId: "orders" });
+    await expect(introspection.authenticateClient(null, "198.51.100.1")).resolves.toMatchObject({
+      ok: false,
+      description: expect.stringMatching(/required/),
+    });
+    await expect(
+      introspection.authenticateClient(
+        { clientId: "orders", clientSecret: "wrong-secret-wrong-secret" },
+        "198.51.100.1",
+      ),
+    ).resolves.toMatchObject({ ok: false });
   });
 
   it("an address that guessed wrong 20 times is refused, even with the right secret; other addresses are not", async () => {
     const { introspection } = await setup(1);
     const wrong = { clientId: "orders", clientSecret: "guess-guess-guess-guess" };
-    for (let i = 0; i < 20; i++) await expect(introspection.authenticateClient(wrong, "203.0.113.9")).resolves.toMatchObject({ ok: false });
+    for (let i = 0; i < 20; i++)
+      await expect(introspection.authenticateClient(wrong, "203.0.113.9")).resolves.toMatchObject({ ok: false });
 
-    const blocked = await introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "203.0.113.9").catch((e: unknown) => e);
+    const blocked = await introspection
+      .authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "203.0.113.9")
+      .catch((e: unknown) => e);
     expect(blocked).toBeInstanceOf(AuthError);
     expect(blocked).toMatchObject({ code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } });
-    await expect(introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "203.0.113.10")).resolves.toMatchObject({ ok: true });
+    await expect(
+      introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "203.0.113.10"),
+    ).resolves.toMatchObject({ ok: true });
   });
 
   it("successful calls are not counted", async () => {
     const { introspection } = await setup(1);
     for (let i = 0; i < 50; i++) {
-      await expect(introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "203.0.113.9")).resolves.toMatchObject({ ok: true });
+      await expect(
+        introspection.authenticateClient({ clientId: "orders", clientSecret: ORDERS.secret }, "203.0.113.9"),
+      ).resolves.toMatchObject({ ok: true });
     }
   });
 });
@@ -69,7 +90,10 @@ describe("what is active", () => {
   it("a live access token is active with its session's claims", async () => {
     const { introspection, userWithDevices } = await setup();
     const [device] = await userWithDevices(1);
-    await expect(introspection.activeClaims(device!.accessToken)).resolves.toMatchObject({ sid: device!.sessionId, sub: expect.any(String) });
+    await expect(introspection.activeClaims(device!.accessToken)).resolves.toMatchObject({
+      sid: device!.sessionId,
+      sub: expect.any(String),
+    });
   });
 
   it("revoked, signed out everywhere, expired, refresh tokens and garbage are not", async () => {
@@ -96,7 +120,9 @@ describe("what is active", () => {
     const [device] = await userWithDevices(1);
     store.mode = "down";
     sessions.down = true;
-    await expect(introspection.activeClaims(device!.accessToken)).rejects.toMatchObject({ code: "temporarily_unavailable" });
+    await expect(introspection.activeClaims(device!.accessToken)).rejects.toMatchObject({
+      code: "temporarily_unavailable",
+    });
     store.mode = "unsure";
     sessions.down = false;
     await expect(introspection.activeClaims(device!.accessToken)).resolves.not.toBeNull();
@@ -105,11 +131,29 @@ describe("what is active", () => {
 
 describe("the RFC 7662 answer", () => {
   const config = { issuer: "https://issuer.test", audience: "api.test" };
-  const claims = { sub: "user-1", sid: "s".repeat(22), sv: 3, email: "ada@example.com", name: "Ada", jti: "j", iat: 1_800_000_000, exp: 1_800_000_300 };
+  const claims = {
+    sub: "user-1",
+    sid: "s".repeat(22),
+    sv: 3,
+    email: "ada@example.com",
+    name: "Ada",
+    jti: "j",
+    iat: 1_800_000_000,
+    exp: 1_800_000_300,
+  };
 
   it("active: exactly the agreed fields, no email, name, epoch or jti", () => {
     const answer = introspectionResponse(claims, config);
-    expect(answer).toEqual({ active: true, sub: "user-1", sid: claims.sid, exp: claims.exp, iat: claims.iat, iss: config.issuer, aud: config.audience, token_type: "Bearer" });
+    expect(answer).toEqual({
+      active: true,
+      sub: "user-1",
+      sid: claims.sid,
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: config.issuer,
+      aud: config.audience,
+      token_type: "Bearer",
+    });
     expect(introspectionResponseSchema.parse(answer)).toEqual(answer);
   });
 

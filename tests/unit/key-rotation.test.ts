@@ -4,7 +4,12 @@ import { generateSigningKey, loadKeyRing, type PrivateJwk } from "@/core/signing
 
 let a: PrivateJwk, b: PrivateJwk, c: PrivateJwk, d: PrivateJwk;
 beforeAll(async () => {
-  [a, b, c, d] = await Promise.all([generateSigningKey(), generateSigningKey(), generateSigningKey(), generateSigningKey()]);
+  [a, b, c, d] = await Promise.all([
+    generateSigningKey(),
+    generateSigningKey(),
+    generateSigningKey(),
+    generateSigningKey(),
+  ]);
 });
 const kids = (keys: PrivateJwk[]) => keys.map((k) => k.kid);
 

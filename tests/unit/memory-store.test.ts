@@ -184,7 +184,13 @@ describe("MemoryRevocationNotifier", () => {
     const notice: RevocationNotice = { type: "sessions_revoked", userId: "u", sessionIds: ["s"], reason: "logout" };
     await feed.publish(notice);
     stopA();
-    await feed.publish({ type: "epoch_raised", userId: "u", epoch: 2, keepSessionId: null, reason: "logout_everywhere" });
+    await feed.publish({
+      type: "epoch_raised",
+      userId: "u",
+      epoch: 2,
+      keepSessionId: null,
+      reason: "logout_everywhere",
+    });
     expect(a).toEqual([notice]);
     expect(b).toHaveLength(2);
     expect(errors).toEqual(["revocation_listener_failed", "revocation_listener_failed"]);
@@ -196,13 +202,19 @@ describe("MemoryRevocationNotifier", () => {
 
 describe("parseRevocationNotice", () => {
   it("accepts the two notice shapes and nothing else", () => {
-    expect(parseRevocationNotice('{"type":"sessions_revoked","userId":"u","sessionIds":["a"],"reason":"logout"}')).toEqual({
+    expect(
+      parseRevocationNotice('{"type":"sessions_revoked","userId":"u","sessionIds":["a"],"reason":"logout"}'),
+    ).toEqual({
       type: "sessions_revoked",
       userId: "u",
       sessionIds: ["a"],
       reason: "logout",
     });
-    expect(parseRevocationNotice('{"type":"epoch_raised","userId":"u","epoch":3,"keepSessionId":"s","reason":"password_change","extra":1}')).toEqual({
+    expect(
+      parseRevocationNotice(
+        '{"type":"epoch_raised","userId":"u","epoch":3,"keepSessionId":"s","reason":"password_change","extra":1}',
+      ),
+    ).toEqual({
       type: "epoch_raised",
       userId: "u",
       epoch: 3,

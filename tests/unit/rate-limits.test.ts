@@ -8,15 +8,23 @@ const attacker = { ip: "198.51.100.66", userAgent: null };
 const owner = { ip: "203.0.113.10", userAgent: null };
 
 async function code(promise: Promise<unknown>) {
-  return promise.then(() => "ok", (e: AuthError) => e.code);
+  return promise.then(
+    () => "ok",
+    (e: AuthError) => e.code,
+  );
 }
 
 describe("rate limits", () => {
   it("stop password guessing from one address without locking the owner out from theirs", async () => {
     const { engine, clock } = await makeEngine({}, 1);
     await engine.register({ email: "ada@example.com", password: "correct horse" });
-    for (let i = 0; i < 5; i++) expect(await code(engine.signIn({ email: "ada@example.com", password: `guess ${i}` }, attacker))).toBe("invalid_grant");
-    const limited = await engine.signIn({ email: "ada@example.com", password: "correct horse" }, attacker).catch((e: AuthError) => e);
+    for (let i = 0; i < 5; i++)
+      expect(await code(engine.signIn({ email: "ada@example.com", password: `guess ${i}` }, attacker))).toBe(
+        "invalid_grant",
+      );
+    const limited = await engine
+      .signIn({ email: "ada@example.com", password: "correct horse" }, attacker)
+      .catch((e: AuthError) => e);
     expect(limited).toMatchObject({ code: "rate_limited" });
     expect((limited as AuthError).details.retryAfterSeconds).toBeGreaterThan(0);
     expect(await code(engine.signIn({ email: "ada@example.com", password: "correct horse" }, owner))).toBe("ok");
@@ -26,10 +34,14 @@ describe("rate limits", () => {
 
   it("cap sign-in attempts per address, registrations per address and refreshes per session", async () => {
     const { engine } = await makeEngine({}, 1);
-    for (let i = 0; i < 10; i++) await engine.register({ email: `u${i}@example.com`, password: "correct horse" }, owner);
-    expect(await code(engine.register({ email: "u10@example.com", password: "correct horse" }, owner))).toBe("rate_limited");
+    for (let i = 0; i < 10; i++)
+      await engine.register({ email: `u${i}@example.com`, password: "correct horse" }, owner);
+    expect(await code(engine.register({ email: "u10@example.com", password: "correct horse" }, owner))).toBe(
+      "rate_limited",
+    );
     const results = [];
-    for (let i = 0; i < 31; i++) results.push(await code(engine.signIn({ email: `nobody${i}@example.com`, password: "x" }, attacker)));
+    for (let i = 0; i < 31; i++)
+      results.push(await code(engine.signIn({ email: `nobody${i}@example.com`, password: "x" }, attacker)));
     expect(results.slice(0, 30).every((r) => r === "invalid_grant")).toBe(true);
     expect(results[30]).toBe("rate_limited");
 

@@ -56,19 +56,36 @@ describe("Redis topology in the environment", () => {
       tls: false,
     });
     expect(env.REDIS_KEY_PREFIX).toBe("{rjs}:");
-    expect(parseEnv({ REDIS_CLUSTER_NODES: "n:7000", REDIS_KEY_PREFIX: "app{sessions}:" }).REDIS_KEY_PREFIX).toBe("app{sessions}:");
+    expect(parseEnv({ REDIS_CLUSTER_NODES: "n:7000", REDIS_KEY_PREFIX: "app{sessions}:" }).REDIS_KEY_PREFIX).toBe(
+      "app{sessions}:",
+    );
   });
 
   it.each([
-    [{ REDIS_URL: "redis://r:6379", REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "m" }, /REDIS_URL: set only one of REDIS_URL, REDIS_SENTINELS/],
-    [{ REDIS_SENTINELS: "s:26379", REDIS_CLUSTER_NODES: "n:7000", REDIS_SENTINEL_NAME: "m" }, /REDIS_CLUSTER_NODES: set only one/],
+    [
+      { REDIS_URL: "redis://r:6379", REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "m" },
+      /REDIS_URL: set only one of REDIS_URL, REDIS_SENTINELS/,
+    ],
+    [
+      { REDIS_SENTINELS: "s:26379", REDIS_CLUSTER_NODES: "n:7000", REDIS_SENTINEL_NAME: "m" },
+      /REDIS_CLUSTER_NODES: set only one/,
+    ],
     [{ REDIS_SENTINELS: "s:26379" }, /REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS/],
     [{ REDIS_SENTINEL_NAME: "m" }, /REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS/],
-    [{ REDIS_CLUSTER_NODES: "n:7000", REDIS_SENTINEL_PASSWORD: "x" }, /REDIS_SENTINEL_PASSWORD: only applies with REDIS_SENTINELS/],
-    [{ REDIS_URL: "redis://r:6379", REDIS_PASSWORD: "x" }, /REDIS_PASSWORD: only applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES \(with REDIS_URL, write it in the URL/],
+    [
+      { REDIS_CLUSTER_NODES: "n:7000", REDIS_SENTINEL_PASSWORD: "x" },
+      /REDIS_SENTINEL_PASSWORD: only applies with REDIS_SENTINELS/,
+    ],
+    [
+      { REDIS_URL: "redis://r:6379", REDIS_PASSWORD: "x" },
+      /REDIS_PASSWORD: only applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES \(with REDIS_URL, write it in the URL/,
+    ],
     [{ REDIS_TLS: "true" }, /REDIS_TLS: only applies with/],
     [{ REDIS_CLUSTER_NODES: "n:7000", REDIS_DB: "3" }, /REDIS_DB: a Redis Cluster has database 0 only/],
-    [{ REDIS_CLUSTER_NODES: "n:7000", REDIS_KEY_PREFIX: "rjs:" }, /REDIS_KEY_PREFIX: must contain a hash tag with REDIS_CLUSTER_NODES, e\.g\. "\{rjs\}:"/],
+    [
+      { REDIS_CLUSTER_NODES: "n:7000", REDIS_KEY_PREFIX: "rjs:" },
+      /REDIS_KEY_PREFIX: must contain a hash tag with REDIS_CLUSTER_NODES, e\.g\. "\{rjs\}:"/,
+    ],
     [{ REDIS_CLUSTER_NODES: "n:7000", REDIS_KEY_PREFIX: "{}rjs:" }, /REDIS_KEY_PREFIX: must contain a hash tag/],
     [{ REDIS_CLUSTER_NODES: "n" }, /REDIS_CLUSTER_NODES: "n" is not host:port/],
     [{ REDIS_SENTINELS: "s:99999", REDIS_SENTINEL_NAME: "m" }, /REDIS_SENTINELS: "s:99999" is not host:port/],
@@ -79,9 +96,13 @@ describe("Redis topology in the environment", () => {
   });
 
   it("never echoes a password in its messages", () => {
-    expect(() => parseEnv({ REDIS_URL: "redis://r:6379", REDIS_PASSWORD: "hunter2-secret", REDIS_SENTINEL_PASSWORD: "other-secret" })).toThrow(
-      expect.objectContaining({ message: expect.not.stringMatching(/hunter2-secret|other-secret/) }),
-    );
+    expect(() =>
+      parseEnv({
+        REDIS_URL: "redis://r:6379",
+        REDIS_PASSWORD: "hunter2-secret",
+        REDIS_SENTINEL_PASSWORD: "other-secret",
+      }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/hunter2-secret|other-secret/) }));
   });
 
   it("recognises a hash tag the way Redis Cluster does", () => {

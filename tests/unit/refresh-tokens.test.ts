@@ -18,7 +18,9 @@ describe("refresh tokens", () => {
     expect(tokens.successor(token)).toBe(tokens.successor(token));
     expect(tokens.successor(token)).not.toBe(token);
     expect(parseRefreshToken(tokens.successor(token))).toEqual(parseRefreshToken(token));
-    expect(new RefreshTokens("another-secret-of-at-least-32-chars!!").successor(token)).not.toBe(tokens.successor(token));
+    expect(new RefreshTokens("another-secret-of-at-least-32-chars!!").successor(token)).not.toBe(
+      tokens.successor(token),
+    );
   });
 
   it("store only a hash", () => {
@@ -29,7 +31,14 @@ describe("refresh tokens", () => {
 
   it("parse nothing but the exact format", () => {
     const token = tokens.mint(newSessionId());
-    for (const bad of ["", token + "x", token.replace(".", "-"), `${token}.x`, "eyJhbGciOi.eyJzdWIiOi.sig", "a".repeat(66)]) {
+    for (const bad of [
+      "",
+      token + "x",
+      token.replace(".", "-"),
+      `${token}.x`,
+      "eyJhbGciOi.eyJzdWIiOi.sig",
+      "a".repeat(66),
+    ]) {
       expect(parseRefreshToken(bad)).toBeNull();
     }
   });

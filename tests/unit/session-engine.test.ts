@@ -71,7 +71,10 @@ describe("logging out", () => {
     expect(store.epochs.size).toBe(1);
     expect(store.revoked.size).toBe(0); // one write for all sessions, not one per session
     expect(notifier.notices).toContainEqual(expect.objectContaining({ type: "epoch_raised", epoch: 1 }));
-    const again = await engine.signIn({ email: "ada@example.com", password: "correct horse" }, { ip: null, userAgent: null });
+    const again = await engine.signIn(
+      { email: "ada@example.com", password: "correct horse" },
+      { ip: null, userAgent: null },
+    );
     await expect(engine.authenticate(again.accessToken)).resolves.toMatchObject({ sv: 1 });
   });
 
@@ -90,7 +93,10 @@ describe("changing the password", () => {
     const [me, other] = await userWithDevices(2);
     const claims = await engine.authenticate(me!.accessToken);
 
-    const fresh = await engine.changePassword(claims, { currentPassword: "correct horse", newPassword: "battery staple" });
+    const fresh = await engine.changePassword(claims, {
+      currentPassword: "correct horse",
+      newPassword: "battery staple",
+    });
 
     expect(fresh.sessionId).toBe(me!.sessionId);
     await expect(engine.authenticate(fresh.accessToken)).resolves.toMatchObject({ sid: me!.sessionId, sv: 1 });
@@ -107,7 +113,10 @@ describe("changing the password", () => {
     const { engine, userWithDevices, device } = await makeEngine();
     const [me, other] = await userWithDevices(2);
     await expectCode(
-      engine.changePassword(await engine.authenticate(me!.accessToken), { currentPassword: "wrong one", newPassword: "battery staple" }),
+      engine.changePassword(await engine.authenticate(me!.accessToken), {
+        currentPassword: "wrong one",
+        newPassword: "battery staple",
+      }),
       "invalid_grant",
     );
     await expect(engine.authenticate(other!.accessToken)).resolves.toBeTruthy();
@@ -145,7 +154,9 @@ describe("refresh-token rotation", () => {
     await expectCode(engine.authenticate(successor.accessToken), "invalid_token");
     await expectCode(engine.refresh(successor.refreshToken), "invalid_grant");
     await expect(engine.authenticate(other!.accessToken)).resolves.toBeTruthy();
-    expect(events.events).toContainEqual(expect.objectContaining({ type: "refresh_token_reused", sessionId: victim!.sessionId }));
+    expect(events.events).toContainEqual(
+      expect.objectContaining({ type: "refresh_token_reused", sessionId: victim!.sessionId }),
+    );
   });
 
   it("inside the grace window, the old token gives the same successor", async () => {
@@ -167,7 +178,10 @@ describe("refresh-token rotation", () => {
   });
 
   it("the absolute lifetime ends a session even when it is used every day", async () => {
-    const { engine, userWithDevices, clock } = await makeEngine({ sessionIdleTtlSeconds: 2 * 86400, sessionAbsoluteTtlSeconds: 5 * 86400 });
+    const { engine, userWithDevices, clock } = await makeEngine({
+      sessionIdleTtlSeconds: 2 * 86400,
+      sessionAbsoluteTtlSeconds: 5 * 86400,
+    });
     let [pair] = await userWithDevices(1);
     for (let day = 0; day < 4; day++) {
       clock.now += 86400 * 1000;
@@ -235,7 +249,9 @@ describe("accounts", () => {
     const { engine, userWithDevices, device } = await makeEngine();
     await userWithDevices(0);
     await expectCode(engine.register({ email: "ada@example.com", password: "whatever123" }), "email_taken");
-    const unknown = await engine.signIn({ email: "nobody@example.com", password: "x" }, device).catch((e: AuthError) => e);
+    const unknown = await engine
+      .signIn({ email: "nobody@example.com", password: "x" }, device)
+      .catch((e: AuthError) => e);
     const wrong = await engine.signIn({ email: "ada@example.com", password: "x" }, device).catch((e: AuthError) => e);
     expect(unknown).toEqual(wrong);
   });
@@ -246,7 +262,12 @@ describe("accounts", () => {
     const list = await engine.listSessions(await engine.authenticate(b!.accessToken));
     expect(list).toHaveLength(2);
     expect(list.find((s) => s.current)?.id).toBe(b!.sessionId);
-    expect(list.find((s) => s.id === a!.sessionId)).toMatchObject({ browser: "Chrome", os: "Mac OS 10.15.7", ip: "203.0.113.7", current: false });
+    expect(list.find((s) => s.id === a!.sessionId)).toMatchObject({
+      browser: "Chrome",
+      os: "Mac OS 10.15.7",
+      ip: "203.0.113.7",
+      current: false,
+    });
   });
 });
 
@@ -261,7 +282,10 @@ describe("a password change racing a log-out-everywhere", () => {
       await engine.logout(await engine.authenticate(other!.accessToken), "global");
       return realHash(password);
     };
-    await expectCode(engine.changePassword(changerClaims, { currentPassword: "correct horse", newPassword: "battery staple" }), "invalid_grant");
+    await expectCode(
+      engine.changePassword(changerClaims, { currentPassword: "correct horse", newPassword: "battery staple" }),
+      "invalid_grant",
+    );
     await expectCode(engine.authenticate(changer!.accessToken), "invalid_token");
     await expectCode(engine.refresh(changer!.refreshToken), "invalid_grant");
   });

@@ -41,8 +41,17 @@ describe("MAX_SESSIONS_PER_USER", () => {
     await expect(engine.authenticate(middle.accessToken)).resolves.toBeTruthy();
     // Through the fan-out: store, push, audit, with the reason.
     expect([...store.revoked]).toEqual([oldest.sessionId]);
-    expect(notifier.notices.at(-1)).toMatchObject({ type: "sessions_revoked", sessionIds: [oldest.sessionId], reason: "session_limit" });
-    expect(events.events.at(-1)).toMatchObject({ type: "session_revoked", sessionId: oldest.sessionId, reason: "session_limit", actorSessionId: null });
+    expect(notifier.notices.at(-1)).toMatchObject({
+      type: "sessions_revoked",
+      sessionIds: [oldest.sessionId],
+      reason: "session_limit",
+    });
+    expect(events.events.at(-1)).toMatchObject({
+      type: "session_revoked",
+      sessionId: oldest.sessionId,
+      reason: "session_limit",
+      actorSessionId: null,
+    });
   });
 
   it("concurrent sign-ins beyond the limit leave exactly the limit, all of them new sessions", async () => {
@@ -51,7 +60,9 @@ describe("MAX_SESSIONS_PER_USER", () => {
     const before = await liveSessionIds(made);
     made.clock.now += 1_000; // the new ones are younger (ties in one millisecond are broken by id)
 
-    const pairs = await Promise.all(Array.from({ length: 6 }, () => made.engine.signIn({ email: EMAIL, password: PASSWORD }, device)));
+    const pairs = await Promise.all(
+      Array.from({ length: 6 }, () => made.engine.signIn({ email: EMAIL, password: PASSWORD }, device)),
+    );
 
     const live = await liveSessionIds(made);
     expect(live).toHaveLength(2);
@@ -62,7 +73,9 @@ describe("MAX_SESSIONS_PER_USER", () => {
   it("with a limit of 1, the last of several concurrent sign-ins survives, never none", async () => {
     const made = await makeEngine({ maxSessionsPerUser: 1 });
     await made.engine.register({ email: EMAIL, password: PASSWORD });
-    const pairs = await Promise.all(Array.from({ length: 4 }, () => made.engine.signIn({ email: EMAIL, password: PASSWORD }, device)));
+    const pairs = await Promise.all(
+      Array.from({ length: 4 }, () => made.engine.signIn({ email: EMAIL, password: PASSWORD }, device)),
+    );
     const live = await liveSessionIds(made);
     expect(live).toHaveLength(1);
     expect(pairs.map((p) => p.sessionId)).toContain(live[0]);

@@ -10,7 +10,18 @@ const NOW = Date.UTC(2026, 0, 1, 12);
 async function tokensWithCache(size: number) {
   const ring = await loadKeyRing([await generateSigningKey()]);
   const tokens = new AccessTokens(ring, testConfig, new VerifiedTokenCache(size));
-  const issue = (sid: string) => tokens.issue({ userId: "u", email: "u@example.com", name: null, sessionId: sid, epoch: 0, nowMs: NOW, notAfterMs: NOW + 86_400_000 }).then((t) => t.token);
+  const issue = (sid: string) =>
+    tokens
+      .issue({
+        userId: "u",
+        email: "u@example.com",
+        name: null,
+        sessionId: sid,
+        epoch: 0,
+        nowMs: NOW,
+        notAfterMs: NOW + 86_400_000,
+      })
+      .then((t) => t.token);
   return { tokens, issue };
 }
 
@@ -23,7 +34,9 @@ describe("the verified-token cache", () => {
     await tokens.verify(token, NOW + 1000);
     await tokens.verify(token, NOW + 2000);
     expect(spy).toHaveBeenCalledTimes(1);
-    const late = await tokens.verify(token, NOW + (testConfig.accessTokenTtlSeconds + testConfig.clockToleranceSeconds + 1) * 1000).catch((e: AuthError) => e);
+    const late = await tokens
+      .verify(token, NOW + (testConfig.accessTokenTtlSeconds + testConfig.clockToleranceSeconds + 1) * 1000)
+      .catch((e: AuthError) => e);
     expect(late).toMatchObject({ code: "invalid_token", message: expect.stringMatching(/expired/) });
   });
 

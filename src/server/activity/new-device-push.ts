@@ -8,12 +8,14 @@ export interface NewDevicePush {
   at: string;
 }
 
-const text = (value: unknown, max: number): value is string => typeof value === "string" && value.length > 0 && value.length <= max;
+const text = (value: unknown, max: number): value is string =>
+  typeof value === "string" && value.length > 0 && value.length <= max;
 
 /** A new-device notice received from another instance (Redis pub/sub); null when malformed. */
 export function parseNewDeviceNotice(value: Record<string, unknown>): NewDeviceNotice | null {
   const { userId, sessionId, device, ip, at } = value;
-  if (!text(userId, 64) || !text(sessionId, 64) || !text(device, 200) || !text(at, 40) || Number.isNaN(Date.parse(at))) return null;
+  if (!text(userId, 64) || !text(sessionId, 64) || !text(device, 200) || !text(at, 40) || Number.isNaN(Date.parse(at)))
+    return null;
   if (ip !== null && !text(ip, 64)) return null;
   return { type: "new_device_sign_in", userId, sessionId, device, ip, at };
 }

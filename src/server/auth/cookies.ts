@@ -28,7 +28,13 @@ export interface CookieOptions {
 }
 
 export function cookieOptions(env: Env): CookieOptions {
-  return { httpOnly: true, sameSite: "lax", secure: cookieNames(env).secure, path: "/", maxAge: env.SESSION_IDLE_TTL_SECONDS };
+  return {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: cookieNames(env).secure,
+    path: "/",
+    maxAge: env.SESSION_IDLE_TTL_SECONDS,
+  };
 }
 
 /** Both `cookies()` of next/headers and `NextResponse.cookies` have this shape. */
@@ -36,7 +42,11 @@ export interface CookieJar {
   set(name: string, value: string, options: Partial<CookieOptions>): unknown;
 }
 
-export function writeSessionCookies(jar: CookieJar, env: Env, pair: Pick<TokenPair, "accessToken" | "refreshToken">): void {
+export function writeSessionCookies(
+  jar: CookieJar,
+  env: Env,
+  pair: Pick<TokenPair, "accessToken" | "refreshToken">,
+): void {
   const names = cookieNames(env);
   const options = cookieOptions(env);
   jar.set(names.session, pair.accessToken, options);

@@ -44,7 +44,10 @@ export function authOptions(services: Services): NextAuthOptions {
         async authorize(credentials, req) {
           try {
             const input = parseInput(signInSchema, { email: credentials?.email, password: credentials?.password });
-            const pair = await engine.signIn(input, clientContext(new Headers(req.headers as Record<string, string>), env.TRUST_PROXY_HOPS));
+            const pair = await engine.signIn(
+              input,
+              clientContext(new Headers(req.headers as Record<string, string>), env.TRUST_PROXY_HOPS),
+            );
             // The refresh cookie is ours; next-auth writes the session cookie from the token below.
             writeSessionCookies(await cookies(), env, pair);
             return { id: pair.sessionId, accessToken: pair.accessToken };
@@ -65,7 +68,9 @@ export function authOptions(services: Services): NextAuthOptions {
       // next-auth's own /api/auth/signout also ends the device session, not just the cookie.
       signOut: async ({ token }) => {
         if (typeof token?.accessToken !== "string") return;
-        await engine.revokeToken(token.accessToken).catch((error: unknown) => logger.warn("browser_sign_out_failed", { error: String(error) }));
+        await engine
+          .revokeToken(token.accessToken)
+          .catch((error: unknown) => logger.warn("browser_sign_out_failed", { error: String(error) }));
       },
     },
     pages: { signIn: "/login", error: "/login" },

@@ -9,9 +9,13 @@ const RECHECK_MS = 10_000;
 const SUBSCRIBED_AFTER_MS = 1_000;
 
 /** Does this notice end the session of these claims? Returns the reason to show, or null. */
-export function endsSession(notice: RevocationNotice, session: { sub: string; sid: string; sv: number }): SignedOutReason | null {
+export function endsSession(
+  notice: RevocationNotice,
+  session: { sub: string; sid: string; sv: number },
+): SignedOutReason | null {
   if (notice.userId !== session.sub || notice.type === "new_device_sign_in") return null;
-  if (notice.type === "sessions_revoked") return notice.sessionIds.includes(session.sid) ? reasonFor(notice.reason) : null;
+  if (notice.type === "sessions_revoked")
+    return notice.sessionIds.includes(session.sid) ? reasonFor(notice.reason) : null;
   if (notice.keepSessionId === session.sid) return null; // this device changed the password: it stays
   return notice.epoch > session.sv ? reasonFor(notice.reason) : null;
 }
@@ -58,7 +62,8 @@ export function signOutStream(args: {
           return;
         }
         // This device changed the password: it moved to the new epoch and stays signed in.
-        if (notice.type === "epoch_raised" && notice.keepSessionId === session.sid && notice.userId === session.sub) session.sv = Math.max(session.sv, notice.epoch);
+        if (notice.type === "epoch_raised" && notice.keepSessionId === session.sid && notice.userId === session.sub)
+          session.sv = Math.max(session.sv, notice.epoch);
         const reason = endsSession(notice, session);
         if (reason) end(reason);
       });
@@ -66,7 +71,8 @@ export function signOutStream(args: {
         void args.store
           .check(session.sid, session.sub)
           .then((state) => {
-            if (state && (state.sessionRevoked || (state.minEpoch !== null && session.sv < state.minEpoch))) end("revoked");
+            if (state && (state.sessionRevoked || (state.minEpoch !== null && session.sv < state.minEpoch)))
+              end("revoked");
           })
           .catch(() => undefined);
       const timer = setInterval(() => {
@@ -105,7 +111,9 @@ export function signOutStream(args: {
 export function signedOutNow(reason: SignedOutReason): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
-      controller.enqueue(new TextEncoder().encode(`retry: 2000\n\nevent: signed-out\ndata: ${JSON.stringify({ reason })}\n\n`));
+      controller.enqueue(
+        new TextEncoder().encode(`retry: 2000\n\nevent: signed-out\ndata: ${JSON.stringify({ reason })}\n\n`),
+      );
       controller.close();
     },
   });

@@ -9,26 +9,26 @@
 //
 // No 'server-only' and no process.env here: scripts (tsx), vitest and the Next server all use it.
 // Paths are relative to the repository root, which is process.cwd() for all three by default.
-import { readFile, readdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { readFile, readdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+} from "@prisma/driver-adapter-utils";
 import type {
   DiagnoseMigrationHistoryOutput,
   MigrationList,
   SchemaEngine,
   SchemaFilter,
-} from '@prisma/schema-engine-wasm';
+} from "@prisma/schema-engine-wasm";
 // The wasm-bindgen glue only (small, plain JS); the 5 MB .wasm is loaded lazily below. A static
 // import because a dynamic import() of a bare specifier fails under tsx's CJS mode (this package
 // is not "type": "module") and bundlers handle static imports best.
-import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 
 export type MigrationStatus = DiagnoseMigrationHistoryOutput;
 
@@ -46,12 +46,12 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 function paths(rootDir = process.cwd()) {
   return {
     rootDir,
-    schemaPath: path.join(rootDir, 'prisma', 'schema.prisma'),
-    migrationsDir: path.join(rootDir, 'prisma', 'migrations'),
+    schemaPath: path.join(rootDir, "prisma", "schema.prisma"),
+    migrationsDir: path.join(rootDir, "prisma", "migrations"),
   };
 }
 
-type WasmBindings = typeof import('@prisma/schema-engine-wasm');
+type WasmBindings = typeof import("@prisma/schema-engine-wasm");
 
 /**
  * Process-wide state, keyed by the glue module. The glue keeps the wasm instance and cached views
@@ -61,8 +61,10 @@ type WasmBindings = typeof import('@prisma/schema-engine-wasm');
  * e.g. tsx loading it both as ESM and as CommonJS, or vitest/Next re-evaluating app modules.
  */
 type EngineState = { bindings?: Promise<WasmBindings>; lastPanic?: string };
-const registry = ((globalThis as Record<symbol, unknown>)[Symbol.for('rjs.schemaEngineWasm')] ??=
-  new WeakMap<object, EngineState>()) as WeakMap<object, EngineState>;
+const registry = ((globalThis as Record<symbol, unknown>)[Symbol.for("rjs.schemaEngineWasm")] ??= new WeakMap<
+  object,
+  EngineState
+>()) as WeakMap<object, EngineState>;
 // Keyed by a function of the glue, not the namespace object: CommonJS interop (tsx, bundlers) wraps
 // the same module in a fresh namespace object per importer, but its functions stay the same.
 const glueKey = glue.__wbg_set_wasm;
@@ -78,9 +80,9 @@ function loadBindings(): Promise<WasmBindings> {
   state.bindings ??= (async () => {
     // Resolved from the working directory (the project root under npm scripts, vitest and Next),
     // not import.meta.url, which tsx's CommonJS mode and bundlers do not preserve.
-    const require = createRequire(path.join(process.cwd(), 'package.json'));
-    const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-    const bytes = await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'));
+    const require = createRequire(path.join(process.cwd(), "package.json"));
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const bytes = await readFile(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
     // The glue reports Rust panics through this global (Prisma Client installs its own; keep it if so).
     // Without it a panic surfaces as "Cannot read properties of undefined (reading 'set_message')".
     const g = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
@@ -93,11 +95,11 @@ function loadBindings(): Promise<WasmBindings> {
     // 10 s timer would keep the process alive long after the work is done. Unref them; withEngine
     // keeps the process alive while an engine call is actually running.
     const imports: Record<string, unknown> = { ...glue };
-    for (const key of Object.keys(imports).filter((k) => k.startsWith('__wbg_setTimeout_'))) {
+    for (const key of Object.keys(imports).filter((k) => k.startsWith("__wbg_setTimeout_"))) {
       imports[key] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
     }
     const { instance } = await WebAssembly.instantiate(bytes, {
-      './schema_engine_bg.js': imports as WebAssembly.ModuleImports,
+      "./schema_engine_bg.js": imports as WebAssembly.ModuleImports,
     });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
@@ -111,22 +113,25 @@ function loadBindings(): Promise<WasmBindings> {
 
 /** Reads prisma/migrations the way the Prisma CLI does (sorted folder names, migration.sql each). */
 async function listMigrations(migrationsDir: string): Promise<MigrationList> {
-  const lockPath = 'migration_lock.toml';
-  const lockContent = await readFile(path.join(migrationsDir, lockPath), 'utf8').catch(() => null);
+  const lockPath = "migration_lock.toml";
+  const lockContent = await readFile(path.join(migrationsDir, lockPath), "utf8").catch(() => null);
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return {
     baseDir: migrationsDir,
     lockfile: { path: lockPath, content: lockContent },
-    shadowDbInitScript: '',
+    shadowDbInitScript: "",
     migrationDirectories: await Promise.all(
       dirs.map(async (dir) => ({
         path: dir,
         migrationFile: {
-          path: 'migration.sql',
-          content: await readFile(path.join(migrationsDir, dir, 'migration.sql'), 'utf8').then(
-            (value) => ({ tag: 'ok' as const, value }),
-            (error: Error) => ({ tag: 'error' as const, value: error.message }),
+          path: "migration.sql",
+          content: await readFile(path.join(migrationsDir, dir, "migration.sql"), "utf8").then(
+            (value) => ({ tag: "ok" as const, value }),
+            (error: Error) => ({ tag: "error" as const, value: error.message }),
           ),
         },
       })),
@@ -139,7 +144,7 @@ async function listMigrations(migrationsDir: string): Promise<MigrationList> {
  * keep the human part and say what we were doing.
  */
 function toError(error: unknown, what: string): Error {
-  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
+  const raw = error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error);
   let message = raw.split(/\n\s+0: /)[0]!.trim();
   if (state.lastPanic) {
     // A panic leaves the wasm instance in an undefined state: say so rather than retrying.
@@ -155,11 +160,14 @@ function toError(error: unknown, what: string): Error {
  */
 function adapterWithAwaitedScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const pglite = adapter as SqlDriverAdapter & { client?: PGlite; onError?: (error: unknown) => never };
-  if (adapter.adapterName === 'pglite-prisma-adapter' && pglite.client instanceof PGlite && pglite.onError) {
+  if (adapter.adapterName === "pglite-prisma-adapter" && pglite.client instanceof PGlite && pglite.onError) {
     const { client, onError } = pglite;
     adapter.executeScript = async (script: string) => {
       // onError maps PGlite's DatabaseError to the DriverAdapterError the engine understands.
-      await client.exec(script).then(() => undefined, (error: unknown) => onError.call(adapter, error));
+      await client.exec(script).then(
+        () => undefined,
+        (error: unknown) => onError.call(adapter, error),
+      );
     };
   }
   return adapter;
@@ -173,7 +181,7 @@ async function withEngine<T>(
 ): Promise<T> {
   const p = paths(rootDir);
   const { SchemaEngine } = await loadBindings();
-  const schema = await readFile(/*turbopackIgnore: true*/ p.schemaPath, 'utf8');
+  const schema = await readFile(/*turbopackIgnore: true*/ p.schemaPath, "utf8");
   // engine.free() never disposes the connections it opened (with adapter-pg: a pool left open,
   // holding the process and the database for 10 s), so we track and dispose them ourselves.
   // Disposing a PGlite adapter is a no-op: the caller's PGlite instance stays open.
@@ -208,7 +216,7 @@ export async function applyMigrations(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   options: MigratorPaths = {},
 ): Promise<{ applied: string[] }> {
-  return withEngine(adapterFactory, 'Applying migrations', options.rootDir, async (engine, p) => {
+  return withEngine(adapterFactory, "Applying migrations", options.rootDir, async (engine, p) => {
     const migrationsList = await listMigrations(p.migrationsDir);
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return { applied: out.appliedMigrationNames };
@@ -220,7 +228,7 @@ export async function migrationStatus(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   options: MigratorPaths = {},
 ): Promise<MigrationStatus> {
-  return withEngine(adapterFactory, 'Reading migration status', options.rootDir, async (engine, p) => {
+  return withEngine(adapterFactory, "Reading migration status", options.rootDir, async (engine, p) => {
     const migrationsList = await listMigrations(p.migrationsDir);
     return engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTER });
   });
@@ -240,29 +248,29 @@ export async function diffSchemaAgainstMigrations(options: MigratorPaths = {}): 
     return new PrismaPGlite(db).connect();
   };
   const factory: SqlMigrationAwareDriverAdapterFactory = {
-    provider: 'postgres',
-    adapterName: 'pglite-prisma-adapter',
+    provider: "postgres",
+    adapterName: "pglite-prisma-adapter",
     connect: open,
     connectToShadowDb: open,
   };
   try {
-    return await withEngine(factory, 'Diffing schema.prisma against migrations', options.rootDir, async (engine, p) => {
+    return await withEngine(factory, "Diffing schema.prisma against migrations", options.rootDir, async (engine, p) => {
       const migrationsList = await listMigrations(p.migrationsDir);
       // Before the first migration there is no migration_lock.toml, which the engine insists on.
       // (Diffing from `{ tag: 'empty' }` instead would add a `CREATE SCHEMA "public"`, which needs
       // CREATE rights on the database at deploy time; `migrate dev` would not emit it either.)
       migrationsList.lockfile.content ??= LOCKFILE;
       const out = await engine.diff({
-        from: { tag: 'migrations', ...migrationsList },
-        to: { tag: 'schemaDatamodel', files: [{ path: p.schemaPath, content: p.schema }] },
+        from: { tag: "migrations", ...migrationsList },
+        to: { tag: "schemaDatamodel", files: [{ path: p.schemaPath, content: p.schema }] },
         script: true,
         exitCode: null,
         filters: NO_FILTER,
       });
-      const sql = out.stdout ?? '';
+      const sql = out.stdout ?? "";
       // No drift comes back as "-- This is an empty migration.", not as an empty string.
-      const onlyComments = sql.split('\n').every((line) => !line.trim() || line.trim().startsWith('--'));
-      return onlyComments ? '' : sql;
+      const onlyComments = sql.split("\n").every((line) => !line.trim() || line.trim().startsWith("--"));
+      return onlyComments ? "" : sql;
     });
   } finally {
     await Promise.all(shadows.map((db) => db.close().catch(() => undefined)));

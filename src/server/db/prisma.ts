@@ -4,36 +4,36 @@
 //
 // No 'server-only' and no process.env here: the composition root above this module decides the
 // config, and scripts/tests import this directly.
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from '../../generated/prisma/client';
-import { applyMigrations } from './migrator';
-import { lockDataDir } from './pglite-lock';
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../../generated/prisma/client";
+import { applyMigrations } from "./migrator";
+import { lockDataDir } from "./pglite-lock";
 
 export type DatabaseConfig =
-  | { kind: 'postgresql'; url: string }
+  | { kind: "postgresql"; url: string }
   /** dataDir: a folder (created if missing), or the literal `memory://` for a throwaway database. */
-  | { kind: 'pglite'; dataDir: string };
+  | { kind: "pglite"; dataDir: string };
 
 export type Database = {
   prisma: PrismaClient;
-  kind: 'postgresql' | 'pglite';
+  kind: "postgresql" | "pglite";
   close(): Promise<void>;
 };
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  if (config.kind === 'postgresql') {
+  if (config.kind === "postgresql") {
     // No automatic migration: production applies them explicitly (npm run db:migrate) before
     // starting, so app instances never race each other over DDL. The adapter owns its pg pool
     // and ends it on $disconnect.
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
-    return { prisma, kind: 'postgresql', close: () => prisma.$disconnect() };
+    return { prisma, kind: "postgresql", close: () => prisma.$disconnect() };
   }
 
   // PGlite allows ONE instance per data folder and process: the caller must open it once and share it.
-  const inMemory = config.dataDir.startsWith('memory://');
+  const inMemory = config.dataDir.startsWith("memory://");
   if (!inMemory) await mkdir(config.dataDir, { recursive: true });
   const unlock = inMemory ? async () => undefined : await lockDataDir(config.dataDir);
   const db = new PGlite(config.dataDir);
@@ -45,7 +45,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     const prisma = new PrismaClient({ adapter: factory });
     return {
       prisma,
-      kind: 'pglite',
+      kind: "pglite",
       close: async () => {
         await prisma.$disconnect();
         await db.close();

@@ -14,7 +14,10 @@ export const activityQuerySchema = z.object({
       if (!value) return null;
       const cursor = decodeActivityCursor(value);
       if (cursor) return cursor;
-      ctx.addIssue({ code: "custom", message: "cursor is not valid: pass back an olderCursor or newerCursor from a previous page." });
+      ctx.addIssue({
+        code: "custom",
+        message: "cursor is not valid: pass back an olderCursor or newerCursor from a previous page.",
+      });
       return z.NEVER;
     })
     .describe("olderCursor or newerCursor of a previous page; omit for the newest events."),

@@ -28,5 +28,9 @@ function formDecode(value: string): string | null {
 
 /** RFC 6749 §5.2: a failed client authentication with HTTP Basic answers 401 with a Basic challenge. */
 export function invalidClient(description: string): Response {
-  return errorJson(401, { error: "invalid_client", error_description: description }, { "WWW-Authenticate": 'Basic realm="introspection"' });
+  return errorJson(
+    401,
+    { error: "invalid_client", error_description: description },
+    { "WWW-Authenticate": 'Basic realm="introspection"' },
+  );
 }

@@ -29,7 +29,8 @@ export function errorJson(status: number, body: ErrorBody, headers: Record<strin
 export function authErrorResponse(error: AuthError): Response {
   const headers: Record<string, string> = {};
   if (error.code === "invalid_token") {
-    headers["WWW-Authenticate"] = `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
+    headers["WWW-Authenticate"] =
+      `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
   }
   if (error.code === "rate_limited" && error.details.retryAfterSeconds !== undefined) {
     headers["Retry-After"] = String(Math.ceil(error.details.retryAfterSeconds));
@@ -49,21 +50,45 @@ export function unexpectedErrorResponse(error: unknown, logger: Logger): Respons
     logger.error("storage_unavailable", { error: describe(error) });
     return errorJson(
       503,
-      { error: "temporarily_unavailable", error_description: "The service cannot reach its database right now. Please try again in a moment." },
+      {
+        error: "temporarily_unavailable",
+        error_description: "The service cannot reach its database right now. Please try again in a moment.",
+      },
       { "Retry-After": "5" },
     );
   }
   const incident = crypto.randomUUID();
-  logger.error("unexpected_error", { incident, error: describe(error), stack: error instanceof Error ? error.stack : undefined });
-  return errorJson(500, { error: "server_error", error_description: `Something went wrong on our side (incident ${incident}).` });
+  logger.error("unexpected_error", {
+    incident,
+    error: describe(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
+  return errorJson(500, {
+    error: "server_error",
+    error_description: `Something went wrong on our side (incident ${incident}).`,
+  });
 }
 
 export function isConnectivityError(error: unknown): boolean {
   const text = describe(error);
   const code = (error as { code?: unknown } | null)?.code;
   return (
-    (typeof code === "string" && ["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03"].includes(code)) ||
-    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection is closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection|not queryable|Connection terminated unexpectedly/i.test(text)
+    (typeof code === "string" &&
+      [
+        "P1001",
+        "P1002",
+        "P1008",
+        "P1017",
+        "P2024",
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "ETIMEDOUT",
+        "57P01",
+        "57P03",
+      ].includes(code)) ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection is closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection|not queryable|Connection terminated unexpectedly/i.test(
+      text,
+    )
   );
 }
 

@@ -11,6 +11,10 @@ type Handler = () => Response;
 export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
   const allow = allowed.join(", ");
   const handler: Handler = () =>
-    errorJson(405, { error: "method_not_allowed", error_description: `This endpoint accepts ${allow} only.` }, { Allow: allow });
+    errorJson(
+      405,
+      { error: "method_not_allowed", error_description: `This endpoint accepts ${allow} only.` },
+      { Allow: allow },
+    );
   return Object.fromEntries(METHODS.map((method) => [method, handler])) as Record<Method, Handler>;
 }

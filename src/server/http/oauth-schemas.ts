@@ -31,13 +31,28 @@ export const activeIntrospectionSchema = z.object({
 export const inactiveIntrospectionSchema = z.object({ active: z.literal(false) });
 
 /** Anything not accepted right now (bad, expired, revoked, a refresh token) is `{active: false}` and nothing else. */
-export const introspectionResponseSchema = z.discriminatedUnion("active", [activeIntrospectionSchema, inactiveIntrospectionSchema]);
+export const introspectionResponseSchema = z.discriminatedUnion("active", [
+  activeIntrospectionSchema,
+  inactiveIntrospectionSchema,
+]);
 export type IntrospectionResponse = z.output<typeof introspectionResponseSchema>;
 
-export function introspectionResponse(claims: AccessClaims | null, config: Pick<EngineConfig, "issuer" | "audience">): IntrospectionResponse {
+export function introspectionResponse(
+  claims: AccessClaims | null,
+  config: Pick<EngineConfig, "issuer" | "audience">,
+): IntrospectionResponse {
   if (!claims) return { active: false };
   // iss and aud are the configured ones: verification accepts no other.
-  return { active: true, sub: claims.sub, sid: claims.sid, exp: claims.exp, iat: claims.iat, iss: config.issuer, aud: config.audience, token_type: "Bearer" };
+  return {
+    active: true,
+    sub: claims.sub,
+    sid: claims.sid,
+    exp: claims.exp,
+    iat: claims.iat,
+    iss: config.issuer,
+    aud: config.audience,
+    token_type: "Bearer",
+  };
 }
 
 const methods = z.array(z.string());

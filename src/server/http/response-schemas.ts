@@ -7,30 +7,30 @@ import { AUTH_ERROR_CODES } from "@/core/errors";
  * schemas. Objects are strict so the document says exactly which fields a client gets.
  */
 
-export const errorBodySchema = z
-  .strictObject({
-    error: z.enum([...AUTH_ERROR_CODES, "invalid_client", "method_not_allowed", "server_error"]).meta({
-      description: "RFC 6749 §5.2 / RFC 6750 §3.1 code where one exists.",
-    }),
-    error_description: z.string().meta({ description: "A sentence for people; safe to show." }),
-    fields: z.record(z.string(), z.array(z.string())).optional().meta({ description: "Per-field messages for invalid_request." }),
-  });
+export const errorBodySchema = z.strictObject({
+  error: z.enum([...AUTH_ERROR_CODES, "invalid_client", "method_not_allowed", "server_error"]).meta({
+    description: "RFC 6749 §5.2 / RFC 6750 §3.1 code where one exists.",
+  }),
+  error_description: z.string().meta({ description: "A sentence for people; safe to show." }),
+  fields: z
+    .record(z.string(), z.array(z.string()))
+    .optional()
+    .meta({ description: "Per-field messages for invalid_request." }),
+});
 
-export const tokenResponseSchema = z
-  .strictObject({
-    access_token: z.string().meta({ description: "ES256 JWT (typ at+jwt), verifiable with /.well-known/jwks.json." }),
-    token_type: z.literal("Bearer"),
-    expires_in: z.number().int().positive().meta({ description: "Seconds until the access token expires." }),
-    refresh_token: z.string().meta({ description: "Opaque, single use: each refresh returns the next one." }),
-    session_id: z.string().meta({ description: "This device's session (the sid claim)." }),
-  });
+export const tokenResponseSchema = z.strictObject({
+  access_token: z.string().meta({ description: "ES256 JWT (typ at+jwt), verifiable with /.well-known/jwks.json." }),
+  token_type: z.literal("Bearer"),
+  expires_in: z.number().int().positive().meta({ description: "Seconds until the access token expires." }),
+  refresh_token: z.string().meta({ description: "Opaque, single use: each refresh returns the next one." }),
+  session_id: z.string().meta({ description: "This device's session (the sid claim)." }),
+});
 
-export const publicUserSchema = z
-  .strictObject({
-    id: z.uuid(),
-    email: z.string(),
-    name: z.string().nullable(),
-  });
+export const publicUserSchema = z.strictObject({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+});
 
 export const registerResponseSchema = z.strictObject({ user: publicUserSchema });
 
@@ -39,18 +39,17 @@ export const meResponseSchema = z.strictObject({
   session: z.strictObject({ id: z.string() }),
 });
 
-export const sessionViewSchema = z
-  .strictObject({
-    id: z.string(),
-    current: z.boolean().meta({ description: "True for the session of the token that asked." }),
-    deviceName: z.string().nullable(),
-    browser: z.string().nullable(),
-    os: z.string().nullable(),
-    deviceType: z.string().nullable(),
-    ip: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    lastActiveAt: z.iso.datetime(),
-  });
+export const sessionViewSchema = z.strictObject({
+  id: z.string(),
+  current: z.boolean().meta({ description: "True for the session of the token that asked." }),
+  deviceName: z.string().nullable(),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  deviceType: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastActiveAt: z.iso.datetime(),
+});
 
 export const sessionsResponseSchema = z.strictObject({ sessions: z.array(sessionViewSchema) });
 
@@ -82,5 +81,8 @@ export const nextAuthSessionSchema = z.looseObject({
   user: z.looseObject({ email: z.string().optional() }).optional(),
   expires: z.string().optional(),
 });
-export const nextAuthProvidersSchema = z.record(z.string(), z.looseObject({ id: z.string(), name: z.string(), type: z.string() }));
+export const nextAuthProvidersSchema = z.record(
+  z.string(),
+  z.looseObject({ id: z.string(), name: z.string(), type: z.string() }),
+);
 export const nextAuthUrlSchema = z.strictObject({ url: z.string() });

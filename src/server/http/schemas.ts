@@ -13,7 +13,10 @@ export const passwordGrantSchema = z
 
 export const refreshGrantSchema = z.object({
   // Generous: anything that is not a refresh token (an access token, say) is an invalid_grant, not a bad request.
-  refresh_token: z.string({ error: "refresh_token is required." }).min(1, "refresh_token is required.").max(8192, "refresh_token is too long."),
+  refresh_token: z
+    .string({ error: "refresh_token is required." })
+    .min(1, "refresh_token is required.")
+    .max(8192, "refresh_token is too long."),
 });
 
 export const revokeSchema = z.object({

@@ -9,7 +9,14 @@ import type { MailTransport } from "./transport";
  */
 export function smtpTransport(url: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(
-    new SMTPTransport({ url, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000, disableFileAccess: true, disableUrlAccess: true }),
+    new SMTPTransport({
+      url,
+      connectionTimeout: 5_000,
+      greetingTimeout: 5_000,
+      socketTimeout: 10_000,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    }),
   );
   return {
     kind: "smtp",

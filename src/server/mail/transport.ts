@@ -14,6 +14,7 @@ export interface MailTransport {
 
 export function createMailTransport(env: Env, prisma: PrismaClient, logger: Logger): MailTransport {
   if (env.SMTP_URL && env.MAIL_FROM) return smtpTransport(env.SMTP_URL, env.MAIL_FROM);
-  if (env.NODE_ENV === "production") logger.info("mail_to_outbox", { hint: "set SMTP_URL and MAIL_FROM to send security emails" });
+  if (env.NODE_ENV === "production")
+    logger.info("mail_to_outbox", { hint: "set SMTP_URL and MAIL_FROM to send security emails" });
   return outboxTransport(prisma);
 }

@@ -37,9 +37,19 @@ const NAMED_RESPONSES: [z.ZodType, string][] = [
 ];
 
 const SECURITY_SCHEMES = (sessionCookie: string) => ({
-  bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An access token from /api/auth/token (ES256, typ at+jwt). Checked for revocation on every request." },
+  bearer: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "An access token from /api/auth/token (ES256, typ at+jwt). Checked for revocation on every request.",
+  },
   basic: { type: "http", scheme: "basic", description: "A client id and secret (RFC 6749 §2.3.1)." },
-  cookie: { type: "apiKey", in: "cookie", name: sessionCookie, description: "The browser's httpOnly session cookie, set by next-auth's sign-in." },
+  cookie: {
+    type: "apiKey",
+    in: "cookie",
+    name: sessionCookie,
+    description: "The browser's httpOnly session cookie, set by next-auth's sign-in.",
+  },
 });
 
 export function buildOpenApiDocument(options: OpenApiOptions): Record<string, unknown> {
@@ -50,7 +60,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
     const base = operation.operationId[0]!.toUpperCase() + operation.operationId.slice(1);
     if (operation.request) register(requests, operation.request.schema, `${base}Request`);
     for (const [status, spec] of Object.entries(operation.responses)) {
-      if (spec.schema) register(responses, spec.schema, Number(status) < 300 ? `${base}Response` : `${base}Response${status}`);
+      if (spec.schema)
+        register(responses, spec.schema, Number(status) < 300 ? `${base}Response` : `${base}Response${status}`);
     }
   }
 
@@ -82,7 +93,9 @@ function register(registry: Registry, schema: z.ZodType, id: string): void {
 }
 
 function convert(registry: Registry, io: "input" | "output"): Record<string, JsonSchema> {
-  const { schemas } = z.toJSONSchema(registry, { io, uri: COMPONENT, unrepresentable: "any" }) as { schemas: Record<string, JsonSchema> };
+  const { schemas } = z.toJSONSchema(registry, { io, uri: COMPONENT, unrepresentable: "any" }) as {
+    schemas: Record<string, JsonSchema>;
+  };
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
 }
 
@@ -97,7 +110,12 @@ function ref(registry: Registry, schema: z.ZodType): JsonSchema {
 
 function describeOperation(operation: Operation, requests: Registry, responses: Registry): Record<string, unknown> {
   const parameters = [
-    ...Object.entries(operation.pathParams ?? {}).map(([name, schema]) => ({ name, in: "path", required: true, schema: inline(schema) })),
+    ...Object.entries(operation.pathParams ?? {}).map(([name, schema]) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: inline(schema),
+    })),
     ...Object.entries(operation.query?.shape ?? {}).map(([name, schema]) => ({
       name,
       in: "query",
@@ -116,28 +134,51 @@ function describeOperation(operation: Operation, requests: Registry, responses: 
       ? {
           requestBody: {
             required: true,
-            content: Object.fromEntries(operation.request.contentTypes.map((type) => [type, { schema: ref(requests, operation.request!.schema) }])),
+            content: Object.fromEntries(
+              operation.request.contentTypes.map((type) => [
+                type,
+                { schema: ref(requests, operation.request!.schema) },
+              ]),
+            ),
           },
         }
       : {}),
-    responses: Object.fromEntries(Object.entries(operation.responses).map(([status, spec]) => [status, describeResponse(Number(status), spec, responses)])),
+    responses: Object.fromEntries(
+      Object.entries(operation.responses).map(([status, spec]) => [
+        status,
+        describeResponse(Number(status), spec, responses),
+      ]),
+    ),
   };
 }
 
 const ERROR_HEADERS: Record<number, Record<string, string>> = {
-  401: { "WWW-Authenticate": 'Bearer error="invalid_token" (RFC 6750 §3), or Basic realm="introspection" for client authentication.' },
+  401: {
+    "WWW-Authenticate":
+      'Bearer error="invalid_token" (RFC 6750 §3), or Basic realm="introspection" for client authentication.',
+  },
   405: { Allow: "The methods this path serves." },
   429: { "Retry-After": "Seconds until a retry may succeed." },
   503: { "Retry-After": "Seconds to wait (5)." },
 };
 
 function describeResponse(status: number, spec: ResponseSpec, responses: Registry): Record<string, unknown> {
-  const schema = spec.errorBody ? ref(responses, errorBodySchema) : spec.schema ? ref(responses, spec.schema) : undefined;
+  const schema = spec.errorBody
+    ? ref(responses, errorBodySchema)
+    : spec.schema
+      ? ref(responses, spec.schema)
+      : undefined;
   const contentType = spec.contentType ?? (schema ? "application/json" : undefined);
   const headers = spec.errorBody ? ERROR_HEADERS[status] : undefined;
   return {
     description: spec.description,
-    ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: "string" } }])) } : {}),
+    ...(headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: "string" } }]),
+          ),
+        }
+      : {}),
     ...(contentType ? { content: { [contentType]: schema ? { schema } : {} } } : {}),
   };
 }

@@ -15,7 +15,11 @@ import {
 } from "../http/response-schemas";
 import { revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
 import { activityQuerySchema, activityResponseSchema } from "../http/activity-schemas";
-import { authorizationServerMetadataSchema, introspectionRequestSchema, introspectionResponseSchema } from "../http/oauth-schemas";
+import {
+  authorizationServerMetadataSchema,
+  introspectionRequestSchema,
+  introspectionResponseSchema,
+} from "../http/oauth-schemas";
 
 /**
  * Every operation of the HTTP API, described with the zod schemas the routes validate and answer
@@ -66,7 +70,7 @@ const JSON_OR_FORM = ["application/json", "application/x-www-form-urlencoded"] a
 /** Error answers, by status; each operation lists the ones it can give. */
 const E = {
   400: "Invalid request: a missing or malformed field (see `fields`), a body that is not JSON/form, an unknown grant.",
-  401: "Missing, invalid, expired or revoked access token (`WWW-Authenticate: Bearer error=\"invalid_token\"`).",
+  401: 'Missing, invalid, expired or revoked access token (`WWW-Authenticate: Bearer error="invalid_token"`).',
   403: "A cross-site state-changing request from a browser (Origin not this app).",
   404: "No such active session of this user.",
   409: "An account with this email already exists.",
@@ -89,7 +93,10 @@ export const operations: Operation[] = [
     tag: TAGS.account,
     security: "none",
     request: { schema: registerSchema, contentTypes: JSON_OR_FORM },
-    responses: { 201: { description: "The account; sign in with the token endpoint next.", schema: registerResponseSchema }, ...errors(400, 403, 409, 413, 429, 503) },
+    responses: {
+      201: { description: "The account; sign in with the token endpoint next.", schema: registerResponseSchema },
+      ...errors(400, 403, 409, 413, 429, 503),
+    },
   },
   {
     method: "post",
@@ -101,7 +108,10 @@ export const operations: Operation[] = [
     tag: TAGS.tokens,
     security: "none",
     request: { schema: tokenRequestSchema, contentTypes: FORM_OR_JSON },
-    responses: { 200: { description: "A new token pair.", schema: tokenResponseSchema }, ...errors(400, 403, 413, 429, 503) },
+    responses: {
+      200: { description: "A new token pair.", schema: tokenResponseSchema },
+      ...errors(400, 403, 413, 429, 503),
+    },
   },
   {
     method: "post",
@@ -112,7 +122,10 @@ export const operations: Operation[] = [
     tag: TAGS.tokens,
     security: "none",
     request: { schema: revokeSchema, contentTypes: FORM_OR_JSON },
-    responses: { 200: { description: "Done (or nothing to do).", schema: emptyResponseSchema }, ...errors(400, 403, 413, 503) },
+    responses: {
+      200: { description: "Done (or nothing to do).", schema: emptyResponseSchema },
+      ...errors(400, 403, 413, 503),
+    },
   },
   {
     method: "post",
@@ -120,14 +133,21 @@ export const operations: Operation[] = [
     operationId: "introspect",
     summary: "Token introspection (RFC 7662) for other services: is this access token accepted right now?",
     description:
-      "For the clients listed in INTROSPECTION_CLIENTS (HTTP Basic). Runs the same check as every API request (signature, expiry, revocation, batch number). Anything not accepted now, refresh tokens included, is `{\"active\": false}`; when revocation cannot be determined the answer is 503, never a guess.",
+      'For the clients listed in INTROSPECTION_CLIENTS (HTTP Basic). Runs the same check as every API request (signature, expiry, revocation, batch number). Anything not accepted now, refresh tokens included, is `{"active": false}`; when revocation cannot be determined the answer is 503, never a guess.',
     tag: TAGS.tokens,
     security: "basic",
     request: { schema: introspectionRequestSchema, contentTypes: FORM_OR_JSON },
     responses: {
-      200: { description: "`active` and, when true, who and which device session.", schema: introspectionResponseSchema },
+      200: {
+        description: "`active` and, when true, who and which device session.",
+        schema: introspectionResponseSchema,
+      },
       ...errors(400, 403, 413, 429, 503),
-      401: { description: 'Unknown client, wrong secret or no Basic credentials (`invalid_client`, `WWW-Authenticate: Basic realm="introspection"`).', errorBody: true },
+      401: {
+        description:
+          'Unknown client, wrong secret or no Basic credentials (`invalid_client`, `WWW-Authenticate: Basic realm="introspection"`).',
+        errorBody: true,
+      },
     },
   },
   {
@@ -135,7 +155,8 @@ export const operations: Operation[] = [
     path: "/api/auth/logout",
     operationId: "logout",
     summary: "Log out this device, all other devices, or everywhere",
-    description: '`local` ends this session; `others` every other session; `global` raises the account\'s batch number so every token issued before is refused.',
+    description:
+      "`local` ends this session; `others` every other session; `global` raises the account's batch number so every token issued before is refused.",
     tag: TAGS.account,
     security: "bearer",
     request: { schema: logoutSchema, contentTypes: JSON_OR_FORM },
@@ -148,7 +169,10 @@ export const operations: Operation[] = [
     summary: "Who the token belongs to (from its claims; revocation is checked)",
     tag: TAGS.account,
     security: "bearer",
-    responses: { 200: { description: "The user and this session.", schema: meResponseSchema }, ...errors(400, 401, 503) },
+    responses: {
+      200: { description: "The user and this session.", schema: meResponseSchema },
+      ...errors(400, 401, 503),
+    },
   },
   {
     method: "get",
@@ -157,7 +181,10 @@ export const operations: Operation[] = [
     summary: "The user's signed-in devices, most recently active first",
     tag: TAGS.account,
     security: "bearer",
-    responses: { 200: { description: "Live sessions; `current` marks the caller's.", schema: sessionsResponseSchema }, ...errors(400, 401, 503) },
+    responses: {
+      200: { description: "Live sessions; `current` marks the caller's.", schema: sessionsResponseSchema },
+      ...errors(400, 401, 503),
+    },
   },
   {
     method: "delete",
@@ -174,11 +201,15 @@ export const operations: Operation[] = [
     path: "/api/account/activity",
     operationId: "activity",
     summary: "The account's security activity, newest first: sign-ins, new devices, sign-outs and who caused them",
-    description: "Keyset-paginated: pass back `olderCursor` (or `newerCursor`) of a page as `cursor`. The /settings/activity page shows the same data.",
+    description:
+      "Keyset-paginated: pass back `olderCursor` (or `newerCursor`) of a page as `cursor`. The /settings/activity page shows the same data.",
     tag: TAGS.account,
     security: "bearer",
     query: activityQuerySchema,
-    responses: { 200: { description: "One page of events.", schema: activityResponseSchema }, ...errors(400, 401, 503) },
+    responses: {
+      200: { description: "One page of events.", schema: activityResponseSchema },
+      ...errors(400, 401, 503),
+    },
   },
   {
     method: "post",
@@ -188,14 +219,18 @@ export const operations: Operation[] = [
     tag: TAGS.account,
     security: "bearer",
     request: { schema: changePasswordSchema, contentTypes: JSON_OR_FORM },
-    responses: { 200: { description: "This device's new token pair.", schema: tokenResponseSchema }, ...errors(400, 401, 413, 429, 503) },
+    responses: {
+      200: { description: "This device's new token pair.", schema: tokenResponseSchema },
+      ...errors(400, 401, 413, 429, 503),
+    },
   },
   {
     method: "get",
     path: "/api/session/events",
     operationId: "sessionEvents",
     summary: "Live sign-out push for the signed-in browser (server-sent events, cookie-authenticated)",
-    description: "Sends `signed-out` (with the reason) as soon as this browser's session is revoked; an already signed-out browser gets it at once.",
+    description:
+      "Sends `signed-out` (with the reason) as soon as this browser's session is revoked; an already signed-out browser gets it at once.",
     tag: TAGS.browser,
     security: "cookie",
     responses: { 200: { description: "An event stream.", contentType: "text/event-stream" }, ...errors(400, 503) },
@@ -207,7 +242,10 @@ export const operations: Operation[] = [
     summary: "next-auth: the CSRF token for the browser sign-in form",
     tag: TAGS.browser,
     security: "none",
-    responses: { 200: { description: "The token (also set as a cookie).", schema: nextAuthCsrfSchema }, ...errors(400, 503) },
+    responses: {
+      200: { description: "The token (also set as a cookie).", schema: nextAuthCsrfSchema },
+      ...errors(400, 503),
+    },
   },
   {
     method: "get",
@@ -216,7 +254,10 @@ export const operations: Operation[] = [
     summary: "next-auth: the browser's session (empty object when signed out)",
     tag: TAGS.browser,
     security: "cookie",
-    responses: { 200: { description: "next-auth's session object.", schema: nextAuthSessionSchema }, ...errors(400, 503) },
+    responses: {
+      200: { description: "next-auth's session object.", schema: nextAuthSessionSchema },
+      ...errors(400, 503),
+    },
   },
   {
     method: "get",
@@ -236,7 +277,10 @@ export const operations: Operation[] = [
     security: "none",
     responses: {
       200: { description: "With `json=true`: where to go next.", schema: nextAuthUrlSchema },
-      401: { description: "With `json=true`: wrong email or password; the URL carries `error=CredentialsSignin`.", schema: nextAuthUrlSchema },
+      401: {
+        description: "With `json=true`: wrong email or password; the URL carries `error=CredentialsSignin`.",
+        schema: nextAuthUrlSchema,
+      },
       302: { description: "Without `json=true`: a redirect." },
       ...errors(400, 403, 503),
     },
@@ -261,7 +305,10 @@ export const operations: Operation[] = [
     summary: "Public keys that verify access tokens (several during a key rotation)",
     tag: TAGS.tokens,
     security: "none",
-    responses: { 200: { description: "A JSON Web Key Set; cacheable for 5 minutes.", schema: jwksSchema }, ...errors(400, 503) },
+    responses: {
+      200: { description: "A JSON Web Key Set; cacheable for 5 minutes.", schema: jwksSchema },
+      ...errors(400, 503),
+    },
   },
   {
     method: "get",
@@ -270,7 +317,10 @@ export const operations: Operation[] = [
     summary: "OAuth 2.0 authorization server metadata (RFC 8414): the endpoints and the key set",
     tag: TAGS.tokens,
     security: "none",
-    responses: { 200: { description: "Cacheable for 5 minutes.", schema: authorizationServerMetadataSchema }, ...errors(400, 503) },
+    responses: {
+      200: { description: "Cacheable for 5 minutes.", schema: authorizationServerMetadataSchema },
+      ...errors(400, 503),
+    },
   },
   {
     method: "get",

@@ -21,7 +21,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, windowSeconds: number) {
     try {
-      const [count, ttl] = (await this.redis.eval(HIT, 1, this.prefix + key, String(windowSeconds))) as [number, number];
+      const [count, ttl] = (await this.redis.eval(HIT, 1, this.prefix + key, String(windowSeconds))) as [
+        number,
+        number,
+      ];
       return { count, resetInSeconds: ttl };
     } catch {
       return this.fallback.hit(key, windowSeconds);

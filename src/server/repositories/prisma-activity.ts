@@ -15,7 +15,18 @@ export class PrismaActivityLog implements ActivityLog {
       },
       orderBy: { id: older ? "desc" : "asc" },
       take: query.limit,
-      select: { id: true, type: true, reason: true, sessionId: true, actorSessionId: true, device: true, actorDevice: true, ip: true, newDevice: true, createdAt: true },
+      select: {
+        id: true,
+        type: true,
+        reason: true,
+        sessionId: true,
+        actorSessionId: true,
+        device: true,
+        actorDevice: true,
+        ip: true,
+        newDevice: true,
+        createdAt: true,
+      },
     });
     return rows.map((row) => ({ ...row, id: row.id.toString() }));
   }

@@ -27,20 +27,28 @@ export class PrismaCleanupRepository implements CleanupRepository {
     let deleted = 0;
     for (const ended of endedSessionQueries(cutoff)) {
       if (deleted >= limit) break;
-      deleted += await this.prisma.$executeRaw`DELETE FROM device_sessions WHERE id IN (${ended} LIMIT ${limit - deleted} FOR UPDATE OF s SKIP LOCKED)`;
+      deleted += await this.prisma
+        .$executeRaw`DELETE FROM device_sessions WHERE id IN (${ended} LIMIT ${limit - deleted} FOR UPDATE OF s SKIP LOCKED)`;
     }
     return deleted;
   }
 
   async countEndedSessions(cutoff: Date): Promise<number> {
-    return this.count(Prisma.sql`SELECT count(*)::int AS n FROM (${Prisma.join(endedSessionQueries(cutoff), " UNION ")}) AS ended`);
+    return this.count(
+      Prisma.sql`SELECT count(*)::int AS n FROM (${Prisma.join(endedSessionQueries(cutoff), " UNION ")}) AS ended`,
+    );
   }
 
   /** Audit events, then the outbox's mail about them (kept as long as the events they tell of). */
   async deleteEventsBefore(cutoff: Date, limit: number): Promise<number> {
-    const events = await this.prisma.$executeRaw`DELETE FROM session_events WHERE id IN (SELECT id FROM session_events WHERE created_at < ${cutoff} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+    const events = await this.prisma
+      .$executeRaw`DELETE FROM session_events WHERE id IN (SELECT id FROM session_events WHERE created_at < ${cutoff} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
     if (events >= limit) return events;
-    return events + (await this.prisma.$executeRaw`DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox WHERE created_at < ${cutoff} LIMIT ${limit - events} FOR UPDATE SKIP LOCKED)`);
+    return (
+      events +
+      (await this.prisma
+        .$executeRaw`DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox WHERE created_at < ${cutoff} LIMIT ${limit - events} FOR UPDATE SKIP LOCKED)`)
+    );
   }
 
   async countEventsBefore(cutoff: Date): Promise<number> {

@@ -43,9 +43,13 @@ export class PrismaEventLog implements EventLog {
       if (event.actorSessionId) ids.add(event.actorSessionId);
     }
     if (ids.size === 0) return new Map();
-    const rows = await this.prisma.deviceSession.findMany({ where: { id: { in: [...ids] } }, select: { id: true, userAgent: true, ip: true } });
+    const rows = await this.prisma.deviceSession.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, userAgent: true, ip: true },
+    });
     const labels = new Map<string | null, string>(); // "log out others" may name thousands of sessions, few browsers
-    const label = (userAgent: string | null) => labels.get(userAgent) ?? labels.set(userAgent, identifyDevice(userAgent).label).get(userAgent)!;
+    const label = (userAgent: string | null) =>
+      labels.get(userAgent) ?? labels.set(userAgent, identifyDevice(userAgent).label).get(userAgent)!;
     return new Map(rows.map((row) => [row.id, { label: label(row.userAgent), ip: row.ip }]));
   }
 }

@@ -30,11 +30,18 @@ export class PrismaSessionRepository implements SessionRepository {
     return this.prisma.$transaction(async (tx) => {
       // The user's row lock makes concurrent sign-ins of one user take turns: each one sees every
       // session created before it, so two of them can never sign each other's new session out.
-      const [user] = await tx.$queryRaw<{ session_epoch: number }[]>`SELECT session_epoch FROM users WHERE id = ${session.userId}::uuid FOR UPDATE`;
+      const [user] = await tx.$queryRaw<
+        { session_epoch: number }[]
+      >`SELECT session_epoch FROM users WHERE id = ${session.userId}::uuid FOR UPDATE`;
       await tx.deviceSession.create({ data: session });
       if (!user) return [];
       const victims = await tx.deviceSession.findMany({
-        where: { userId: session.userId, id: { not: session.id }, epoch: { gte: user.session_epoch }, ...liveWhere(command.now) },
+        where: {
+          userId: session.userId,
+          id: { not: session.id },
+          epoch: { gte: user.session_epoch },
+          ...liveWhere(command.now),
+        },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         skip: Math.max(0, max - 1), // the newest max - 1 others stay, with the new one
         select: { id: true },
@@ -46,13 +53,22 @@ export class PrismaSessionRepository implements SessionRepository {
   }
 
   async findById(id: string): Promise<SessionWithUserEpoch | null> {
-    const row = await this.prisma.deviceSession.findUnique({ where: { id }, include: { user: { select: { sessionEpoch: true, email: true, name: true } } } });
+    const row = await this.prisma.deviceSession.findUnique({
+      where: { id },
+      include: { user: { select: { sessionEpoch: true, email: true, name: true } } },
+    });
     if (!row) return null;
     const { user, ...session } = row;
     return { ...session, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name };
   }
 
-  async rotateRefreshToken(args: { id: string; expectedHash: string; newHash: string; now: Date; idleExpiresAt: Date }): Promise<boolean> {
+  async rotateRefreshToken(args: {
+    id: string;
+    expectedHash: string;
+    newHash: string;
+    now: Date;
+    idleExpiresAt: Date;
+  }): Promise<boolean> {
     const { count } = await this.prisma.deviceSession.updateMany({
       where: { id: args.id, refreshHash: args.expectedHash, ...liveWhere(args.now) },
       data: {
@@ -74,7 +90,16 @@ export class PrismaSessionRepository implements SessionRepository {
       where: { userId, epoch: { gte: user.sessionEpoch }, ...liveWhere(now) },
       orderBy: [{ lastActiveAt: "desc" }, { createdAt: "desc" }],
       // Only what the list shows: decoding every column of 1,000 rows was most of the query's time.
-      select: { id: true, deviceName: true, browser: true, os: true, deviceType: true, ip: true, createdAt: true, lastActiveAt: true },
+      select: {
+        id: true,
+        deviceName: true,
+        browser: true,
+        os: true,
+        deviceType: true,
+        ip: true,
+        createdAt: true,
+        lastActiveAt: true,
+      },
     });
   }
 
@@ -94,7 +119,12 @@ export class PrismaSessionRepository implements SessionRepository {
     return this.prisma.$transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { id: command.userId }, select: { sessionEpoch: true } });
       if (!user) return [];
-      const where = { userId: command.userId, id: { not: exceptId }, epoch: { gte: user.sessionEpoch }, ...liveWhere(command.now) };
+      const where = {
+        userId: command.userId,
+        id: { not: exceptId },
+        epoch: { gte: user.sessionEpoch },
+        ...liveWhere(command.now),
+      };
       const victims = await tx.deviceSession.findMany({ where, select: { id: true } });
       const ids = victims.map((v) => v.id);
       if (ids.length > 0) await markRevoked(tx, ids, command);
@@ -115,11 +145,19 @@ export class PrismaSessionRepository implements SessionRepository {
     return this.prisma
       .$transaction(async (tx) => {
         const { count } = await tx.user.updateMany({
-          where: { id: args.userId, passwordHash: args.expectedPasswordHash, sessionEpoch: args.expectedEpoch, disabledAt: null },
+          where: {
+            id: args.userId,
+            passwordHash: args.expectedPasswordHash,
+            sessionEpoch: args.expectedEpoch,
+            disabledAt: null,
+          },
           data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
         });
         if (count !== 1) throw new ConcurrentChange();
-        const { sessionEpoch } = await tx.user.findUniqueOrThrow({ where: { id: args.userId }, select: { sessionEpoch: true } });
+        const { sessionEpoch } = await tx.user.findUniqueOrThrow({
+          where: { id: args.userId },
+          select: { sessionEpoch: true },
+        });
         const moved = await tx.deviceSession.updateMany({
           where: { id: args.currentSessionId, userId: args.userId, epoch: args.expectedEpoch, ...liveWhere(args.now) },
           data: {
@@ -143,8 +181,14 @@ export class PrismaSessionRepository implements SessionRepository {
 
   async recentRevocations(since: Date): Promise<RevocationSnapshot> {
     const [sessions, users] = await Promise.all([
-      this.prisma.deviceSession.findMany({ where: { revokedAt: { gte: since } }, select: { id: true, userId: true, revokedAt: true } }),
-      this.prisma.user.findMany({ where: { epochChangedAt: { gte: since } }, select: { id: true, sessionEpoch: true, epochChangedAt: true } }),
+      this.prisma.deviceSession.findMany({
+        where: { revokedAt: { gte: since } },
+        select: { id: true, userId: true, revokedAt: true },
+      }),
+      this.prisma.user.findMany({
+        where: { epochChangedAt: { gte: since } },
+        select: { id: true, sessionEpoch: true, epochChangedAt: true },
+      }),
     ]);
     return {
       sessions: sessions.map((s) => ({ sessionId: s.id, userId: s.userId, revokedAt: s.revokedAt ?? since })),

@@ -1,7 +1,14 @@
 import type { UserRecord, UserRepository } from "@/core/ports";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 
-const userFields = { id: true, email: true, name: true, passwordHash: true, sessionEpoch: true, disabledAt: true } as const;
+const userFields = {
+  id: true,
+  email: true,
+  name: true,
+  passwordHash: true,
+  sessionEpoch: true,
+  disabledAt: true,
+} as const;
 
 export class PrismaUserRepository implements UserRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -14,7 +21,12 @@ export class PrismaUserRepository implements UserRepository {
     return this.prisma.user.findUnique({ where: { id }, select: userFields });
   }
 
-  async create(user: { id: string; email: string; name: string | null; passwordHash: string }): Promise<UserRecord | null> {
+  async create(user: {
+    id: string;
+    email: string;
+    name: string | null;
+    passwordHash: string;
+  }): Promise<UserRecord | null> {
     try {
       return await this.prisma.user.create({ data: user, select: userFields });
     } catch (error) {
@@ -41,7 +53,10 @@ export class PrismaUserRepository implements UserRepository {
   }
 
   async enable(userId: string): Promise<boolean> {
-    const { count } = await this.prisma.user.updateMany({ where: { id: userId, disabledAt: { not: null } }, data: { disabledAt: null } });
+    const { count } = await this.prisma.user.updateMany({
+      where: { id: userId, disabledAt: { not: null } },
+      data: { disabledAt: null },
+    });
     return count === 1;
   }
 }

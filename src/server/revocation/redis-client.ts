@@ -22,7 +22,14 @@ export function redisTopology(env: Env): RedisTopology | null {
   const auth: NodeAuth = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD, tls: env.REDIS_TLS };
   if (env.REDIS_URL) return { kind: "standalone", url: env.REDIS_URL };
   if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) {
-    return { kind: "sentinel", sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME, sentinelPassword: env.REDIS_SENTINEL_PASSWORD, db: env.REDIS_DB, ...auth };
+    return {
+      kind: "sentinel",
+      sentinels: env.REDIS_SENTINELS,
+      name: env.REDIS_SENTINEL_NAME,
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+      db: env.REDIS_DB,
+      ...auth,
+    };
   }
   if (env.REDIS_CLUSTER_NODES) return { kind: "cluster", nodes: env.REDIS_CLUSTER_NODES, ...auth };
   return null;
@@ -94,7 +101,8 @@ export function createRedisClient(target: string | RedisTopology, opts: ClientOp
       });
     }
     case "cluster": {
-      const { retryStrategy, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...perNode } = REVOCATION_REDIS_OPTIONS;
+      const { retryStrategy, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...perNode } =
+        REVOCATION_REDIS_OPTIONS;
       const options: ClusterOptions = {
         // Cluster-wide: no offline queue (a command fails at once while the cluster is not ready),
         // and the whole-cluster reconnection never gives up. Per node: the command timeout etc.
@@ -105,7 +113,13 @@ export function createRedisClient(target: string | RedisTopology, opts: ClientOp
         // A CLUSTERDOWN or lost connection is retried every 100 ms up to this many times (default
         // 16, i.e. a request stalled 1.6 s during a failover); a MOVED needs one or two.
         maxRedirections: 5,
-        redisOptions: { ...perNode, username: topology.username, password: topology.password, ...(topology.tls ? { tls: {} } : {}), ...opts },
+        redisOptions: {
+          ...perNode,
+          username: topology.username,
+          password: topology.password,
+          ...(topology.tls ? { tls: {} } : {}),
+          ...opts,
+        },
       };
       return new Cluster(topology.nodes, options);
     }
@@ -121,7 +135,12 @@ export function createRedisClient(target: string | RedisTopology, opts: ClientOp
 export function createSubscriberClient(client: RedisClient): RedisClient {
   const waiting = { commandTimeout: undefined, maxRetriesPerRequest: null, autoResubscribe: true };
   if (client instanceof Cluster) {
-    return client.duplicate([], { enableOfflineQueue: true, enableAutoPipelining: false, lazyConnect: false, redisOptions: waiting });
+    return client.duplicate([], {
+      enableOfflineQueue: true,
+      enableAutoPipelining: false,
+      lazyConnect: false,
+      redisOptions: waiting,
+    });
   }
   return client.duplicate({ ...waiting, enableOfflineQueue: true, enableAutoPipelining: false, lazyConnect: false });
 }

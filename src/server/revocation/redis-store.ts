@@ -229,7 +229,10 @@ export class RedisRevocationStore implements RevocationStore {
     await flush();
     const marked = await this.redis.eval(MARK_READY, 2, witness, this.readyKey);
     if (marked !== 1) throw new Error("Redis was emptied during the resync; it will be retried");
-    this.logger.info("revocation_store_resynced", { sessions: snapshot.sessions.length, epochs: snapshot.epochs.length });
+    this.logger.info("revocation_store_resynced", {
+      sessions: snapshot.sessions.length,
+      epochs: snapshot.epochs.length,
+    });
   }
 
   /** Stops listening to the client (which stays open: it belongs to the composition root). */

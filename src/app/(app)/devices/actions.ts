@@ -10,10 +10,14 @@ import { clearSessionCookies } from "@/server/auth/cookies";
 import { requireSession } from "@/server/auth/current-session";
 import { getServices } from "@/server/services";
 
-export type DeviceActionState = { status: "idle" } | { status: "error"; message: string } | { status: "done"; message: string };
+export type DeviceActionState =
+  { status: "idle" } | { status: "error"; message: string } | { status: "done"; message: string };
 
 /** Runs one engine verb for the signed-in browser and reports its outcome to the devices page. */
-async function onDevices(run: (engine: SessionEngine, claims: AccessClaims) => Promise<void>, done: string): Promise<DeviceActionState> {
+async function onDevices(
+  run: (engine: SessionEngine, claims: AccessClaims) => Promise<void>,
+  done: string,
+): Promise<DeviceActionState> {
   const session = await requireSession("/devices");
   try {
     await run((await getServices()).engine, session.claims);
@@ -37,7 +41,10 @@ export async function logOutOthersAction(_prev: DeviceActionState, _formData: Fo
 }
 
 /** Signs this browser out too: redirects to /login?reason=everywhere on success. */
-export async function logOutEverywhereAction(_prev: DeviceActionState, _formData: FormData): Promise<DeviceActionState> {
+export async function logOutEverywhereAction(
+  _prev: DeviceActionState,
+  _formData: FormData,
+): Promise<DeviceActionState> {
   const session = await requireSession("/devices");
   const { engine, env } = await getServices();
   try {

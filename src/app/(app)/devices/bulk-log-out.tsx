@@ -33,15 +33,18 @@ export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const questionId = useId();
 
-  const [, formAction] = useActionState(async (prev: DeviceActionState, formData: FormData) => {
-    // "Everywhere" redirects to /login on success: the awaited call then rejects and Next navigates.
-    const result = await action(prev, formData);
-    startTransition(() => {
-      report(result);
-      setConfirming(false);
-    });
-    return result;
-  }, { status: "idle" } satisfies DeviceActionState);
+  const [, formAction] = useActionState(
+    async (prev: DeviceActionState, formData: FormData) => {
+      // "Everywhere" redirects to /login on success: the awaited call then rejects and Next navigates.
+      const result = await action(prev, formData);
+      startTransition(() => {
+        report(result);
+        setConfirming(false);
+      });
+      return result;
+    },
+    { status: "idle" } satisfies DeviceActionState,
+  );
 
   // Focus follows the swap between the button and its confirm step (flushSync: the target must exist first).
   function open() {
@@ -56,7 +59,12 @@ export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
   return (
     <div className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
       {confirming ? (
-        <form action={formAction} role="group" aria-labelledby={questionId} className="flex w-full flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+        <form
+          action={formAction}
+          role="group"
+          aria-labelledby={questionId}
+          className="flex w-full flex-col gap-3 sm:flex-row sm:items-center sm:justify-between"
+        >
           <p id={questionId} className="text-sm font-medium text-slate-900">
             {question}
           </p>
@@ -72,7 +80,12 @@ export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
       ) : (
         <>
           <p className="text-sm text-slate-600">{description}</p>
-          <button ref={triggerRef} type="button" onClick={open} className={buttonClasses(kind === "everywhere" ? "danger" : "secondary", "shrink-0")}>
+          <button
+            ref={triggerRef}
+            type="button"
+            onClick={open}
+            className={buttonClasses(kind === "everywhere" ? "danger" : "secondary", "shrink-0")}
+          >
             {label}
           </button>
         </>

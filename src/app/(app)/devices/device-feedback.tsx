@@ -28,8 +28,16 @@ export function DeviceFeedbackMessage({ className }: { className?: string }) {
   const { state } = useContext(FeedbackContext);
   return (
     <MessageSlot className={className}>
-      {state.status === "done" ? <Notice variant="inline" tone="success">{state.message}</Notice> : null}
-      {state.status === "error" ? <Notice variant="inline" tone="error">{state.message}</Notice> : null}
+      {state.status === "done" ? (
+        <Notice variant="inline" tone="success">
+          {state.message}
+        </Notice>
+      ) : null}
+      {state.status === "error" ? (
+        <Notice variant="inline" tone="error">
+          {state.message}
+        </Notice>
+      ) : null}
     </MessageSlot>
   );
 }

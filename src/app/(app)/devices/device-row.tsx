@@ -14,7 +14,10 @@ export function deviceSummary(session: Pick<SessionView, "browser" | "os">): str
 export function DeviceRow({ session, now }: { session: SessionView; now: Date }) {
   const labelId = `device-${session.id.replace(/[^\w-]/g, "_")}`;
   return (
-    <li className="grid grid-cols-[auto_1fr] items-start gap-x-4 gap-y-3 p-4 sm:grid-cols-[auto_1fr_auto]" aria-current={session.current ? "true" : undefined}>
+    <li
+      className="grid grid-cols-[auto_1fr] items-start gap-x-4 gap-y-3 p-4 sm:grid-cols-[auto_1fr_auto]"
+      aria-current={session.current ? "true" : undefined}
+    >
       <DeviceIcon deviceType={session.deviceType} className="mt-0.5 size-8 text-slate-500" />
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">

@@ -8,16 +8,24 @@ import { useReportDeviceResult } from "./device-feedback";
 /** "Log out" for one other device; aria-describedby names which device (the visible label is the same on every row). */
 export function LogOutDeviceButton({ sessionId, describedBy }: { sessionId: string; describedBy: string }) {
   const report = useReportDeviceResult();
-  const [, formAction, pending] = useActionState(async (prev: DeviceActionState, formData: FormData) => {
-    const result = await logOutDeviceAction(prev, formData);
-    startTransition(() => report(result));
-    return result;
-  }, { status: "idle" } satisfies DeviceActionState);
+  const [, formAction, pending] = useActionState(
+    async (prev: DeviceActionState, formData: FormData) => {
+      const result = await logOutDeviceAction(prev, formData);
+      startTransition(() => report(result));
+      return result;
+    },
+    { status: "idle" } satisfies DeviceActionState,
+  );
 
   return (
     <form action={formAction}>
       <input type="hidden" name="sessionId" value={sessionId} />
-      <button type="submit" aria-describedby={describedBy} disabled={pending} className={buttonClasses("secondary", "min-h-9 min-w-24 px-3 py-1.5")}>
+      <button
+        type="submit"
+        aria-describedby={describedBy}
+        disabled={pending}
+        className={buttonClasses("secondary", "min-h-9 min-w-24 px-3 py-1.5")}
+      >
         {pending ? "Logging out…" : "Log out"}
       </button>
     </form>

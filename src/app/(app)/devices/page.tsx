@@ -18,9 +18,14 @@ export default async function DevicesPage() {
   return (
     <DeviceFeedbackProvider>
       <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
-      <p className="mt-1 text-sm text-slate-600">Browsers signed in to your account. If you don’t recognise one, log it out.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Browsers signed in to your account. If you don’t recognise one, log it out.
+      </p>
 
-      <ul aria-label="Signed-in devices" className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm">
+      <ul
+        aria-label="Signed-in devices"
+        className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm"
+      >
         {sessions.map((view) => (
           <DeviceRow key={view.id} session={view} now={now} />
         ))}

@@ -32,13 +32,28 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     const parsed = signInSchema.safeParse({ email, password: formData.get("password") ?? "" });
     if (!parsed.success) {
       const { fieldErrors } = z.flattenError(parsed.error);
-      return { status: "error", email, message: null, fields: { email: fieldErrors.email, password: fieldErrors.password } };
+      return {
+        status: "error",
+        email,
+        message: null,
+        fields: { email: fieldErrors.email, password: fieldErrors.password },
+      };
     }
     try {
-      const result = await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
-      if (!result?.ok || result.error) return { status: "error", email, message: readableError(result?.error), fields: {} };
+      const result = await signIn("credentials", {
+        email: parsed.data.email,
+        password: parsed.data.password,
+        redirect: false,
+      });
+      if (!result?.ok || result.error)
+        return { status: "error", email, message: readableError(result?.error), fields: {} };
     } catch {
-      return { status: "error", email, message: "We could not reach the server. Check your connection and try again.", fields: {} };
+      return {
+        status: "error",
+        email,
+        message: "We could not reach the server. Check your connection and try again.",
+        fields: {},
+      };
     }
     router.replace(callbackUrl);
     router.refresh();
@@ -51,13 +66,36 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
 
   return (
     <form ref={formRef} action={formAction} noValidate className="mt-6">
-      <FormField id="email" name="email" label="Email" type="email" autoComplete="username" inputMode="email" required defaultValue={state.email} errors={fields.email} />
-      <FormField id="password" name="password" label="Password" type="password" autoComplete="current-password" required errors={fields.password} className="mt-3" />
+      <FormField
+        id="email"
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="username"
+        inputMode="email"
+        required
+        defaultValue={state.email}
+        errors={fields.email}
+      />
+      <FormField
+        id="password"
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={fields.password}
+        className="mt-3"
+      />
       <SubmitButton pendingLabel="Signing in…" pending={state.status === "success"} className="mt-3 w-full">
         Sign in
       </SubmitButton>
       <MessageSlot className="mt-3">
-        {state.status === "error" && state.message ? <Notice variant="inline" tone="error">{state.message}</Notice> : null}
+        {state.status === "error" && state.message ? (
+          <Notice variant="inline" tone="error">
+            {state.message}
+          </Notice>
+        ) : null}
       </MessageSlot>
     </form>
   );

@@ -14,14 +14,19 @@ const REASONS: Record<SignedOutReason, string> = {
   everywhere: "You signed out on all your devices.",
   admin: "An administrator signed this device out. Please sign in again.",
   disabled: "This account has been disabled by an administrator.",
-  session_limit: "This device was signed out because your account signed in on another device and has reached its maximum number of devices.",
+  session_limit:
+    "This device was signed out because your account signed in on another device and has reached its maximum number of devices.",
 };
 
 function reasonNotice(value: string | string[] | undefined): string | null {
   return typeof value === "string" && Object.hasOwn(REASONS, value) ? REASONS[value as SignedOutReason] : null;
 }
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const notice = reasonNotice(params.reason);
   return (

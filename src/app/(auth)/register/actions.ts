@@ -7,18 +7,30 @@ import { getServices } from "@/server/services";
 export type RegisterField = "email" | "password" | "name";
 export type RegisterState =
   | { status: "idle" }
-  | { status: "error"; message: string; fields: Partial<Record<RegisterField, string[]>>; values: { email: string; name: string } }
+  | {
+      status: "error";
+      message: string;
+      fields: Partial<Record<RegisterField, string[]>>;
+      values: { email: string; name: string };
+    }
   | { status: "success"; email: string };
 
 /** Creates the account (validated with the shared zod schema). Signing in is the form's next step (next-auth). */
 export async function registerAction(_prev: RegisterState, formData: FormData): Promise<RegisterState> {
   const values = textFields(formData, ["email", "password", "name"]);
   try {
-    const user = await (await getServices()).engine.register(parseInput(registerSchema, values), await actionClientContext());
+    const user = await (
+      await getServices()
+    ).engine.register(parseInput(registerSchema, values), await actionClientContext());
     return { status: "success", email: user.email };
   } catch (error) {
     const failure = await toActionFailure(error);
     // The password is never sent back.
-    return { status: "error", message: failure.message, fields: failure.fields, values: { email: values.email, name: values.name } };
+    return {
+      status: "error",
+      message: failure.message,
+      fields: failure.fields,
+      values: { email: values.email, name: values.name },
+    };
   }
 }

@@ -38,18 +38,43 @@ export function RegisterForm() {
   const [state, formAction] = useActionState(register, { status: "idle" });
   useFocusFirstInvalid(formRef, state);
   const fields = state.status === "error" ? state.fields : {};
-  const values = state.status === "error" ? state.values : { email: state.status === "idle" ? "" : state.email, name: "" };
+  const values =
+    state.status === "error" ? state.values : { email: state.status === "idle" ? "" : state.email, name: "" };
 
   return (
     <form ref={formRef} action={formAction} noValidate className="mt-6">
-      <FormField id="email" name="email" label="Email" type="email" autoComplete="email" inputMode="email" required defaultValue={values.email} errors={fields.email} />
+      <FormField
+        id="email"
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        defaultValue={values.email}
+        errors={fields.email}
+      />
       <NewPasswordField id="password" name="password" label="Password" errors={fields.password} className="mt-3" />
-      <FormField id="name" name="name" label="Name" type="text" autoComplete="name" optional defaultValue={values.name} errors={fields.name} className="mt-3" />
+      <FormField
+        id="name"
+        name="name"
+        label="Name"
+        type="text"
+        autoComplete="name"
+        optional
+        defaultValue={values.name}
+        errors={fields.name}
+        className="mt-3"
+      />
       <SubmitButton pendingLabel="Creating account…" pending={state.status === "success"} className="mt-3 w-full">
         Create account
       </SubmitButton>
       <MessageSlot className="mt-3">
-        {state.status === "error" ? <Notice variant="inline" tone="error">{state.message}</Notice> : null}
+        {state.status === "error" ? (
+          <Notice variant="inline" tone="error">
+            {state.message}
+          </Notice>
+        ) : null}
         {state.status === "signin-failed" ? (
           <Notice variant="inline" tone="error">
             Your account was created, but signing in failed. <TextLink href="/login">Sign in</TextLink>

@@ -14,7 +14,11 @@ export const GET = apiRoute(async ({ services }) => {
     await database.prisma.$queryRaw`SELECT 1`;
   } catch (error) {
     logger.error("health_database_unreachable", { error: errorMessage(error) });
-    return errorJson(503, { error: "temporarily_unavailable", error_description: "The database is unreachable." }, { "Retry-After": "5" });
+    return errorJson(
+      503,
+      { error: "temporarily_unavailable", error_description: "The database is unreachable." },
+      { "Retry-After": "5" },
+    );
   }
   return respond(healthResponseSchema, { status: "ok", database: database.kind, revocationStore: store.kind });
 });

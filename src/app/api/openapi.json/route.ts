@@ -9,7 +9,10 @@ let cached: { key: string; document: Record<string, unknown> } | undefined;
 export const GET = apiRoute(async ({ services }) => {
   const key = services.env.APP_URL;
   if (cached?.key !== key) {
-    cached = { key, document: buildOpenApiDocument({ serverUrl: key, sessionCookie: cookieNames(services.env).session }) };
+    cached = {
+      key,
+      document: buildOpenApiDocument({ serverUrl: key, sessionCookie: cookieNames(services.env).session }),
+    };
   }
   return Response.json(cached.document, { headers: { "Cache-Control": "public, max-age=300" } });
 });

@@ -6,7 +6,13 @@ function pageHref(cursor: string): string {
 }
 
 /** "Newer" / "Older" links: plain links (keyboard, middle-click, history), keyset cursors in the URL. */
-export function ActivityPagination({ newerCursor, olderCursor }: { newerCursor: string | null; olderCursor: string | null }) {
+export function ActivityPagination({
+  newerCursor,
+  olderCursor,
+}: {
+  newerCursor: string | null;
+  olderCursor: string | null;
+}) {
   if (!newerCursor && !olderCursor) return null;
   return (
     <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-3">

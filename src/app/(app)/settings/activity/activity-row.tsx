@@ -3,14 +3,21 @@ import type { ActivityItem } from "@/core/activity";
 
 /** One security event: what happened, on which device, who did it, and when. Server-rendered. */
 export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
-  const where = [item.device ? `${item.device}${item.thisDevice ? " (this device)" : ""}` : null, item.ip ? `IP\u00a0${item.ip}` : null].filter(Boolean).join(" · ");
+  const where = [
+    item.device ? `${item.device}${item.thisDevice ? " (this device)" : ""}` : null,
+    item.ip ? `IP\u00a0${item.ip}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
   return (
     <li className="flex flex-col gap-1 p-4 sm:flex-row sm:items-start sm:justify-between sm:gap-4">
       <div className="min-w-0">
         <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-medium break-words text-slate-900">
           {item.title}
           {item.newDevice ? (
-            <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200 ring-inset">New device</span>
+            <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200 ring-inset">
+              New device
+            </span>
           ) : null}
         </p>
         {where ? <p className="mt-0.5 text-sm break-words text-slate-600">{where}</p> : null}

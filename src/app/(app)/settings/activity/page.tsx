@@ -23,10 +23,15 @@ export default async function SecurityActivityPage({ searchParams }: { searchPar
       <h1 className="text-2xl font-semibold tracking-tight">Security activity</h1>
       <p className="mt-1 text-sm text-slate-600">
         Sign-ins and sign-outs on your account, newest first. Something you don’t recognise? Log that device out on the{" "}
-        <TextLink href="/devices">Devices</TextLink> page and <TextLink href="/settings/password">change your password</TextLink>.
+        <TextLink href="/devices">Devices</TextLink> page and{" "}
+        <TextLink href="/settings/password">change your password</TextLink>.
       </p>
       {query.success ? (
-        <ActivityList page={await (await getServices()).activity.page({ userId: session.claims.sub, sessionId: session.claims.sid }, query.data)} />
+        <ActivityList
+          page={await (
+            await getServices()
+          ).activity.page({ userId: session.claims.sub, sessionId: session.claims.sid }, query.data)}
+        />
       ) : (
         <Notice tone="error" className="mt-6">
           <p>This page link is not valid: it may be incomplete or come from somewhere else.</p>
@@ -42,11 +47,18 @@ export default async function SecurityActivityPage({ searchParams }: { searchPar
 function ActivityList({ page }: { page: ActivityPage }) {
   const now = new Date();
   if (page.items.length === 0) {
-    return <p className="mt-6 text-sm text-slate-600">No security events {page.newerCursor || page.olderCursor ? "on this page" : "yet"}.</p>;
+    return (
+      <p className="mt-6 text-sm text-slate-600">
+        No security events {page.newerCursor || page.olderCursor ? "on this page" : "yet"}.
+      </p>
+    );
   }
   return (
     <>
-      <ul aria-label="Security events" className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm">
+      <ul
+        aria-label="Security events"
+        className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm"
+      >
         {page.items.map((item) => (
           <ActivityRow key={item.id} item={item} now={now} />
         ))}

@@ -17,7 +17,10 @@ export type ChangePasswordState =
  * Every other device and every earlier token is signed out; this browser gets a fresh token pair
  * in its cookies and stays signed in.
  */
-export async function changePasswordAction(_prev: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
+export async function changePasswordAction(
+  _prev: ChangePasswordState,
+  formData: FormData,
+): Promise<ChangePasswordState> {
   const session = await requireSession("/settings/password");
   const { engine, env } = await getServices();
   try {

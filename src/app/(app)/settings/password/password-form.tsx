@@ -36,13 +36,27 @@ export function PasswordForm() {
         required
         errors={fields.currentPassword}
       />
-      <NewPasswordField id="newPassword" name="newPassword" label="New password" errors={fields.newPassword} className="mt-3" />
+      <NewPasswordField
+        id="newPassword"
+        name="newPassword"
+        label="New password"
+        errors={fields.newPassword}
+        className="mt-3"
+      />
       <SubmitButton pendingLabel="Changing password…" className="mt-3 w-full sm:w-auto">
         Change password
       </SubmitButton>
       <MessageSlot className="mt-3">
-        {state.status === "success" ? <Notice variant="inline" tone="success">{successText(state.message)}</Notice> : null}
-        {state.status === "error" ? <Notice variant="inline" tone="error">{state.message}</Notice> : null}
+        {state.status === "success" ? (
+          <Notice variant="inline" tone="success">
+            {successText(state.message)}
+          </Notice>
+        ) : null}
+        {state.status === "error" ? (
+          <Notice variant="inline" tone="error">
+            {state.message}
+          </Notice>
+        ) : null}
       </MessageSlot>
     </form>
   );

@@ -8,7 +8,10 @@ import { apiRoute } from "@/server/http/route";
 export const GET = apiRoute(async ({ request, services, requireAuth }) => {
   const claims = await requireAuth();
   const query = parseInput(activityQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-  return respond(activityResponseSchema, await services.activity.page({ userId: claims.sub, sessionId: claims.sid }, query));
+  return respond(
+    activityResponseSchema,
+    await services.activity.page({ userId: claims.sub, sessionId: claims.sid }, query),
+  );
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -17,9 +17,13 @@ async function handler(request: NextRequest, context: Context): Promise<Response
   try {
     const response = await NextAuth(request, context, authOptions(services));
     if (response.status < 400 || (response.headers.get("content-type") ?? "").includes("json")) return response;
-    return errorJson(response.status, { error: "invalid_request", error_description: "The sign-in service did not understand this request." });
+    return errorJson(response.status, {
+      error: "invalid_request",
+      error_description: "The sign-in service did not understand this request.",
+    });
   } catch (error) {
-    if (error instanceof SyntaxError) return errorJson(400, { error: "invalid_request", error_description: "The request body could not be read." });
+    if (error instanceof SyntaxError)
+      return errorJson(400, { error: "invalid_request", error_description: "The request body could not be read." });
     return unexpectedErrorResponse(error, services.logger);
   }
 }

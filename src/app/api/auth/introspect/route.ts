@@ -2,7 +2,11 @@ import { parseInput } from "@/core/validation";
 import { readBody } from "@/server/http/body";
 import { basicCredentials, invalidClient } from "@/server/http/client-auth";
 import { otherMethods } from "@/server/http/method-not-allowed";
-import { introspectionRequestSchema, introspectionResponse, introspectionResponseSchema } from "@/server/http/oauth-schemas";
+import {
+  introspectionRequestSchema,
+  introspectionResponse,
+  introspectionResponseSchema,
+} from "@/server/http/oauth-schemas";
 import { respond } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
 

@@ -16,7 +16,9 @@ export const POST = apiRoute(async ({ request, services, client }) => {
       return tokenResponse(await services.engine.refresh(parseInput(refreshGrantSchema, body).refresh_token));
     case undefined:
     case "":
-      throw new AuthError("invalid_request", "grant_type is required.", { fields: { grant_type: ["grant_type is required."] } });
+      throw new AuthError("invalid_request", "grant_type is required.", {
+        fields: { grant_type: ["grant_type is required."] },
+      });
     default:
       throw new AuthError("unsupported_grant_type", 'Supported grant types are "password" and "refresh_token".');
   }

@@ -14,7 +14,8 @@ import { apiRoute } from "@/server/http/route";
 const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
 
 export const GET = apiRoute(async ({ request, services }) => {
-  if (!services.env.BENCHMARK_ROUTES) return errorJson(404, { error: "not_found", error_description: "There is no such API endpoint." });
+  if (!services.env.BENCHMARK_ROUTES)
+    return errorJson(404, { error: "not_found", error_description: "There is no such API endpoint." });
   let keys = keySets.get(services.keyRing);
   if (!keys) keySets.set(services.keyRing, (keys = createLocalJWKSet(services.keyRing.publicJwks)));
   const { payload } = await jwtVerify(bearerToken(request.headers), keys, {
@@ -24,7 +25,14 @@ export const GET = apiRoute(async ({ request, services }) => {
   }).catch(() => {
     throw invalidToken("signature");
   });
-  return respond(meResponseSchema, { user: { id: String(payload.sub), email: String(payload.email), name: typeof payload.name === "string" ? payload.name : null }, session: { id: String(payload.sid) } });
+  return respond(meResponseSchema, {
+    user: {
+      id: String(payload.sub),
+      email: String(payload.email),
+      name: typeof payload.name === "string" ? payload.name : null,
+    },
+    session: { id: String(payload.sid) },
+  });
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
