@@ -1,8 +1,9 @@
 import { defineConfig } from "@playwright/test";
+import { findChromium } from "./e2e/chromium";
 
 /**
  * End-to-end tests: one production app (`next start` on the existing build, started by
- * e2e/global-setup.ts on its own database / Redis key prefix) and Debian's Chromium, one browser
+ * e2e/global-setup.ts on its own database / Redis key prefix) and Chromium (e2e/chromium.ts), one browser
  * context per device. `npm test` reads the JSON report below; `list` is for people.
  */
 const port = Number(process.env.E2E_PORT ?? 3210);
@@ -11,9 +12,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/global-setup.ts",
-  // One app on 2 cores: tests run one at a time (they share the app, never a user).
-  workers: 1,
-  fullyParallel: false,
+  // One app, two browsers at a time: tests share the app, never a user (each makes its own).
+  workers: 2,
+  fullyParallel: true,
   retries: 0,
   timeout: 30_000,
   forbidOnly: !!process.env.CI,
@@ -29,9 +30,9 @@ export default defineConfig({
       name: "chromium",
       use: {
         browserName: "chromium",
-        // `npx playwright install` cannot download here: use the distribution's Chromium.
+        // CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own (e2e/chromium.ts).
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          executablePath: findChromium().path,
           args: [
             "--no-sandbox",
             "--disable-gpu",

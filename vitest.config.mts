@@ -3,6 +3,19 @@ import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.resolve(import.meta.dirname, "src") };
 
+/**
+ * Integration files whose outcome does not depend on the storage mode (they bring their own Redis
+ * servers, or measure/observe something storage cannot change). `.ci/run` runs the whole suite
+ * against PostgreSQL + Redis, then again on the embedded default with STORAGE_TESTS_ONLY=1, which
+ * leaves these out (and, in scripts/test.mjs, the static checks and unit tests).
+ */
+export const STORAGE_INDEPENDENT = [
+  "tests/integration/bench-smoke.test.ts",
+  "tests/integration/redis-store.test.ts",
+  "tests/integration/redis-topologies.test.ts",
+  "tests/integration/resource-server.test.ts",
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,11 +28,15 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          exclude: process.env.STORAGE_TESTS_ONLY === "1" ? STORAGE_INDEPENDENT : [],
           environment: "node",
+          // One migrated template database per run; every test app's database is a copy of it.
+          globalSetup: ["tests/support/global-setup.ts"],
           // Every API response a test sees is checked against the OpenAPI document.
           setupFiles: ["tests/support/openapi-fetch-hook.ts"],
-          // Each file starts its own app/servers; running them one at a time keeps 2 cores sane.
-          fileParallelism: false,
+          // Files spend most of their time waiting on apps, servers and sockets: two at a time keep
+          // both cores busy. Each file still has its own app, database and key prefix.
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

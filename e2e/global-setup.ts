@@ -14,6 +14,7 @@ import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { require as tsxRequire } from "tsx/cjs/api";
 import type * as TestAppModule from "../tests/support/test-app";
+import { findChromium } from "./chromium";
 
 // tests/support uses `import.meta.dirname`, and this package is not "type": "module": Playwright's
 // own TypeScript loader compiles such files to CommonJS, where import.meta is a syntax error (Node
@@ -33,6 +34,8 @@ function assertPortFree(port: number): Promise<void> {
 }
 
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
+  const { problem } = findChromium();
+  if (problem) throw oneLine(problem);
   const root = path.dirname(config.configFile ?? path.resolve("playwright.config.ts"));
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("e2e: no production build (.next/BUILD_ID); run `npx next build` first (npm test does)");
@@ -55,4 +58,11 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     await writeFile(logFile, testApp.app.logs);
     console.log(`e2e: app stopped; its output is in ${path.relative(root, logFile)}`);
   };
+}
+
+/** An error Playwright prints as its message alone: no stack of launch errors, one line to act on. */
+function oneLine(message: string): Error {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * `npm test`: the whole suite, in the order that fails fastest.
- *   typecheck -> lint -> unit -> production build -> integration (HTTP against `next start`) -> e2e
+ *   typecheck -> lint -> format -> unit -> production build -> integration (HTTP against `next start`) -> e2e
  * Storage follows the environment: DATABASE_URL / REDIS_URL set = real PostgreSQL / Redis
  * (each test app gets a throwaway database and its own key prefix), unset = embedded PGlite and
- * the in-process store. SKIP_BUILD=1 reuses an existing .next build.
+ * the in-process store. SKIP_BUILD=1 reuses an existing .next build. STORAGE_TESTS_ONLY=1 runs
+ * only what the storage mode can change (no static checks, no unit tests, no storage-independent
+ * integration files: vitest.config.mts), for a second pass over another storage mode (.ci/run).
  * Ends with one line "tests: N passed, N failed" summing every runner.
  */
 import { spawnSync } from "node:child_process";
@@ -17,6 +19,8 @@ rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const startedAt = Date.now();
+const storageOnly = env.STORAGE_TESTS_ONLY === "1";
 const mode = `${env.DATABASE_URL ? "PostgreSQL" : "PGlite (embedded)"} + ${env.REDIS_URL ? "Redis" : "in-process store"}`;
 
 function run(title, command, args) {
@@ -45,7 +49,8 @@ function countPlaywright(file) {
 }
 
 function finish(ok) {
-  console.log(`\nStorage: ${mode}`);
+  const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
+  console.log(`\nStorage: ${mode}${storageOnly ? " (storage-dependent tests only)" : ""}; ${minutes} min in all`);
   const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${skipped}`);
   process.exit(ok && totals.failed === 0 ? 0 : 1);
@@ -64,12 +69,21 @@ const vitest = (project) =>
   );
 
 console.log(`Storage: ${mode}`);
-if (!run("typecheck", ...npx("typescript/bin/tsc", "--noEmit", "-p", "."))) finish(false);
-if (!run("lint", ...npx("eslint/bin/eslint.js", "."))) finish(false);
-
-const unitOk = run("unit tests", ...vitest("unit"));
-countVitest(path.join(reports, "unit.json"));
-if (!unitOk) finish(false);
+if (!storageOnly) {
+  if (!run("typecheck", ...npx("typescript/bin/tsc", "--noEmit", "-p", "."))) finish(false);
+  if (!run("lint", ...npx("eslint/bin/eslint.js", "."))) finish(false);
+  if (
+    !run(
+      "format (Prettier; `npm run format` fixes)",
+      ...npx("prettier/bin/prettier.cjs", "--check", "--log-level", "warn", "."),
+    )
+  ) {
+    finish(false);
+  }
+  const unitOk = run("unit tests", ...vitest("unit"));
+  countVitest(path.join(reports, "unit.json"));
+  if (!unitOk) finish(false);
+}
 
 if (env.SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
   if (!run("production build", ...npx("next/dist/bin/next", "build"))) finish(false);

@@ -1,0 +1,10 @@
+/**
+ * Vitest's global set-up for the integration tests (vitest.config.mts), run once per `vitest run`
+ * before any test file: one migrated template database that every test app's database is copied
+ * from (tests/support/databases.ts). Returns the teardown, which removes it.
+ */
+import { prepareTemplateDatabase } from "./databases";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  return prepareTemplateDatabase();
+}
