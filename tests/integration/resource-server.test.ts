@@ -122,14 +122,19 @@ beforeAll(async () => {
   testApp = await startTestApp("rs", appEnv);
   api = new Api(testApp.app.url);
   // JWKS_CACHE_SECONDS=1: the key-rotation test must not wait five minutes for the keys to be fetched again.
-  modes[0]!.server = await startResourceServer({ ...introspectionEnv(), JWKS_CACHE_SECONDS: "1" });
-  if (modes[1]) {
-    modes[1].server = await startResourceServer({
-      REDIS_URL: testApp.redisUrl!,
-      REDIS_KEY_PREFIX: appEnv.REDIS_KEY_PREFIX!,
-      JWKS_CACHE_SECONDS: "1",
-    });
-  }
+  // The servers start side by side (each is a process of its own that takes seconds to boot).
+  const [introspecting, redis] = await Promise.all([
+    startResourceServer({ ...introspectionEnv(), JWKS_CACHE_SECONDS: "1" }),
+    modes[1]
+      ? startResourceServer({
+          REDIS_URL: testApp.redisUrl!,
+          REDIS_KEY_PREFIX: appEnv.REDIS_KEY_PREFIX!,
+          JWKS_CACHE_SECONDS: "1",
+        })
+      : undefined,
+  ]);
+  modes[0]!.server = introspecting;
+  if (modes[1]) modes[1].server = redis;
 });
 
 afterAll(async () => {
@@ -246,9 +251,11 @@ describe.each(modes)("revocation checked through $name", (mode) => {
 describe("when it cannot decide", () => {
   it("Redis unreachable: falls back to introspection when configured (live accepted, revoked refused), else 503", async () => {
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-    const withFallback = await startResourceServer({ REDIS_URL: deadRedis, ...introspectionEnv() }, false);
-    const redisOnly = await startResourceServer({ REDIS_URL: deadRedis }, false);
-    const [a, b] = (await signedInUser(2)) as [TokenBody, TokenBody];
+    const [withFallback, redisOnly, [a, b]] = await Promise.all([
+      startResourceServer({ REDIS_URL: deadRedis, ...introspectionEnv() }, false),
+      startResourceServer({ REDIS_URL: deadRedis }, false),
+      signedInUser(2) as Promise<[TokenBody, TokenBody]>,
+    ]);
 
     await expectAccepted(await withFallback.whoami(a.access_token), a.access_token);
     await expectUndecided(await redisOnly.whoami(a.access_token));
@@ -267,18 +274,16 @@ describe("when it cannot decide", () => {
   });
 
   it("wrong introspection credentials: 503, and the app's keys unreachable: 503", async () => {
-    const [device] = (await signedInUser(1)) as [TokenBody];
-    const wrongSecret = await startResourceServer({
-      INTROSPECTION_CLIENT_ID: CLIENT.id,
-      INTROSPECTION_CLIENT_SECRET: `${CLIENT.secret}-wrong`,
-    });
+    const [[device], wrongSecret, noApp] = await Promise.all([
+      signedInUser(1) as Promise<[TokenBody]>,
+      startResourceServer({
+        INTROSPECTION_CLIENT_ID: CLIENT.id,
+        INTROSPECTION_CLIENT_SECRET: `${CLIENT.secret}-wrong`,
+      }),
+      startResourceServer({ ...introspectionEnv(), AUTH_SERVER_URL: `http://127.0.0.1:${await freePort()}` }),
+    ]);
     await expectUndecided(await wrongSecret.whoami(device.access_token));
     expect(wrongSecret.logs).toMatch(/introspection_failed.*401/);
-
-    const noApp = await startResourceServer({
-      ...introspectionEnv(),
-      AUTH_SERVER_URL: `http://127.0.0.1:${await freePort()}`,
-    });
     await expectUndecided(await noApp.whoami(device.access_token));
   });
 });
