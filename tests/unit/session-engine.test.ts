@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { AuthError } from "@/core/errors";
-import { makeEngine } from "./fakes";
+import { makeEngine } from "../support/fakes";
 
 async function expectCode(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
