@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../support/api-client";
-import { usingPostgres } from "../support/databases";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { usingPostgres } from "../../scripts/lib/databases";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 let testApp: TestApp;
 let api: Api;
