@@ -52,6 +52,10 @@ function missingPathsInComments(file: string, source: string, exists: (repoPath:
 
 const existsInRepo = (repoPath: string) => existsSync(path.join(ROOT, repoPath));
 
+/** The relative module specifiers a source imports, re-exports or requires. */
+const relativeImports = (source: string) =>
+  [...source.matchAll(/(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*["'](\.{1,2}\/[^"']*)["']/g)].map((m) => m[1]!);
+
 /** GitHub's anchor for a heading. */
 const slug = (heading: string) =>
   heading
@@ -108,6 +112,20 @@ describe("documentation", () => {
     expect(files.length).toBeGreaterThan(100);
     const missing = files.flatMap((file) => missingPathsInComments(file, read(file), existsInRepo));
     expect(missing, "paths named in comments that do not exist").toEqual([]);
+  });
+});
+
+describe("the layout the README describes", () => {
+  it("scripts never import tests/ (what both need lives in scripts/lib)", () => {
+    const imports = codeFiles("scripts").flatMap((file) =>
+      relativeImports(read(file)).map((specifier) => ({
+        file,
+        target: path.relative(ROOT, path.resolve(ROOT, path.dirname(file), specifier)),
+      })),
+    );
+    expect(imports.length).toBeGreaterThan(20);
+    const intoTests = imports.filter(({ target }) => target.split(path.sep)[0] === "tests");
+    expect(intoTests.map(({ file, target }) => `${file} imports ${target}`)).toEqual([]);
   });
 });
 
