@@ -1,6 +1,7 @@
 // Prisma 7 CLI configuration. Only `prisma generate` runs through the CLI here (migrations go
-// through scripts/db-migrate.ts and @prisma/schema-engine-wasm, see TOOLCHAIN.md), but keeping the
-// standard paths lets the CLI, editors and future tooling agree with our migrator.
+// through scripts/db-migrate.ts and @prisma/schema-engine-wasm: ADR 5,
+// docs/decisions/0005-migrations-without-the-native-engine.md), but keeping the standard paths lets
+// the CLI, editors and future tooling agree with our migrator.
 import { defineConfig } from "prisma/config";
 
 export default defineConfig({

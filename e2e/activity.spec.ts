@@ -5,7 +5,7 @@
  * happened, who did it and when, and pages with plain links that work from the keyboard.
  */
 import type { Locator, Page } from "@playwright/test";
-import { CHROME_MAC } from "../tests/support/api-client";
+import { CHROME_MAC } from "../scripts/lib/api-client";
 import { deviceRows, expect, expectSignedOut, signIn, test } from "./fixtures";
 
 function activityEvents(page: Page): Locator {

@@ -4,7 +4,7 @@
  * aria-invalid="true" plus the message as the field's accessible description).
  */
 import { deviceRows, errorAlert, expect, expectFieldError, fillSignInForm, PASSWORD, test } from "./fixtures";
-import { uniqueEmail } from "../tests/support/api-client";
+import { uniqueEmail } from "../scripts/lib/api-client";
 
 /** Chromium's line for a fetch answered 401, as a failed credentials sign-in may produce. */
 const SIGN_IN_REFUSED = /Failed to load resource: the server responded with a status of 401/;

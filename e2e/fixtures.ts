@@ -17,7 +17,7 @@ import {
   type Locator,
   type Page,
 } from "@playwright/test";
-import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../tests/support/api-client";
+import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../scripts/lib/api-client";
 
 export { expect };
 
@@ -107,7 +107,7 @@ interface Fixtures {
   signIn: (page: Page, user: User) => Promise<void>;
   /** device(name) + signIn(its page, user): the page ends on /devices. */
   signedIn: (name: DeviceName, user: User) => Promise<Device>;
-  /** An API client on the app under test (tests/support/api-client.ts). */
+  /** An API client on the app under test (scripts/lib/api-client.ts). */
   api: Api;
 }
 

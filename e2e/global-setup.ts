@@ -1,5 +1,5 @@
 /**
- * Starts ONE production app for the whole e2e run with startTestApp (tests/support/test-app.ts)
+ * Starts ONE production app for the whole e2e run with startTestApp (scripts/lib/test-app.ts)
  * on a fixed port (E2E_PORT, default 3210), so the config's baseURL is known before the app starts:
  * its own throwaway database (PostgreSQL when DATABASE_URL is set, a temp PGlite folder otherwise),
  * its own Redis key prefix when REDIS_URL is set (the in-process store otherwise), and
@@ -13,14 +13,13 @@ import { createServer } from "node:net";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { require as tsxRequire } from "tsx/cjs/api";
-import type * as TestAppModule from "../tests/support/test-app";
+import type * as TestAppModule from "../scripts/lib/test-app";
 import { findChromium } from "./chromium";
 
-// tests/support uses `import.meta.dirname`, and this package is not "type": "module": Playwright's
-// own TypeScript loader compiles such files to CommonJS, where import.meta is a syntax error (Node
-// then retries them as ES modules and fails on `exports`). tsx (as used by the repo's scripts)
-// loads them fine, so the support code is loaded through tsx's scoped require; types stay exact.
-const { startTestApp } = tsxRequire("../tests/support/test-app.ts", __filename) as typeof TestAppModule;
+// The start-up code in scripts/lib is loaded through tsx's scoped require, the loader the
+// repository's scripts run under, rather than Playwright's own TypeScript loader (which compiles to
+// CommonJS, this package not being "type": "module"); types stay exact.
+const { startTestApp } = tsxRequire("../scripts/lib/test-app.ts", __filename) as typeof TestAppModule;
 
 /** Fails fast with a clear message instead of waiting on (or testing!) someone else's server. */
 function assertPortFree(port: number): Promise<void> {

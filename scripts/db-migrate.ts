@@ -1,5 +1,5 @@
-// Database migrations without the Prisma CLI's native engine (unavailable offline, see TOOLCHAIN.md
-// and src/server/db/migrator.ts). Commands: see USAGE below (`npm run db:diff` = `-- --diff`).
+// Database migrations without the Prisma CLI's native engine (unavailable offline: ADR 5,
+// docs/decisions/0005-migrations-without-the-native-engine.md, and src/server/db/migrator.ts). Commands: see USAGE below (`npm run db:diff` = `-- --diff`).
 //
 // The database: DATABASE_URL (postgres:// or postgresql://), or when unset the embedded PGlite
 // folder PGLITE_DATA_DIR (default $DATA_DIR/pglite, DATA_DIR defaulting to .data), like the app. --diff/--create/--check never touch it: they replay

@@ -3,15 +3,16 @@
 // Starts its own production instance of the app (the existing build in .next) on a loopback port,
 // on PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set (a throwaway database and key prefix,
 // removed afterwards) or on PGlite + the in-process store otherwise, runs the soak
-// (tests/support/soak.ts), prints the report and exits 1 when an invariant failed.
+// (scripts/lib/soak/run.ts), prints the report and exits 1 when an invariant failed.
 // Bounded in time: the soak stops at its deadline, and a watchdog ends the process if anything hangs.
 //
 // Run with tsx; tsx treats this file as CommonJS (no "type": "module"), hence no top-level await.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { formatSoakReport, runSoak } from "../tests/support/soak";
-import { startTestApp, type TestApp } from "../tests/support/test-app";
+import { formatSoakReport } from "./lib/soak/format-report";
+import { runSoak } from "./lib/soak/run";
+import { startTestApp, type TestApp } from "./lib/test-app";
 
 const USAGE = "usage: npm run soak -- [--devices 200] [--seconds 60] [--concurrency N] [--seed N]";
 

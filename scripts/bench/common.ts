@@ -1,6 +1,6 @@
 // Shared types and small helpers of the benchmark (scripts/bench.ts).
-import type { AppServer } from "../../tests/support/app-server";
-import type { TestDatabase } from "../../tests/support/databases";
+import type { AppServer } from "../lib/app-server";
+import type { TestDatabase } from "../lib/databases";
 import type { LoadGenerator } from "./load";
 
 export type Verdict = "PASS" | "FAIL" | "SKIP";

@@ -1,5 +1,5 @@
 // Users and signed-in devices for the benchmark, created over HTTP like real clients would.
-import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../../tests/support/api-client";
+import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../lib/api-client";
 import { payloadOf, type Device } from "./common";
 
 export const BENCH_PASSWORD = "bench-password-2026";

@@ -1,7 +1,7 @@
 // Target 1: GET /api/me with the full revocation check (the store consulted on every request) vs
 // the same build's stateless baseline GET /api/bench/stateless (one signature check), same Bearer
 // token stream (every device's token, round-robin), same load generator (a child process).
-import { Api } from "../../tests/support/api-client";
+import { Api } from "../lib/api-client";
 import { count, median, ms, verdict, type BenchContext, type Row } from "./common";
 import type { LoadResult } from "./load-protocol";
 

@@ -7,8 +7,8 @@
 // number is above the revocation's arrival number was sent after the revocation was answered: a
 // 2xx to it is a stale acceptance. Requests in flight at that moment may go either way.
 import http from "node:http";
-import { AppServer } from "../../tests/support/app-server";
-import { freePort } from "../../tests/support/ports";
+import { AppServer } from "../lib/app-server";
+import { freePort } from "../lib/ports";
 import { count, median, ms, sleep, verdict, type BenchContext, type Row } from "./common";
 import { registerUsers, signInDevice } from "./seed";
 

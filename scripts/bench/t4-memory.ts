@@ -17,7 +17,7 @@ import { VerifiedTokenCache } from "../../src/core/verified-token-cache";
 import { parseEnv } from "../../src/server/env";
 import { createRedisClient } from "../../src/server/revocation/redis-client";
 import { RedisRevocationStore } from "../../src/server/revocation/redis-store";
-import { PrivateRedis } from "../../tests/support/redis";
+import { PrivateRedis } from "../lib/redis";
 import { bytes, count, sleep, verdict, type BenchContext, type Row } from "./common";
 
 const BYTES_THRESHOLD = 130;

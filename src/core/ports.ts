@@ -1,6 +1,6 @@
 /**
  * What the engine needs from the outside world. Adapters live in src/server (Prisma, ioredis,
- * argon2); unit tests use the in-memory fakes in tests/unit/fakes.
+ * argon2); unit tests use the in-memory fakes in tests/support/fakes.ts.
  */
 
 export interface UserRecord {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail } from "../support/api-client";
+import { Api, uniqueEmail } from "../../scripts/lib/api-client";
 import { browserSignIn } from "../support/browser-sign-in";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * Rate limits (real limits: RATE_LIMIT_SCALE=1), CSRF and security headers, over HTTP.

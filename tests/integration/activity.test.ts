@@ -8,11 +8,11 @@ import fc from "fast-check";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../support/api-client";
+import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../../scripts/lib/api-client";
 import { browserSignIn, cookieHeader } from "../support/browser-sign-in";
-import { usingPostgres } from "../support/databases";
-import { waitFor } from "../support/ports";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { usingPostgres } from "../../scripts/lib/databases";
+import { waitFor } from "../../scripts/lib/ports";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";

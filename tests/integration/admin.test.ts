@@ -14,7 +14,7 @@ import path from "node:path";
 import { decodeJwt } from "jose";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../support/api-client";
+import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
 import { browserSignIn, cookieHeader } from "../support/browser-sign-in";
 import { startOpsApp, type OpsApp } from "../support/ops-app";
 import { queryDatabase } from "../support/private-postgres";

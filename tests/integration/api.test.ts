@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../support/api-client";
-import { usingPostgres } from "../support/databases";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { usingPostgres } from "../../scripts/lib/databases";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 let testApp: TestApp;
 let api: Api;
@@ -32,7 +32,7 @@ function expectInvalidToken(res: { status: number; body: unknown; headers: Heade
   expect(res.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
 }
 
-describe("the seed question's two problems, over HTTP", () => {
+describe("a user's devices sign out independently: the one signed out at once, the others never, over HTTP", () => {
   it("a logged-out device's token is refused at once; the same user's other device keeps working", async () => {
     const { devices } = await userWithDevices(2);
     const [phone, laptop] = devices as [TokenBody, TokenBody];

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthEventFields } from "../../src/core/auth-events-log";
-import { Api, uniqueEmail } from "../support/api-client";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail } from "../../scripts/lib/api-client";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "a new and longer passphrase";

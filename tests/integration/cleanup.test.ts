@@ -16,7 +16,7 @@ import { Redis } from "ioredis";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/server/db/prisma";
-import { Api, uniqueEmail } from "../support/api-client";
+import { Api, uniqueEmail } from "../../scripts/lib/api-client";
 import { startOpsApp, type OpsApp } from "../support/ops-app";
 import { queryDatabase } from "../support/private-postgres";
 import { runScript } from "../support/run-script";

@@ -6,8 +6,8 @@
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserSignIn } from "../support/browser-sign-in";
-import { Api, uniqueEmail, type ApiResponse } from "../support/api-client";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type ApiResponse } from "../../scripts/lib/api-client";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
 const WRONG = "wrong horse battery";

@@ -15,8 +15,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_126);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0);

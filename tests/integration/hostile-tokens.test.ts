@@ -21,9 +21,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
-import { testSecrets } from "../support/keys";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { testSecrets } from "../../scripts/lib/keys";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
 const ISSUER = "http://revocable.test"; // set by startTestApp

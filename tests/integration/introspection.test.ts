@@ -7,9 +7,9 @@
 import { importJWK, SignJWT, decodeJwt, generateKeyPair, type JWK } from "jose";
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail } from "../support/api-client";
-import { testSecrets } from "../support/keys";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail } from "../../scripts/lib/api-client";
+import { testSecrets } from "../../scripts/lib/keys";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const ISSUER = "http://revocable.test"; // JWT_ISSUER of every test app
 const AUDIENCE = "revocable-sessions-api";

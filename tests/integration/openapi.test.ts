@@ -3,10 +3,10 @@ import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "@/server/openapi/document";
-import { Api } from "../support/api-client";
+import { Api } from "../../scripts/lib/api-client";
 import { conformanceProblems, documentedPath, openApiDocument } from "../support/openapi-conformance";
 import { checkedResponses } from "../support/openapi-fetch-hook";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 let testApp: TestApp;
 let api: Api;

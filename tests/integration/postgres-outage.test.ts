@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type ApiResponse, type TokenBody } from "../support/api-client";
-import { AppServer } from "../support/app-server";
-import { testSecrets } from "../support/keys";
-import { freePort, waitFor } from "../support/ports";
+import { Api, uniqueEmail, type ApiResponse, type TokenBody } from "../../scripts/lib/api-client";
+import { AppServer } from "../../scripts/lib/app-server";
+import { testSecrets } from "../../scripts/lib/keys";
+import { freePort, waitFor } from "../../scripts/lib/ports";
 import { PrivatePostgres } from "../support/private-postgres";
-import { deleteKeys, PrivateRedis, sharedRedisUrl, uniquePrefix } from "../support/redis";
+import { deleteKeys, PrivateRedis, sharedRedisUrl, uniquePrefix } from "../../scripts/lib/redis";
 
 /**
  * PostgreSQL crashes (pg_ctl -m immediate) in the middle of traffic, then comes back.

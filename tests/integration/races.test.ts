@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type ApiResponse, type TokenBody } from "../support/api-client";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type ApiResponse, type TokenBody } from "../../scripts/lib/api-client";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * Concurrency over HTTP: the outcomes that must hold whatever the interleaving.

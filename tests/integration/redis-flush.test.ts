@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
-import { waitFor } from "../support/ports";
-import { PrivateRedis } from "../support/redis";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { waitFor } from "../../scripts/lib/ports";
+import { PrivateRedis } from "../../scripts/lib/redis";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * Redis loses every key (FLUSHALL: an operator mistake, a restart without persistence, a failover

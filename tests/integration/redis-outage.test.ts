@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
-import { waitFor } from "../support/ports";
-import { PrivateRedis } from "../support/redis";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { waitFor } from "../../scripts/lib/ports";
+import { PrivateRedis } from "../../scripts/lib/redis";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * Redis stopped in the middle of traffic: every answer stays correct (the database takes over),

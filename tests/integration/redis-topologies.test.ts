@@ -11,13 +11,13 @@
 import { decodeJwt } from "jose";
 import type { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, CHROME_MAC, uniqueEmail, type TokenBody } from "../support/api-client";
-import { AppServer } from "../support/app-server";
+import { Api, CHROME_MAC, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { AppServer } from "../../scripts/lib/app-server";
 import { browserSignIn, cookieHeader } from "../support/browser-sign-in";
-import { testSecrets } from "../support/keys";
-import { waitFor } from "../support/ports";
+import { testSecrets } from "../../scripts/lib/keys";
+import { waitFor } from "../../scripts/lib/ports";
 import { PrivateRedisCluster, PrivateSentinel, redisCall } from "../support/redis-topologies";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
 

@@ -12,12 +12,12 @@ import path from "node:path";
 import { decodeJwt, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/core/signing-keys";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
-import { AppServer } from "../support/app-server";
-import { testSecrets } from "../support/keys";
-import { freePort, waitFor } from "../support/ports";
-import { sharedRedisUrl, uniquePrefix } from "../support/redis";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { AppServer } from "../../scripts/lib/app-server";
+import { testSecrets } from "../../scripts/lib/keys";
+import { freePort, waitFor } from "../../scripts/lib/ports";
+import { sharedRedisUrl, uniquePrefix } from "../../scripts/lib/redis";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const ISSUER = "http://revocable.test"; // JWT_ISSUER of every test app
 const PASSWORD = "correct horse battery";

@@ -3,10 +3,10 @@ import { once } from "node:events";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey, type PrivateJwk } from "../../src/core/signing-keys";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
-import { AppServer } from "../support/app-server";
-import { uniquePrefix } from "../support/redis";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { AppServer } from "../../scripts/lib/app-server";
+import { uniquePrefix } from "../../scripts/lib/redis";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * The app process is stopped and started again (a deploy, a crash loop, a scaled-down instance):

@@ -4,9 +4,9 @@
  * Runs on whatever storage the environment names (PostgreSQL + Redis, or PGlite + in-process).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, uniqueEmail, type TokenBody } from "../support/api-client";
+import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
 import { queryDatabase } from "../support/private-postgres";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
 const LIMIT = 2;

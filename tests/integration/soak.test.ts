@@ -1,13 +1,16 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usingPostgres } from "../support/databases";
-import { checkSessionRows, formatSoakReport, runSoak, type SoakReport } from "../support/soak";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { usingPostgres } from "../../scripts/lib/databases";
+import { formatSoakReport } from "../../scripts/lib/soak/format-report";
+import type { SoakReport } from "../../scripts/lib/soak/report";
+import { runSoak } from "../../scripts/lib/soak/run";
+import { checkSessionRows } from "../../scripts/lib/soak/session-rows";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * The short soak (the long one is `npm run soak`): 40 devices of 10 users sign in, refresh, list
  * and revoke each other for 8 seconds; a client-side model knows which tokens must be refused from
- * which moment on (see tests/support/soak.ts). Storage follows DATABASE_URL / REDIS_URL like every
+ * which moment on (see scripts/lib/soak/run.ts). Storage follows DATABASE_URL / REDIS_URL like every
  * integration test; the session rows are compared with the model on both (PGlite: after the app
  * stopped, since only one process may open its folder).
  */

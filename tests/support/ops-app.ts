@@ -1,9 +1,9 @@
-import { usingPostgres } from "./databases";
-import { testSecrets } from "./keys";
+import { usingPostgres } from "../../scripts/lib/databases";
+import { testSecrets } from "../../scripts/lib/keys";
 import { PrivatePostgres } from "./private-postgres";
 
-import { PrivateRedis, sharedRedisUrl, uniquePrefix } from "./redis";
-import { startTestApp, type TestApp } from "./test-app";
+import { PrivateRedis, sharedRedisUrl, uniquePrefix } from "../../scripts/lib/redis";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 export interface OpsApp {
   testApp: TestApp;

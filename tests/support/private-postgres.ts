@@ -6,7 +6,7 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../../src/server/db/migrator";
-import { freePort, waitFor } from "./ports";
+import { freePort, waitFor } from "../../scripts/lib/ports";
 import { runProcess } from "./run-script";
 
 /** Where Debian puts the server binaries; PG_BIN overrides (e.g. another major version). */

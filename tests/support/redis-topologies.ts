@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Cluster, Redis } from "ioredis";
-import { freePort, waitFor } from "./ports";
+import { freePort, waitFor } from "../../scripts/lib/ports";
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? "/usr/bin/redis-server";
 const REDIS_CLI = process.env.REDIS_CLI_BIN ?? "redis-cli";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { identifyDevice, isNewDeviceSignIn } from "@/core/new-device";
 import type { Logger } from "@/core/ports";
 import { createSessionEngine } from "@/core/session-engine";
-import { makeEngine } from "./fakes";
+import { makeEngine } from "../support/fakes";
 
 const CHROME_MAC_126 =
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";

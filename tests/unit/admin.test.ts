@@ -3,7 +3,7 @@ import { createAdminOperations } from "@/core/admin";
 import { AuthError } from "@/core/errors";
 import { endsSession } from "@/server/auth/sign-out-stream";
 import { parseRevocationNotice } from "@/server/revocation/feed";
-import { makeEngine, MemoryLogger } from "./fakes";
+import { makeEngine, MemoryLogger } from "../support/fakes";
 
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logAuthEvent, type AuthEventFields } from "@/core/auth-events-log";
-import { makeEngine, MemoryLogger } from "./fakes";
+import { makeEngine, MemoryLogger } from "../support/fakes";
 
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse";

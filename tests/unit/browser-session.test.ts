@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { endsSession } from "@/server/auth/sign-out-stream";
-import { makeEngine } from "./fakes";
+import { makeEngine } from "../support/fakes";
 
 describe("a browser's cookies -> its session", () => {
   it("is active while the access token is valid, and renewed through the refresh cookie when it has run out", async () => {

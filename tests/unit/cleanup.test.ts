@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCleanup, type CleanupPolicy, type CleanupRepository } from "@/core/cleanup";
 import { revocationTtlSeconds } from "@/core/config";
-import { testConfig } from "./fakes";
+import { testConfig } from "../support/fakes";
 
 const DAY = 86_400;
 const NOW = Date.UTC(2026, 5, 1, 12);

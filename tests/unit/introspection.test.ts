@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AuthError } from "@/core/errors";
 import { createClientVerifier, createIntrospection, type IntrospectionClient } from "@/core/introspection";
 import { introspectionResponse, introspectionResponseSchema } from "@/server/http/oauth-schemas";
-import { makeEngine } from "./fakes";
+import { makeEngine } from "../support/fakes";
 
 const ORDERS: IntrospectionClient = { id: "orders", secret: "orders-secret-0123456789" };
 const BILLING: IntrospectionClient = { id: "billing", secret: "billing-secret-0123456789" };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AuthError } from "@/core/errors";
 import type { RateLimiter } from "@/core/ports";
 import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
-import { makeEngine, silentLogger } from "./fakes";
+import { makeEngine, silentLogger } from "../support/fakes";
 
 const attacker = { ip: "198.51.100.66", userAgent: null };
 const owner = { ip: "203.0.113.10", userAgent: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { AuthError } from "@/core/errors";
-import { makeEngine } from "./fakes";
+import { makeEngine } from "../support/fakes";
 
 async function expectCode(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
@@ -11,7 +11,7 @@ async function expectCode(promise: Promise<unknown>, code: string) {
   expect((error as AuthError).code).toBe(code);
 }
 
-describe("the seed question's two problems", () => {
+describe("a user's devices sign out independently: the one signed out at once, the others never", () => {
   it("a logged-out device's token is refused at once while the other device keeps working", async () => {
     const { engine, userWithDevices } = await makeEngine();
     const [phone, laptop] = await userWithDevices(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuthError } from "@/core/errors";
-import { makeEngine } from "./fakes";
+import { makeEngine } from "../support/fakes";
 
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse";

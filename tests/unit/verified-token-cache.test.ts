@@ -3,7 +3,7 @@ import { AccessTokens } from "@/core/access-tokens";
 import { AuthError } from "@/core/errors";
 import { generateSigningKey, loadKeyRing } from "@/core/signing-keys";
 import { VerifiedTokenCache } from "@/core/verified-token-cache";
-import { testConfig } from "./fakes";
+import { testConfig } from "../support/fakes";
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 

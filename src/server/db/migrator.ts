@@ -1,11 +1,12 @@
 // Applies and checks Prisma migrations without the Prisma CLI.
 //
 // Why: the CLI's `migrate deploy/dev` needs a native schema-engine binary that cannot be downloaded
-// here (see TOOLCHAIN.md, "Prisma 7 offline"). The same engine ships as WebAssembly in
-// @prisma/schema-engine-wasm (pinned to the build matching @prisma/client) and talks to the database
-// through a driver adapter, so it works on PostgreSQL (adapter-pg) and PGlite alike, and it keeps
-// the standard `_prisma_migrations` bookkeeping. Its API is internal to Prisma: everything that
-// touches it lives in this one file, and tests/integration/migrations.test.ts guards it.
+// here (ADR 5: docs/decisions/0005-migrations-without-the-native-engine.md). The same engine ships
+// as WebAssembly in @prisma/schema-engine-wasm (pinned to the build matching @prisma/client) and
+// talks to the database through a driver adapter, so it works on PostgreSQL (adapter-pg) and PGlite
+// alike, and it keeps the standard `_prisma_migrations` bookkeeping. Its API is internal to Prisma:
+// everything that touches it lives in this one file, and tests/integration/migrations.test.ts
+// guards it.
 //
 // No 'server-only' and no process.env here: scripts (tsx), vitest and the Next server all use it.
 // Paths are relative to the repository root, which is process.cwd() for all three by default.
