@@ -4,14 +4,15 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueEmail } from "../support/api-client";
+import { browserSignIn } from "../support/browser-sign-in";
 import { DevServer } from "../support/dev-server";
 
 /**
  * Development mode as a new developer meets it: `next dev` on a port other than 3000 (as with
  * `npm run dev -- -p 3001` when 3000 is taken), nothing configured (no APP_URL), and Chromium on
  * /login and /register. The pages, Next's own development tools included, must run without a single
- * console error or Content-Security-Policy violation, and registration, server actions and the
- * next-auth sign-in must work on that port.
+ * console error or Content-Security-Policy violation; registration, server actions and the
+ * next-auth sign-in must work on that port, and what names the app's URL must name that port.
  *
  * Storage: `next dev` always runs on the embedded default (a throwaway PGlite folder and secrets in
  * a temp DATA_DIR, the in-process store), whatever the test run uses; so the file runs once, in the
@@ -65,6 +66,23 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("next dev on a port other tha
     expect(await devices.count()).toBe(2);
 
     expect([...registering.problems, ...signingIn.problems], dev.logs).toEqual([]);
+  });
+
+  it("takes this port for its public URL: next-auth's answers and the OAuth metadata name it", async () => {
+    const email = uniqueEmail("dev-mode-url");
+    const registered = await fetch(`${dev.url}/api/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    expect(registered.status).toBe(201);
+
+    const signIn = await browserSignIn(dev.url, email, PASSWORD);
+    expect(signIn.status).toBe(200);
+    expect(JSON.parse(signIn.body)).toEqual({ url: `${dev.url}/devices` });
+
+    const metadata = await fetch(`${dev.url}/.well-known/oauth-authorization-server`);
+    expect(await metadata.json()).toMatchObject({ token_endpoint: `${dev.url}/api/auth/token` });
   });
 });
 

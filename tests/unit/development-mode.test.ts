@@ -4,8 +4,8 @@ import { contentSecurityPolicy } from "@/server/http/security-headers";
 
 /**
  * What development mode changes, and that production does not follow: the Content-Security-Policy
- * that Next's development tools need. The browser side (no console error under `next dev`) is
- * tests/integration/dev-mode.test.ts.
+ * that Next's development tools need, and APP_URL's default port. The browser side (no console error
+ * under `next dev`, the port) is tests/integration/dev-mode.test.ts.
  */
 const secrets = { AUTH_SECRET: "x".repeat(40), JWT_SIGNING_KEYS: '{"keys":[]}' };
 const NONCE = "bm9uY2U=";
@@ -51,5 +51,28 @@ describe("Content-Security-Policy", () => {
       production.delete(name);
     }
     expect(development).toEqual(production);
+  });
+});
+
+describe("APP_URL's default", () => {
+  it("in development: localhost on the port next dev listens on (PORT), 3000 without one", () => {
+    expect(parseEnv({ NODE_ENV: "development", PORT: "3001" }).APP_URL).toBe("http://localhost:3001");
+    expect(parseEnv({ PORT: "4123" }).APP_URL).toBe("http://localhost:4123");
+    expect(parseEnv({ NODE_ENV: "development" }).APP_URL).toBe("http://localhost:3000");
+  });
+
+  it("never overrides an APP_URL (or NEXTAUTH_URL) that is set", () => {
+    const set = { NODE_ENV: "development", PORT: "3001" };
+    expect(parseEnv({ ...set, APP_URL: "http://localhost:3000" }).APP_URL).toBe("http://localhost:3000");
+    expect(parseEnv({ ...set, NEXTAUTH_URL: "http://app.test" }).APP_URL).toBe("http://app.test");
+  });
+
+  it("outside development: http://localhost:3000 whatever the port", () => {
+    expect(parseEnv({ NODE_ENV: "production", PORT: "3001", ...secrets }).APP_URL).toBe("http://localhost:3000");
+    expect(parseEnv({ NODE_ENV: "test", PORT: "3001" }).APP_URL).toBe("http://localhost:3000");
+  });
+
+  it("refuses a PORT that is not one", () => {
+    expect(() => parseEnv({ PORT: "http" })).toThrow(/PORT/);
   });
 });
