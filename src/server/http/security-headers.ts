@@ -30,11 +30,12 @@ function productionSources(nonce: string): string[] {
 }
 
 /**
- * Only in development (`next dev`; `next start` always runs with NODE_ENV=production), what Next's
- * development server needs: React rebuilds server error stacks with eval, and Next's
- * development tools (the indicator and the error overlay) add their styles inline without a nonce.
- * Browsers ignore 'unsafe-inline' when a nonce is listed, so development styles list none; scripts
- * keep the nonce, which Next puts on its own scripts in development too.
+ * Only with NODE_ENV=development (what `next dev` sets; `next start` sets production, and Next
+ * warns if development is forced on it), what Next's development server needs: React rebuilds
+ * server error stacks with eval, and Next's development tools (the indicator and the error overlay)
+ * add their styles inline without a nonce. Browsers ignore 'unsafe-inline' when a nonce is listed,
+ * so development styles list none; scripts keep the nonce, which Next puts on its own scripts in
+ * development too.
  */
 function developmentSources(nonce: string): string[] {
   return [`script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'unsafe-eval'`, "style-src 'self' 'unsafe-inline'"];
