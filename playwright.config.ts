@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { findChromium } from "./e2e/chromium";
+import { CHROMIUM_ARGS, findChromium } from "./e2e/chromium";
 
 /**
  * End-to-end tests: one production app (`next start` on the existing build, started by
@@ -33,15 +33,7 @@ export default defineConfig({
         // CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own (e2e/chromium.ts).
         launchOptions: {
           executablePath: findChromium().path,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -11,6 +11,7 @@ const alias = { "@": path.resolve(import.meta.dirname, "src") };
  */
 export const STORAGE_INDEPENDENT = [
   "tests/integration/bench-smoke.test.ts",
+  "tests/integration/dev-mode.test.ts",
   "tests/integration/redis-store.test.ts",
   "tests/integration/redis-topologies.test.ts",
   "tests/integration/resource-server.test.ts",

@@ -4,6 +4,20 @@ import { chromium } from "@playwright/test";
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
 /**
+ * Headless, as root on CI, and quiet: without the background-networking flags Chromium keeps calling
+ * Google's hosts, which a closed network refuses many times over.
+ */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
  * The Chromium the end-to-end tests drive, first found of:
  * 1. `CHROMIUM_PATH` (any Chromium or Chrome binary);
  * 2. `/usr/bin/chromium`, Debian's package (`apt-get install -y chromium`), what CI uses;

@@ -39,20 +39,9 @@ export class AppServer {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
-    child.stdout?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
+    collectOutput(child, this.output);
     try {
-      await waitFor(
-        `the app on ${this.url}`,
-        async () => {
-          if (child.exitCode !== null || child.signalCode !== null)
-            throw new AppExited(`the app exited (${child.exitCode ?? child.signalCode}):\n${this.logs}`);
-          const res = await fetch(`${this.url}/api/health`);
-          return res.ok ? true : undefined;
-        },
-        60_000,
-        200,
-      );
+      await waitUntilHealthy(child, this.url, "the app", () => this.logs, 60_000);
     } catch (error) {
       await this.stop();
       throw new Error(`${String(error)}\n--- app output ---\n${this.logs}`);
@@ -73,3 +62,30 @@ export class AppServer {
 
 /** Thrown by the start-up probe so that waitFor stops at once instead of retrying for a minute. */
 export class AppExited extends Error {}
+
+/** Keeps what a server process prints (shown when a test fails, checked for leaked secrets). */
+export function collectOutput(child: ChildProcess, sink: string[]): void {
+  child.stdout?.on("data", (chunk: Buffer) => sink.push(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => sink.push(chunk.toString()));
+}
+
+/** Until `<url>/api/health` answers 200; fails at once, with the output, if the process exits first. */
+export async function waitUntilHealthy(
+  child: ChildProcess,
+  url: string,
+  what: string,
+  logs: () => string,
+  timeoutMs: number,
+): Promise<void> {
+  await waitFor(
+    `${what} on ${url}`,
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new AppExited(`${what} exited (${child.exitCode ?? child.signalCode}):\n${logs()}`);
+      const res = await fetch(`${url}/api/health`);
+      return res.ok ? true : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}

@@ -54,7 +54,10 @@ const introspectionClients = z
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    APP_URL: z.url().default("http://localhost:3000"),
+    /** Unset: see withAppUrlDefault. */
+    APP_URL: z.url().optional(),
+    /** Set by Next to the port it listens on; only read for APP_URL's development default. */
+    PORT: z.coerce.number().int().min(1).max(65_535).optional(),
     DATABASE_URL: optionalUrl(
       /^postgres(ql)?:\/\//,
       "must be a postgres:// or postgresql:// URL (unset = embedded PGlite)",
@@ -130,7 +133,20 @@ const schema = z
   })
   .refine((env) => !env.SMTP_URL || env.MAIL_FROM, { path: ["MAIL_FROM"], message: "is required when SMTP_URL is set" })
   .superRefine(checkRedisEnv)
-  .transform(withRedisDefaults);
+  .transform(withRedisDefaults)
+  .transform(withAppUrlDefault);
+
+/**
+ * APP_URL when it is not set: in development, localhost on the port `next dev` listens on (Next sets
+ * PORT, also when it moved off a taken 3000 by itself), so `npm run dev -- -p 3001` needs no
+ * configuration; anywhere else http://localhost:3000. See docs/decisions/0011.
+ */
+function withAppUrlDefault<T extends { NODE_ENV: string; APP_URL?: string; PORT?: number }>(
+  env: T,
+): T & { APP_URL: string } {
+  const port = env.NODE_ENV === "development" ? (env.PORT ?? 3000) : 3000;
+  return { ...env, APP_URL: env.APP_URL ?? `http://localhost:${port}` };
+}
 
 export type Env = z.output<typeof schema>;
 

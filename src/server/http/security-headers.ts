@@ -13,9 +13,7 @@ export function contentSecurityPolicy(env: Env, nonce: string): string {
   const https = env.APP_URL.startsWith("https://");
   return [
     "default-src 'self'",
-    // 'unsafe-eval' only in development: React rebuilds server error stacks with eval there.
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    ...(env.NODE_ENV === "development" ? developmentSources(nonce) : productionSources(nonce)),
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "connect-src 'self'",
@@ -25,6 +23,22 @@ export function contentSecurityPolicy(env: Env, nonce: string): string {
     "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
+}
+
+function productionSources(nonce: string): string[] {
+  return [`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`, `style-src 'self' 'nonce-${nonce}'`];
+}
+
+/**
+ * Only with NODE_ENV=development (what `next dev` sets; `next start` sets production, and Next
+ * warns if development is forced on it), what Next's development server needs: React rebuilds
+ * server error stacks with eval, and Next's development tools (the indicator and the error overlay)
+ * add their styles inline without a nonce. Browsers ignore 'unsafe-inline' when a nonce is listed,
+ * so development styles list none; scripts keep the nonce, which Next puts on its own scripts in
+ * development too.
+ */
+function developmentSources(nonce: string): string[] {
+  return [`script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'unsafe-eval'`, "style-src 'self' 'unsafe-inline'"];
 }
 
 export function securityHeaders(env: Env): Record<string, string> {
