@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Env } from "../env";
-import type { MailTransport } from "./transport";
+import type { MailTransport } from "./message";
 
 /** Without SMTP (development), mail is kept in the mail_outbox table, readable at /dev/outbox. */
 export function outboxTransport(prisma: PrismaClient): MailTransport {
