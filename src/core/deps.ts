@@ -15,7 +15,7 @@ import type {
 import type { RateLimitPolicy } from "./rate-limits";
 import type { RefreshTokens } from "./refresh-tokens";
 
-/** Everything the engine is built from; assembled by src/server/engine.ts (or by tests with fakes). */
+/** Everything the engine is built from; assembled by src/server/build-services.ts (or by tests with fakes). */
 export interface EngineDeps {
   config: EngineConfig;
   users: UserRepository;
