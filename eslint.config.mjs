@@ -10,7 +10,7 @@ const layers = [
   {
     files: ["src/core/**"],
     message:
-      "src/core is the framework-free session engine: it depends only on its ports (src/core/ports.ts), never on Next, next-auth, React, Prisma, Redis, PostgreSQL drivers or the layers above it. Add a port and implement it in src/server.",
+      "src/core is the framework-free session engine: it reaches storage, mail and the clock through its ports (src/core/ports.ts) and uses plain libraries (jose, zod), never Next, next-auth, React, Prisma, Redis, PostgreSQL drivers or the layers above it (src/server, src/app, src/components). Add a port and implement it in src/server.",
     forbidden: [
       "^next(/|$)",
       "^next-auth(/|$)",
