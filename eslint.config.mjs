@@ -1,6 +1,42 @@
 import next from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+/**
+ * The layer rule: dependencies point one way, app -> server -> core (and components, the shared
+ * UI, sit beside app). Each entry names the imports one layer must not make, by package or alias
+ * and by relative path.
+ */
+const layers = [
+  {
+    files: ["src/core/**"],
+    message:
+      "src/core is the framework-free session engine: it reaches storage, mail and the clock through its ports (src/core/ports.ts) and uses plain libraries (jose, zod), never Next, next-auth, React, Prisma, Redis, PostgreSQL drivers or the layers above it (src/server, src/app, src/components). Add a port and implement it in src/server.",
+    forbidden: [
+      "^next(/|$)",
+      "^next-auth(/|$)",
+      "^react($|[-/])",
+      "^@prisma/",
+      "^ioredis(/|$)",
+      "^pg(/|$)",
+      "^@electric-sql/",
+      "^@/(generated|server|app|components)(/|$)",
+      "^(\\.\\./)+(src/)?(generated|server|app|components)(/|$)",
+    ],
+  },
+  {
+    files: ["src/components/**"],
+    message:
+      "src/components is shared UI: it must not reach into pages (src/app) or the server (src/server). Take what it needs (data, server actions) as props from the page or layout that renders it.",
+    forbidden: ["^@/(app|server)(/|$)", "^(\\.\\./)+(src/)?(app|server)(/|$)"],
+  },
+  {
+    files: ["src/server/**"],
+    message:
+      "src/server holds the adapters and the edge helpers that pages use: it must not import from src/app (dependencies point app -> server -> core).",
+    forbidden: ["^@/app(/|$)", "^(\\.\\./)+(src/)?app(/|$)"],
+  },
+];
+
 const config = [
   ...next,
   ...nextTs,
@@ -34,6 +70,10 @@ const config = [
     files: ["src/server/env.ts", "scripts/**", "tests/**", "e2e/**", "prisma/**", "*.config.*", "playwright.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
+  ...layers.map(({ files, message, forbidden }) => ({
+    files,
+    rules: { "no-restricted-imports": ["error", { patterns: forbidden.map((regex) => ({ regex, message })) }] },
+  })),
 ];
 
 export default config;

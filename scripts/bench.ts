@@ -17,7 +17,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
-import type { Services } from "../src/server/build-services";
+import type { OwnedServices } from "../src/server/build-services";
 import { AppServer } from "./lib/app-server";
 import { createTestDatabase } from "./lib/databases";
 import { testSecrets } from "./lib/keys";
@@ -41,7 +41,7 @@ const TARGETS: {
   id: string;
   name: string;
   threshold: string;
-  run: (ctx: BenchContext, engine: () => Promise<Services>) => Promise<Row[]>;
+  run: (ctx: BenchContext, engine: () => Promise<OwnedServices>) => Promise<Row[]>;
 }[] = [
   {
     id: "1",
@@ -211,7 +211,7 @@ async function main(): Promise<number> {
     const devices = await seedDevices(app.url, tuning.devices, 10, "bench");
     const ctx: BenchContext = { tuning, storage, appEnv, app, devices, load, log: (line) => console.log(line) };
 
-    let services: Promise<Services> | undefined;
+    let services: Promise<OwnedServices> | undefined;
     const engine = () => {
       if (!services) {
         services = openEngine(ctx);

@@ -1,11 +1,11 @@
 // The engine in the benchmark's own process (targets 2 and 5): the app's composition root on the
 // app's own database and Redis prefix (a PGlite `memory://` database when embedded: the app holds
 // the lock on its folder), with the app's secrets so that the app's tokens verify here too.
-import { buildServices, type Services } from "../../src/server/build-services";
+import { buildServices, type OwnedServices } from "../../src/server/build-services";
 import { parseEnv } from "../../src/server/env";
 import { sleep, type BenchContext } from "./common";
 
-export async function openEngine(ctx: BenchContext): Promise<Services> {
+export async function openEngine(ctx: BenchContext): Promise<OwnedServices> {
   const { storage, appEnv } = ctx;
   const env = parseEnv({
     ...appEnv,
@@ -22,7 +22,7 @@ export async function openEngine(ctx: BenchContext): Promise<Services> {
 }
 
 /** The store answers (Redis: marker seen / resynced; memory: warmed from the database). */
-export async function untilTrusted(services: Services): Promise<void> {
+export async function untilTrusted(services: OwnedServices): Promise<void> {
   const store = services.store as { isTrusted?: boolean; isReady?: boolean };
   const deadline = Date.now() + 15_000;
   while (!(store.isTrusted ?? store.isReady ?? true)) {

@@ -6,11 +6,11 @@ import { randomUUID } from "node:crypto";
 import type { AccessClaims } from "../../src/core/access-tokens";
 import { randomToken } from "../../src/core/crypto";
 import { newSessionId } from "../../src/core/ids";
-import type { Services } from "../../src/server/build-services";
+import type { OwnedServices } from "../../src/server/build-services";
 import { argon2Hasher } from "../../src/server/password-hasher";
 import { count, median, ms, percentile, timed, verdict, type BenchContext, type Row } from "./common";
 
-type Prisma = Services["database"]["prisma"];
+type Prisma = OwnedServices["database"]["prisma"];
 
 const PASSWORDS = ["bulk-password-2026-a", "bulk-password-2026-b"];
 
@@ -60,7 +60,7 @@ function claimsFor(user: SeededUser, epoch: number): AccessClaims {
 }
 
 /** Counts revocation-store writes (the engine calls the very same object). */
-function countStoreWrites(services: Services): { take(): number } {
+function countStoreWrites(services: OwnedServices): { take(): number } {
   const store = services.store as unknown as Record<
     "raiseEpoch" | "revokeSessions",
     (...args: unknown[]) => Promise<void>
@@ -86,7 +86,7 @@ async function epochOf(prisma: Prisma, userId: string): Promise<number> {
   return (await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { sessionEpoch: true } })).sessionEpoch;
 }
 
-export async function bulkRevocation(ctx: BenchContext, services: Services): Promise<Row[]> {
+export async function bulkRevocation(ctx: BenchContext, services: OwnedServices): Promise<Row[]> {
   const prisma = services.database.prisma;
   const { engine } = services;
   const runs = ctx.tuning.mode === "full" ? 20 : 5;

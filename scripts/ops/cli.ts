@@ -2,7 +2,7 @@
 // read like the app reads it, the app's own composition root, and failures as one clear line.
 import { loadEnvConfig } from "@next/env";
 import { errorMessage, isAuthError } from "../../src/core/errors";
-import { buildServices, type Services } from "../../src/server/build-services";
+import { buildServices, type OwnedServices } from "../../src/server/build-services";
 import { EnvError, parseEnv, type Env } from "../../src/server/env";
 import { createLogger } from "../../src/server/logger";
 
@@ -44,7 +44,7 @@ export function loadEnv(): Env {
  * carries only the command's output. Without `verbose` only errors are logged: the command reports
  * what matters itself (e.g. a revocation that Redis did not take).
  */
-export async function openServices(env: Env, verbose: boolean): Promise<Services> {
+export async function openServices(env: Env, verbose: boolean): Promise<OwnedServices> {
   const logger = createLogger(verbose ? env.LOG_LEVEL : "error", { stream: "stderr" });
   try {
     return await buildServices(env, { logger });

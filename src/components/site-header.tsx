@@ -1,4 +1,3 @@
-import { signOutAction } from "@/app/(app)/actions";
 import { Brand } from "./brand";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
@@ -6,8 +5,9 @@ import { SignOutButton } from "./sign-out-button";
 /**
  * Header of the signed-in pages: product, navigation, who is signed in, sign out. One row from
  * `sm` up; on phones the account line (email + sign out) wraps below, in the same reading order.
+ * `signOutAction` is the server action the sign-out form posts to, given by the layout.
  */
-export function SiteHeader({ email }: { email: string }) {
+export function SiteHeader({ email, signOutAction }: { email: string; signOutAction: () => Promise<void> }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3 sm:gap-x-4">

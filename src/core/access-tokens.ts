@@ -1,29 +1,18 @@
 import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify, type JWTHeaderParameters } from "jose";
+import type { AccessClaims } from "./access-claims";
 import type { EngineConfig } from "./config";
 import { AuthError, invalidToken } from "./errors";
 import { randomToken } from "./crypto";
 import type { KeyRing } from "./signing-keys";
 import { VerifiedTokenCache } from "./verified-token-cache";
 
+// The claims travel with the tokens: importers of this module name them from here too.
+export type { AccessClaims } from "./access-claims";
+
 /** RFC 9068 media type: keeps an access token from being mistaken for any other JWT we sign. */
 export const ACCESS_TOKEN_TYP = "at+jwt";
 /** Anything longer is refused before parsing (a real token is ~500 bytes). */
 export const MAX_TOKEN_LENGTH = 8192;
-
-export interface AccessClaims {
-  /** User id. */
-  sub: string;
-  /** Device session id. */
-  sid: string;
-  /** The user's epoch (batch number) when the session was issued this token. */
-  sv: number;
-  /** The user's email and name: /api/me and pages need no database read to show who is signed in. */
-  email: string;
-  name: string | null;
-  jti: string;
-  iat: number;
-  exp: number;
-}
 
 export interface IssuedAccessToken {
   token: string;

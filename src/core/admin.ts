@@ -1,7 +1,6 @@
-import { logAuthEvent } from "./auth-events-log";
 import type { EngineDeps } from "./deps";
-import { AuthError, accountDisabled } from "./errors";
-import type { DeviceListEntry, Logger, UserRecord } from "./ports";
+import { AuthError } from "./errors";
+import type { DeviceListEntry, UserRecord } from "./ports";
 import { createRevocationFanout, type Propagation } from "./revocation-fanout";
 import { emailSchema, parseInput } from "./validation";
 
@@ -15,16 +14,6 @@ export interface AccountState {
 }
 
 export type AdminOperations = ReturnType<typeof createAdminOperations>;
-
-/**
- * Sign-in refuses a disabled account, but only once the password has been verified: someone
- * guessing gets "Wrong email or password." like for any other account and learns nothing.
- */
-export function ensureEnabled(user: UserRecord, logger: Logger, ip: string | null): void {
-  if (!user.disabledAt) return;
-  logAuthEvent(logger, "sign_in_failed", { userId: user.id, ip, reason: "account_disabled" });
-  throw accountDisabled();
-}
 
 /**
  * The verbs of `npm run admin`. Every revocation goes through the same fan-out as the app's own

@@ -1,4 +1,4 @@
-import type { AccessClaims } from "./access-tokens";
+import type { AccessClaims } from "./access-claims";
 import type { EngineDeps } from "./deps";
 import { errorMessage, invalidToken, storesUnavailable } from "./errors";
 import type { RevocationState } from "./ports";

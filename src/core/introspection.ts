@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { AccessClaims } from "./access-tokens";
+import type { AccessClaims } from "./access-claims";
 import type { Authenticate } from "./authenticate";
 import { sha256 } from "./crypto";
 import type { EngineDeps } from "./deps";

@@ -1,19 +1,19 @@
-import type { AccessClaims } from "./access-tokens";
-import { ensureEnabled } from "./admin";
+import type { AccessClaims } from "./access-claims";
 import { logAuthEvent } from "./auth-events-log";
-import { createAuthenticator } from "./authenticate";
+import { createAuthenticator, type Authenticate } from "./authenticate";
 import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
-import { AuthError, invalidGrant } from "./errors";
+import { AuthError, accountDisabled, invalidGrant } from "./errors";
 import { newSessionId, newUserId } from "./ids";
 import { createSignInRecorder } from "./new-device";
-import type { RevocationReason, SessionWithUserEpoch } from "./ports";
+import type { Logger, RevocationReason, SessionWithUserEpoch, UserRecord } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
 import { createSessionWithinLimit } from "./session-limit";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
 import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
 
+/** Where a request came from, as the edge saw it: shown per device and used by rate limits. */
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
@@ -28,11 +28,74 @@ export interface TokenPair {
   sessionId: string;
 }
 
+/** Which sessions a logout ends: this device, every other device, or all (an epoch raise). */
 export type LogoutScope = "local" | "others" | "global";
 
-export type SessionEngine = ReturnType<typeof createSessionEngine>;
+/**
+ * The session engine's verbs: everything the app, its API and its tools do with accounts, device
+ * sessions and tokens. Failures are `AuthError`s (src/core/errors.ts), mapped to HTTP at the edge.
+ * Verbs that take `claims` act for the holder of an access token already accepted by `authenticate`.
+ */
+export interface SessionEngine {
+  /**
+   * The per-request check of an access token: signature and expiry locally, then revocation (the
+   * store, else the database, else `temporarily_unavailable`). Answers the token's claims.
+   */
+  authenticate: Authenticate;
 
-export function createSessionEngine(deps: EngineDeps) {
+  /** Creates an account (`email_taken` if the email is in use). Does not sign in. */
+  register(input: RegisterInput, context?: RequestContext): Promise<PublicUser>;
+
+  /**
+   * Email + password to a new device session and its first token pair; `invalid_grant` for wrong
+   * credentials or a disabled account (told only after the right password). May sign out the
+   * oldest session beyond the per-user limit, and records the sign-in (new device: alert + email).
+   */
+  signIn(input: SignInInput, context: RequestContext): Promise<TokenPair>;
+
+  /**
+   * Rotates a refresh token: the session's next pair. Parallel callers within the grace window get
+   * the same successor; an older token presented later is reuse and signs that session out.
+   */
+  refresh(refreshToken: string): Promise<TokenPair>;
+
+  /** Who the token belongs to, from its claims (no database read). */
+  getUser(claims: AccessClaims): PublicUser;
+
+  /** The caller's live sessions, most recently active first, the caller's own marked `current`. */
+  listSessions(claims: AccessClaims): Promise<SessionView[]>;
+
+  /** Signs out one of the caller's sessions (possibly its own); `not_found` if it is not a live one of theirs. */
+  revokeSession(claims: AccessClaims, sessionId: string, reason?: RevocationReason): Promise<void>;
+
+  /** Signs out this device, all other devices, or every device (see `LogoutScope`). */
+  logout(claims: AccessClaims, scope: LogoutScope): Promise<void>;
+
+  /**
+   * Verifies the current password and sets the new one; every other session and every earlier
+   * token is refused from now on. Answers a fresh pair for this device, which stays signed in.
+   */
+  changePassword(claims: AccessClaims, input: ChangePasswordInput): Promise<TokenPair>;
+
+  /**
+   * RFC 7009: signs out the session a refresh or access token belongs to (an expired access token
+   * still names it). Unknown, invalid or already revoked tokens are no error: the caller's goal, a
+   * dead token, holds.
+   */
+  revokeToken(token: string): Promise<void>;
+}
+
+/**
+ * Sign-in refuses a disabled account, but only once the password has been verified: someone
+ * guessing gets "Wrong email or password." like for any other account and learns nothing.
+ */
+function ensureEnabled(user: UserRecord, logger: Logger, ip: string | null): void {
+  if (!user.disabledAt) return;
+  logAuthEvent(logger, "sign_in_failed", { userId: user.id, ip, reason: "account_disabled" });
+  throw accountDisabled();
+}
+
+export function createSessionEngine(deps: EngineDeps): SessionEngine {
   const { config, users, sessions, hasher, accessTokens, refreshTokens, clock, logger, rateLimits } = deps;
   const authenticate = createAuthenticator(deps);
   const fanout = createRevocationFanout(deps);
@@ -214,7 +277,6 @@ export function createSessionEngine(deps: EngineDeps) {
       throw invalidGrant();
     },
 
-    /** Who the (already authenticated) token belongs to: from its claims, no database read. */
     getUser(claims: AccessClaims): PublicUser {
       return { id: claims.sub, email: claims.email, name: claims.name };
     },
@@ -224,7 +286,6 @@ export function createSessionEngine(deps: EngineDeps) {
       return rows.map((row) => toSessionView(row, claims.sid));
     },
 
-    /** Log out one device of the caller (possibly the caller's own). */
     async revokeSession(
       claims: AccessClaims,
       sessionId: string,
@@ -304,10 +365,6 @@ export function createSessionEngine(deps: EngineDeps) {
       return issuePair(session, result.epoch, refreshToken, nowMs);
     },
 
-    /**
-     * RFC 7009: revoke the session a refresh or access token belongs to. Unknown, invalid or already
-     * revoked tokens are not an error (the caller's goal, a dead token, holds).
-     */
     async revokeToken(token: string): Promise<void> {
       const nowMs = clock();
       const refresh = parseRefreshToken(token);

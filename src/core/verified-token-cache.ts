@@ -1,4 +1,4 @@
-import type { AccessClaims } from "./access-tokens";
+import type { AccessClaims } from "./access-claims";
 import { sha256 } from "./crypto";
 
 /**

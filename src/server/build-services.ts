@@ -12,10 +12,11 @@ import { RefreshTokens } from "@/core/refresh-tokens";
 import { createSessionEngine, type SessionEngine } from "@/core/session-engine";
 import type { KeyRing } from "@/core/signing-keys";
 import { VerifiedTokenCache } from "@/core/verified-token-cache";
-import { openDatabase, type DatabaseConfig } from "./db/prisma";
+import { openDatabase, type Database, type DatabaseConfig } from "./db/prisma";
 import type { Env } from "./env";
 import { createLogger } from "./logger";
 import { createSecurityMailer } from "./mail/security-mailer";
+import { mailOutbox, type MailOutbox } from "./mail/outbox";
 import { createMailTransport } from "./mail/transport";
 import { argon2Hasher } from "./password-hasher";
 import { PrismaActivityLog } from "./repositories/prisma-activity";
@@ -34,9 +35,17 @@ import { MemoryRateLimiter } from "./rate-limit/memory-rate-limiter";
 import { RedisRateLimiter } from "./rate-limit/redis-rate-limiter";
 import { loadSecrets } from "./secrets";
 
-type Database = Awaited<ReturnType<typeof openDatabase>>;
+/** What the app may know of its database: which one, and whether it answers. Never the client. */
+export interface DatabaseStatus {
+  readonly kind: Database["kind"];
+  /** One round trip (SELECT 1); throws when the database is unreachable. */
+  ping(): Promise<void>;
+}
 
-/** Everything a request handler needs, built once per process. */
+/**
+ * Everything a page, route, server action or the proxy needs (getServices() in services.ts), built
+ * once per process. Only named capabilities: no raw database client, no admin verbs, no close().
+ */
 export interface Services {
   env: Env;
   config: EngineConfig;
@@ -45,16 +54,28 @@ export interface Services {
   introspection: Introspection;
   /** The security activity page and API (src/core/activity.ts). */
   activity: ActivityFeed;
-  /** The verbs of `npm run admin` (same stores and fan-out as the engine). */
-  admin: AdminOperations;
-  /** `npm run db:cleanup`, with the retention of the environment. */
-  cleanup(options: CleanupOptions): Promise<CleanupReport>;
-  database: Database;
+  /** The mail kept when no SMTP server is set (the /dev/outbox page). */
+  outbox: MailOutbox;
+  /** /api/health and the boot log line. */
+  database: DatabaseStatus;
   store: RevocationStore;
   feed: RevocationFeed;
   keyRing: KeyRing;
   authSecret: string;
   logger: Logger;
+}
+
+/**
+ * What buildServices() hands to whoever built them and will close them: the process-wide holder
+ * (which passes on only `Services`), the command-line tools, the seed and the benchmark.
+ */
+export interface OwnedServices extends Services {
+  /** The verbs of `npm run admin` (same stores and fan-out as the engine). */
+  admin: AdminOperations;
+  /** `npm run db:cleanup`, with the retention of the environment. */
+  cleanup(options: CleanupOptions): Promise<CleanupReport>;
+  /** The raw database, for tools that seed or measure it directly. */
+  database: Database & DatabaseStatus;
   close(): Promise<void>;
 }
 
@@ -81,11 +102,17 @@ export function engineConfig(env: Env): EngineConfig {
  * The composition root: the only place that knows which adapter implements which port.
  * `options.logger` replaces the default one (command-line tools log to stderr).
  */
-export async function buildServices(env: Env, options: { logger?: Logger } = {}): Promise<Services> {
+export async function buildServices(env: Env, options: { logger?: Logger } = {}): Promise<OwnedServices> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const config = engineConfig(env);
   const { authSecret, keyRing } = await loadSecrets(env);
-  const database = await openDatabase(databaseConfig(env));
+  const opened = await openDatabase(databaseConfig(env));
+  const database: OwnedServices["database"] = {
+    ...opened,
+    async ping() {
+      await opened.prisma.$queryRaw`SELECT 1`;
+    },
+  };
   const users = new PrismaUserRepository(database.prisma);
   const sessions = new PrismaSessionRepository(database.prisma);
 
@@ -161,6 +188,7 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     engine,
     introspection,
     activity: createActivityFeed(new PrismaActivityLog(database.prisma)),
+    outbox: mailOutbox(database.prisma),
     admin: createAdminOperations(deps),
     cleanup: (cleanupOptions) =>
       runCleanup({ repository: cleanupRepository, config, clock: Date.now }, retention, cleanupOptions),

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { SessionWatcher } from "@/components/session-watcher";
 import { SiteHeader } from "@/components/site-header";
 import { requireSession } from "@/server/auth/current-session";
+import { signOutAction } from "./actions";
 
 // Every page below reads the request's session.
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       >
         Skip to content
       </a>
-      <SiteHeader email={user.email} />
+      <SiteHeader email={user.email} signOutAction={signOutAction} />
       <main id="main" className="mx-auto max-w-4xl px-4 py-8 sm:py-10">
         {children}
       </main>

@@ -1,10 +1,5 @@
 import type { NewDeviceAlert } from "@/core/ports";
-
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-}
+import type { MailMessage } from "./message";
 
 const when = new Intl.DateTimeFormat("en", {
   year: "numeric",

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Env } from "../env";
-import type { MailTransport } from "./transport";
+import type { MailTransport } from "./message";
 
 /** Without SMTP (development), mail is kept in the mail_outbox table, readable at /dev/outbox. */
 export function outboxTransport(prisma: PrismaClient): MailTransport {
@@ -21,10 +21,19 @@ export interface OutboxEntry {
   createdAt: Date;
 }
 
-/** The newest `limit` messages of the outbox. */
-export async function listOutbox(prisma: PrismaClient, limit: number): Promise<OutboxEntry[]> {
-  const rows = await prisma.mailOutbox.findMany({ orderBy: { id: "desc" }, take: limit });
-  return rows.map((row) => ({ ...row, id: row.id.toString() }));
+/** The outbox as the /dev/outbox page reads it. */
+export interface MailOutbox {
+  /** The newest `limit` messages, newest first. */
+  list(limit: number): Promise<OutboxEntry[]>;
+}
+
+export function mailOutbox(prisma: PrismaClient): MailOutbox {
+  return {
+    async list(limit) {
+      const rows = await prisma.mailOutbox.findMany({ orderBy: { id: "desc" }, take: limit });
+      return rows.map((row) => ({ ...row, id: row.id.toString() }));
+    },
+  };
 }
 
 /**

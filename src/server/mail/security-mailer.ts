@@ -1,6 +1,6 @@
 import type { SecurityMailer } from "@/core/ports";
 import { newDeviceMail } from "./new-device-mail";
-import type { MailTransport } from "./transport";
+import type { MailTransport } from "./message";
 
 /** The engine's SecurityMailer: words each message and hands it to the transport. */
 export function createSecurityMailer(transport: MailTransport, appUrl: string): SecurityMailer {

@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 import SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { MailTransport } from "./transport";
+import type { MailTransport } from "./message";
 
 /**
  * nodemailer over SMTP (SMTP_URL: smtp://, or smtps:// for TLS from the start; STARTTLS is used

@@ -1,17 +1,11 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Logger } from "@/core/ports";
 import type { Env } from "../env";
-import type { MailMessage } from "./new-device-mail";
+import type { MailTransport } from "./message";
 import { outboxTransport } from "./outbox";
 import { smtpTransport } from "./smtp";
 
-/** Where mail goes: an SMTP server, or (none configured) the outbox table. */
-export interface MailTransport {
-  readonly kind: "smtp" | "outbox";
-  send(message: MailMessage): Promise<void>;
-  close(): Promise<void>;
-}
-
+/** SMTP when SMTP_URL and MAIL_FROM are set, otherwise the outbox table. */
 export function createMailTransport(env: Env, prisma: PrismaClient, logger: Logger): MailTransport {
   if (env.SMTP_URL && env.MAIL_FROM) return smtpTransport(env.SMTP_URL, env.MAIL_FROM);
   if (env.NODE_ENV === "production")

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async ({ services }) => {
   const { database, store, logger } = services;
   try {
-    await database.prisma.$queryRaw`SELECT 1`;
+    await database.ping();
   } catch (error) {
     logger.error("health_database_unreachable", { error: errorMessage(error) });
     return errorJson(

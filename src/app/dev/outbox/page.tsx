@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/components/relative-time";
-import { listOutbox, outboxViewerEnabled } from "@/server/mail/outbox";
+import { outboxViewerEnabled } from "@/server/mail/outbox";
 import { getServices } from "@/server/services";
 
 export const metadata: Metadata = { title: "Mail outbox (development)", robots: { index: false, follow: false } };
@@ -14,9 +14,9 @@ const SHOWN = 50;
  * page answers 404 in production unless MAIL_OUTBOX_VIEWER=1.
  */
 export default async function OutboxPage() {
-  const { env, database } = await getServices();
+  const { env, outbox } = await getServices();
   if (!outboxViewerEnabled(env)) notFound();
-  const mails = await listOutbox(database.prisma, SHOWN);
+  const mails = await outbox.list(SHOWN);
 
   return (
     <main className="mx-auto max-w-3xl px-4 py-8 sm:py-10">
