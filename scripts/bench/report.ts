@@ -90,7 +90,8 @@ What each target measures:
    store lookup per request, one Redis \`MGET\`, made by the route handler: the proxy does not run
    for Bearer APIs) against, same build and token stream: (a) \`GET /api/bench/stateless\` (one jose
    signature check per request, nothing revocable); (b) \`GET /api/bench/constant\`, a route handler
-   of this app answering a constant, the framework's floor for a route handler here.
+   of this app that waits one turn of the event loop and answers a constant, the framework's floor
+   for a route handler here.
 2. \`engine.authenticate\` in process (warm verified-token cache + the configured revocation store)
    against jose \`jwtVerify\` alone on the same tokens, same concurrency.
 3. Two instances on one PostgreSQL + Redis: instance B is hammered with a device's token while a

@@ -2,7 +2,8 @@
 // the route handler) against two routes of the same build, same Bearer token stream (every
 // device's token, round-robin), same load generator (a child process):
 //   1a the stateless baseline GET /api/bench/stateless (one signature check, nothing revocable);
-//   1b the framework's floor GET /api/bench/constant (a route handler answering a constant).
+//   1b the framework's floor GET /api/bench/constant (a route handler that waits once, then
+//      answers a constant).
 // None of the three is behind the proxy.
 import { Api } from "../../tests/support/api-client";
 import { count, median, ms, verdict, type BenchContext, type Row } from "./common";
