@@ -5,7 +5,7 @@ import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
 import { isForeignStateChange } from "@/server/http/csrf";
 import { errorJson } from "@/server/http/errors";
-import { servicesUnavailable } from "@/server/http/route";
+import { SERVICES_UNAVAILABLE_MESSAGE, servicesUnavailable } from "@/server/http/route";
 import { contentSecurityPolicy, newNonce, securityHeaders } from "@/server/http/security-headers";
 import { getServices } from "@/server/services";
 
@@ -103,7 +103,7 @@ function badPath(pathname: string): Response {
 
 function unavailable(request: NextRequest): Response {
   if (request.nextUrl.pathname.startsWith("/api/")) return servicesUnavailable();
-  return new Response("Sign-in is temporarily unavailable. Please try again in a moment.", {
+  return new Response(SERVICES_UNAVAILABLE_MESSAGE, {
     status: 503,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "5", "Cache-Control": "no-store" },
   });

@@ -19,17 +19,17 @@ export interface ApiContext {
 
 const fallbackLogger = createLogger("error");
 
+export const SERVICES_UNAVAILABLE_MESSAGE = "Sign-in is temporarily unavailable. Please try again in a moment.";
+
 /**
  * The answer while the services cannot be built (a database or store unreachable at start, a broken
- * setting): 503, never a 500, and the next request tries again. The proxy answers pages the same way.
+ * setting): 503, never a 500, and the next request tries again. The proxy gives it on the API paths
+ * it runs for, and the same message as text to pages.
  */
 export function servicesUnavailable(): Response {
   return errorJson(
     503,
-    {
-      error: "temporarily_unavailable",
-      error_description: "Sign-in is temporarily unavailable. Please try again in a moment.",
-    },
+    { error: "temporarily_unavailable", error_description: SERVICES_UNAVAILABLE_MESSAGE },
     { "Retry-After": "5" },
   );
 }
