@@ -10,6 +10,7 @@ const alias = { "@": path.resolve(import.meta.dirname, "src") };
  * leaves these out (and, in scripts/test.mjs, the static checks and unit tests).
  */
 export const STORAGE_INDEPENDENT = [
+  "tests/integration/bearer-gate.test.ts",
   "tests/integration/bench-smoke.test.ts",
   "tests/integration/dev-mode.test.ts",
   "tests/integration/redis-store.test.ts",

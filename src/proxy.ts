@@ -1,29 +1,30 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { errorMessage, isAuthError } from "@/core/errors";
+import { errorMessage } from "@/core/errors";
 import type { Services } from "@/server/build-services";
 import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
-import { bearerToken } from "@/server/http/bearer";
 import { isForeignStateChange } from "@/server/http/csrf";
-import { authErrorResponse, errorJson, unexpectedErrorResponse } from "@/server/http/errors";
+import { errorJson } from "@/server/http/errors";
+import { SERVICES_UNAVAILABLE_MESSAGE, servicesUnavailable } from "@/server/http/route";
 import { contentSecurityPolicy, newNonce, securityHeaders } from "@/server/http/security-headers";
 import { getServices } from "@/server/services";
 
 /**
- * The gate in front of the app (Node.js runtime in Next 16):
+ * The gate in front of pages and cookie-authenticated endpoints (Node.js runtime in Next 16):
  * - every state change authenticated by cookies must come from our own origin (CSRF);
- * - Bearer APIs: signature, expiry and the revocation check; 401 JSON otherwise;
- * - protected pages: the session cookie, checked the same way; when its JWT has run out, the
+ * - protected pages: the session cookie, checked by checkBrowserToken; when its JWT has run out, the
  *   refresh cookie is rotated and both cookies renewed (for the browser and for this very request);
  *   a signed-out or revoked browser goes to /login?reason=...;
- * - every page gets a fresh CSP nonce and the security headers.
+ * - every page gets a fresh CSP nonce and the security headers;
+ * - a path that cannot be percent-decoded is refused with a 400.
+ * It does not run for Bearer APIs or read-only API routes (see src/server/auth/proxy-scope.ts): their
+ * handler checks the Bearer token itself, once per request, and answers 401/503 (apiRoute).
  * No database query while the revocation store answers (a renewal, once per token lifetime, is one).
- * Handlers and server actions check again themselves: this is not the only gate.
+ * Server components and server actions check the session again themselves: this is not the only gate.
  */
-const BEARER_APIS = /^\/api\/(me|sessions|account|auth\/logout)(\/|$)/;
 const PROTECTED_PAGES = /^\/(devices|settings)(\/|$)/;
-/** Cookie-authenticated paths that answer a signed-out browser themselves (the root page, the sign-out push). */
-const SELF_ANSWERING = /^\/($|api\/session\/)/;
+/** Pages that answer a signed-out browser themselves (the root page sends it on). */
+const SELF_ANSWERING = /^\/$/;
 
 export async function proxy(request: NextRequest): Promise<Response> {
   const services = await getServices().catch(() => null);
@@ -34,9 +35,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
   if (isForeignStateChange(request, new URL(services.env.APP_URL).origin)) {
     return errorJson(403, { error: "invalid_request", error_description: "Cross-site request refused." });
   }
-  if (pathname.startsWith("/api/") || pathname.startsWith("/.well-known/")) {
-    return BEARER_APIS.test(pathname) ? guardBearerApi(request, services) : NextResponse.next();
-  }
+  if (pathname.startsWith("/api/") || pathname.startsWith("/.well-known/")) return NextResponse.next();
 
   // A page: a fresh nonce for Next's scripts, then the session check where one is needed.
   const nonce = newNonce();
@@ -50,15 +49,6 @@ export async function proxy(request: NextRequest): Promise<Response> {
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of Object.entries(securityHeaders(services.env))) response.headers.set(name, value);
   return response;
-}
-
-async function guardBearerApi(request: NextRequest, services: Services): Promise<Response> {
-  try {
-    await services.engine.authenticate(bearerToken(request.headers));
-    return NextResponse.next();
-  } catch (error) {
-    return isAuthError(error) ? authErrorResponse(error) : unexpectedErrorResponse(error, services.logger);
-  }
 }
 
 async function guardPage(request: NextRequest, services: Services): Promise<Response> {
@@ -112,21 +102,21 @@ function badPath(pathname: string): Response {
 }
 
 function unavailable(request: NextRequest): Response {
-  const message = "Sign-in is temporarily unavailable. Please try again in a moment.";
-  if (request.nextUrl.pathname.startsWith("/api/")) {
-    return errorJson(503, { error: "temporarily_unavailable", error_description: message }, { "Retry-After": "5" });
-  }
-  return new Response(message, {
+  if (request.nextUrl.pathname.startsWith("/api/")) return servicesUnavailable();
+  return new Response(SERVICES_UNAVAILABLE_MESSAGE, {
     status: 503,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "5", "Cache-Control": "no-store" },
   });
 }
 
 export const config = {
-  // Everything but static assets (and prefetches, which render nothing that needs a nonce).
+  // Pages and cookie-authenticated endpoints, not static assets, Bearer APIs or read-only API routes:
+  // the source is proxyMatcherSource() (src/server/auth/proxy-scope.ts), written out because Next
+  // reads it at build time; a unit test keeps the two equal. Prefetches render nothing that needs a nonce.
   matcher: [
     {
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)",
+      source:
+        "/((?!_next/static|_next/image|favicon.ico|icon.svg|(?:api/auth/logout|api/me|api/sessions|api/sessions/[^/%]+|api/account/activity|api/account/password|api/session/events|\\.well-known/jwks\\.json|\\.well-known/oauth-authorization-server|api/health|api/openapi\\.json|api/bench/stateless|api/bench/constant)$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -86,9 +86,12 @@ ${formatTable(input.rows)}
 
 What each target measures:
 
-1. \`GET /api/me\` with the full revocation check (signature, verified-token cache, revocation store
-   on every request, in \`src/proxy.ts\` and in the handler) against \`GET /api/bench/stateless\`
-   (one jose signature check per request, nothing revocable) of the same build, same token stream.
+1. \`GET /api/me\` with the full revocation check (signature, verified-token cache, one revocation
+   store lookup per request, one Redis \`MGET\`, made by the route handler: the proxy does not run
+   for Bearer APIs) against, same build and token stream: (a) \`GET /api/bench/stateless\` (one jose
+   signature check per request, nothing revocable); (b) \`GET /api/bench/constant\`, a route handler
+   of this app that waits one turn of the event loop and answers a constant, the framework's floor
+   for a route handler here.
 2. \`engine.authenticate\` in process (warm verified-token cache + the configured revocation store)
    against jose \`jwtVerify\` alone on the same tokens, same concurrency.
 3. Two instances on one PostgreSQL + Redis: instance B is hammered with a device's token while a

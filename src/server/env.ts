@@ -86,7 +86,7 @@ const schema = z
     VERIFIED_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     /** Multiplies every rate limit (see src/core/rate-limits.ts); tests and load runs raise it. */
     RATE_LIMIT_SCALE: z.coerce.number().positive().max(1_000_000).default(1),
-    /** Enables /api/bench/stateless, the stateless baseline of `npm run bench`. Never in production. */
+    /** Enables /api/bench/stateless and /api/bench/constant, the baselines of `npm run bench`. Never in production. */
     BENCHMARK_ROUTES: z
       .enum(["0", "1", "true", "false"])
       .default("0")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveBrowserSession } from "@/server/auth/browser-session";
+import { checkBrowserToken, resolveBrowserSession } from "@/server/auth/browser-session";
 import { endsSession } from "@/server/auth/sign-out-stream";
 import { makeEngine } from "../support/fakes";
 
@@ -51,6 +51,47 @@ describe("a browser's cookies -> its session", () => {
     await expect(
       resolveBrowserSession(engine, { session: pair!.accessToken, refresh: pair!.refreshToken }, clock.now),
     ).rejects.toMatchObject({ code: "temporarily_unavailable" });
+  });
+});
+
+describe("a session cookie's access token -> alive or signed out", () => {
+  it("is active with the token's claims while the token is valid and its session live", async () => {
+    const { engine, userWithDevices } = await makeEngine();
+    const [pair] = await userWithDevices(1);
+    expect(await checkBrowserToken(engine, pair!.accessToken)).toMatchObject({
+      kind: "active",
+      claims: { sid: pair!.sessionId },
+    });
+  });
+
+  it("is signed out 'revoked' when the session was logged out or the user's epoch moved", async () => {
+    const { engine, userWithDevices } = await makeEngine();
+    const [me, other, third] = await userWithDevices(3);
+    await engine.revokeSession(await engine.authenticate(other!.accessToken), me!.sessionId);
+    expect(await checkBrowserToken(engine, me!.accessToken)).toEqual({ kind: "signed_out", reason: "revoked" });
+    await engine.logout(await engine.authenticate(other!.accessToken), "global");
+    expect(await checkBrowserToken(engine, third!.accessToken)).toEqual({ kind: "signed_out", reason: "revoked" });
+  });
+
+  it("is signed out 'expired' for an expired, missing, malformed or forged token", async () => {
+    const { engine, userWithDevices, clock, config } = await makeEngine();
+    const [pair] = await userWithDevices(1);
+    const [header, payload] = pair!.accessToken.split(".");
+    for (const token of [undefined, "", "not-a-jwt", `${header}.${payload}.${"A".repeat(86)}`]) {
+      expect(await checkBrowserToken(engine, token), String(token)).toEqual({ kind: "signed_out", reason: "expired" });
+    }
+    clock.now += (config.accessTokenTtlSeconds + 60) * 1000;
+    expect(await checkBrowserToken(engine, pair!.accessToken)).toEqual({ kind: "signed_out", reason: "expired" });
+  });
+
+  it("throws temporarily_unavailable when neither store nor database answers: an outage is not a sign-out", async () => {
+    const { engine, userWithDevices, store, sessions } = await makeEngine();
+    const [pair] = await userWithDevices(1);
+    store.mode = "down";
+    sessions.down = true;
+    await expect(checkBrowserToken(engine, pair!.accessToken)).rejects.toMatchObject({
+      code: "temporarily_unavailable",
+    });
   });
 });
 

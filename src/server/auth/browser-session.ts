@@ -13,10 +13,30 @@ export type BrowserSessionState =
   | { kind: "signed_out"; reason: SignedOutReason }
   | { kind: "anonymous" };
 
+/** The session cookie's access JWT, checked: alive with its claims, or the reason the browser is signed out. */
+export type BrowserTokenCheck =
+  | { kind: "active"; claims: AccessClaims }
+  | { kind: "signed_out"; reason: Extract<SignedOutReason, "revoked" | "expired"> };
+
 /**
- * The browser's cookies -> its session. The access JWT is checked like any Bearer token (signature,
- * expiry, revocation store); when it has run out, the refresh cookie is rotated through the engine,
- * exactly like an API client's refresh (parallel tabs share the grace window's successor).
+ * The one decision whether a browser's session cookie is alive: the access JWT is checked like any
+ * Bearer token (signature, expiry, revocation store, else the database). A refused token means
+ * signed out, "revoked" when its session was ended and "expired" otherwise. Anything else, above all
+ * `temporarily_unavailable`, is thrown: an outage is never a sign-out.
+ */
+export async function checkBrowserToken(engine: SessionEngine, token: string | undefined): Promise<BrowserTokenCheck> {
+  try {
+    return { kind: "active", claims: await engine.authenticate(token ?? "") };
+  } catch (error) {
+    if (!isAuthError(error) || error.code !== "invalid_token") throw error;
+    return { kind: "signed_out", reason: toSignedOutReason(error.details.reason) };
+  }
+}
+
+/**
+ * The browser's cookies -> its session: the session cookie through checkBrowserToken; when its JWT
+ * has run out (or is about to), the refresh cookie is rotated through the engine, exactly like an
+ * API client's refresh (parallel tabs share the grace window's successor).
  * `temporarily_unavailable` is thrown, never turned into a sign-out.
  */
 export async function resolveBrowserSession(
@@ -25,15 +45,14 @@ export async function resolveBrowserSession(
   nowMs: number,
 ): Promise<BrowserSessionState> {
   if (cookies.session) {
-    try {
-      const claims = await engine.authenticate(cookies.session);
-      if (claims.exp - nowMs / 1000 > RENEW_BEFORE_SECONDS || !cookies.refresh) return { kind: "active", claims };
-    } catch (error) {
-      if (!isAuthError(error) || error.code !== "invalid_token") throw error;
-      if (error.details.reason === "revoked") return { kind: "signed_out", reason: "revoked" };
+    const check = await checkBrowserToken(engine, cookies.session);
+    if (check.kind === "active") {
+      if (check.claims.exp - nowMs / 1000 > RENEW_BEFORE_SECONDS || !cookies.refresh) return check;
+    } else if (check.reason === "revoked" || !cookies.refresh) {
+      return check;
     }
   }
-  if (!cookies.refresh) return cookies.session ? { kind: "signed_out", reason: "expired" } : { kind: "anonymous" };
+  if (!cookies.refresh) return { kind: "anonymous" };
   try {
     const pair = await engine.refresh(cookies.refresh);
     return { kind: "renewed", pair, claims: await engine.authenticate(pair.accessToken) };
@@ -43,6 +62,6 @@ export async function resolveBrowserSession(
   }
 }
 
-function toSignedOutReason(reason: InvalidTokenReason | undefined): SignedOutReason {
+function toSignedOutReason(reason: InvalidTokenReason | undefined): "revoked" | "expired" {
   return reason === "revoked" ? "revoked" : "expired";
 }

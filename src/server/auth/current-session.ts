@@ -3,10 +3,9 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { AccessClaims } from "@/core/access-tokens";
-import { isAuthError } from "@/core/errors";
 import type { PublicUser } from "@/core/session-views";
 import { getServices } from "../services";
-import type { SignedOutReason } from "./browser-session";
+import { checkBrowserToken, type SignedOutReason } from "./browser-session";
 import { cookieNames } from "./cookies";
 
 export type { SignedOutReason } from "./browser-session";
@@ -27,13 +26,9 @@ const lookup = cache(async (): Promise<Lookup> => {
   const services = await getServices();
   const token = (await cookies()).get(cookieNames(services.env).session)?.value;
   if (!token) return { session: null, reason: null };
-  try {
-    const claims = await services.engine.authenticate(token);
-    return { session: { claims, user: services.engine.getUser(claims) } };
-  } catch (error) {
-    if (!isAuthError(error) || error.code !== "invalid_token") throw error;
-    return { session: null, reason: error.details.reason === "revoked" ? "revoked" : "expired" };
-  }
+  const check = await checkBrowserToken(services.engine, token);
+  if (check.kind === "signed_out") return { session: null, reason: check.reason };
+  return { session: { claims: check.claims, user: services.engine.getUser(check.claims) } };
 });
 
 export async function getCurrentSession(): Promise<CurrentSession | null> {

@@ -7,6 +7,7 @@ import { errorMessage, isAuthError } from "@/core/errors";
 import { parseInput, signInSchema } from "@/core/validation";
 import type { Services } from "../build-services";
 import { clientContext } from "../http/client-info";
+import { checkBrowserToken } from "./browser-session";
 import { cookieNames, cookieOptions, writeSessionCookies } from "./cookies";
 
 /**
@@ -29,12 +30,10 @@ export function authOptions(services: Services): NextAuthOptions {
       encode: async ({ token }) => (typeof token?.accessToken === "string" ? token.accessToken : ""),
       decode: async ({ token }) => {
         if (!token) return null;
-        try {
-          const claims = await engine.authenticate(token);
-          return { sub: claims.sub, sid: claims.sid, accessToken: token };
-        } catch {
-          return null;
-        }
+        // Any failure is "no session" to next-auth (a throw would be logged and end the same way).
+        const check = await checkBrowserToken(engine, token).catch(() => null);
+        if (check?.kind !== "active") return null;
+        return { sub: check.claims.sub, sid: check.claims.sid, accessToken: token };
       },
     },
     providers: [

@@ -1,13 +1,13 @@
 import "server-only";
 import type { AccessClaims } from "@/core/access-tokens";
-import { isAuthError } from "@/core/errors";
+import { errorMessage, isAuthError } from "@/core/errors";
 import type { RequestContext } from "@/core/session-engine";
 import type { Services } from "../build-services";
 import { createLogger } from "../logger";
 import { getServices } from "../services";
 import { bearerToken } from "./bearer";
 import { clientContext } from "./client-info";
-import { authErrorResponse, unexpectedErrorResponse } from "./errors";
+import { authErrorResponse, errorJson, unexpectedErrorResponse } from "./errors";
 
 export interface ApiContext {
   request: Request;
@@ -19,28 +19,49 @@ export interface ApiContext {
 
 const fallbackLogger = createLogger("error");
 
+export const SERVICES_UNAVAILABLE_MESSAGE = "Sign-in is temporarily unavailable. Please try again in a moment.";
+
+/**
+ * The answer while the services cannot be built (a database or store unreachable at start, a broken
+ * setting): 503, never a 500, and the next request tries again. The proxy gives it on the API paths
+ * it runs for, and the same message as text to pages.
+ */
+export function servicesUnavailable(): Response {
+  return errorJson(
+    503,
+    { error: "temporarily_unavailable", error_description: SERVICES_UNAVAILABLE_MESSAGE },
+    { "Retry-After": "5" },
+  );
+}
+
 /**
  * Wraps a route handler: builds its context and turns every thrown error into a JSON response
- * (AuthError -> its status; storage outage -> 503; anything else -> 500 without details).
+ * (AuthError -> its status; storage outage or services that cannot be built -> 503; anything else
+ * -> 500 without details). A Bearer route's requireAuth is the only token check of its request:
+ * the proxy does not run for these paths (src/server/auth/proxy-scope.ts).
  */
 export function apiRoute<P = Record<string, never>>(
   handler: (ctx: ApiContext, params: P) => Promise<Response>,
 ): (request: Request, route: { params: Promise<P> }) => Promise<Response> {
   return async (request, route) => {
-    let services: Services | undefined;
+    let services: Services;
     try {
       services = await getServices();
-      const ready = services;
+    } catch (error) {
+      fallbackLogger.error("services_unavailable", { error: errorMessage(error) });
+      return servicesUnavailable();
+    }
+    try {
       const ctx: ApiContext = {
         request,
-        services: ready,
-        client: clientContext(request.headers, ready.env.TRUST_PROXY_HOPS),
-        requireAuth: () => ready.engine.authenticate(bearerToken(request.headers)),
+        services,
+        client: clientContext(request.headers, services.env.TRUST_PROXY_HOPS),
+        requireAuth: () => services.engine.authenticate(bearerToken(request.headers)),
       };
       return await handler(ctx, await route.params);
     } catch (error) {
       if (isAuthError(error)) return authErrorResponse(error);
-      return unexpectedErrorResponse(error, services?.logger ?? fallbackLogger);
+      return unexpectedErrorResponse(error, services.logger);
     }
   };
 }

@@ -84,6 +84,31 @@ function errors(...statuses: ErrorStatus[]): Record<number, ResponseSpec> {
   return Object.fromEntries(statuses.map((status) => [status, { description: E[status], errorBody: true }]));
 }
 
+/** A GET that exists only with BENCHMARK_ROUTES=1 (src/app/api/bench): 404 otherwise. */
+function benchmarkOperation(spec: {
+  path: string;
+  operationId: string;
+  summary: string;
+  security: Security;
+  ok: ResponseSpec;
+  errors: Record<number, ResponseSpec>;
+}): Operation {
+  return {
+    method: "get",
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tag: TAGS.operations,
+    security: spec.security,
+    hidden: true,
+    responses: {
+      200: spec.ok,
+      404: { description: "Benchmark routes are off (the default).", errorBody: true },
+      ...spec.errors,
+    },
+  };
+}
+
 export const operations: Operation[] = [
   {
     method: "post",
@@ -340,18 +365,20 @@ export const operations: Operation[] = [
     security: "none",
     responses: { 200: { description: "OpenAPI 3.1.", contentType: "application/json" }, ...errors(400) },
   },
-  {
-    method: "get",
+  benchmarkOperation({
     path: "/api/bench/stateless",
     operationId: "benchStateless",
     summary: "Benchmark baseline: a purely stateless JWT check (404 unless BENCHMARK_ROUTES=1)",
-    tag: TAGS.operations,
     security: "bearer",
-    hidden: true,
-    responses: {
-      200: { description: "Like /api/me, without any revocation check.", schema: meResponseSchema },
-      404: { description: "Benchmark routes are off (the default).", errorBody: true },
-      ...errors(400, 401, 503),
-    },
-  },
+    ok: { description: "Like /api/me, without any revocation check.", schema: meResponseSchema },
+    errors: errors(400, 401, 503),
+  }),
+  benchmarkOperation({
+    path: "/api/bench/constant",
+    operationId: "benchConstant",
+    summary: "Benchmark floor: a route handler that answers a constant (404 unless BENCHMARK_ROUTES=1)",
+    security: "none",
+    ok: { description: "Always `{}`.", schema: emptyResponseSchema },
+    errors: errors(400, 503),
+  }),
 ];

@@ -1,11 +1,10 @@
 import { jwtVerify, createLocalJWKSet } from "jose";
 import { invalidToken } from "@/core/errors";
 import { bearerToken } from "@/server/http/bearer";
-import { errorJson } from "@/server/http/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
 import { respond } from "@/server/http/responses";
 import { meResponseSchema } from "@/server/http/response-schemas";
-import { apiRoute } from "@/server/http/route";
+import { benchmarkRoute } from "../benchmark-route";
 
 /**
  * The benchmark's baseline: what a purely stateless JWT API does (one signature check, nothing
@@ -13,9 +12,7 @@ import { apiRoute } from "@/server/http/route";
  */
 const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
 
-export const GET = apiRoute(async ({ request, services }) => {
-  if (!services.env.BENCHMARK_ROUTES)
-    return errorJson(404, { error: "not_found", error_description: "There is no such API endpoint." });
+export const GET = benchmarkRoute(async ({ request, services }) => {
   let keys = keySets.get(services.keyRing);
   if (!keys) keySets.set(services.keyRing, (keys = createLocalJWKSet(services.keyRing.publicJwks)));
   const { payload } = await jwtVerify(bearerToken(request.headers), keys, {

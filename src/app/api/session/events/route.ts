@@ -1,6 +1,6 @@
 import { otherMethods } from "@/server/http/method-not-allowed";
 import { cookies } from "next/headers";
-import { isAuthError } from "@/core/errors";
+import { checkBrowserToken } from "@/server/auth/browser-session";
 import { cookieNames } from "@/server/auth/cookies";
 import { signOutStream, signedOutNow } from "@/server/auth/sign-out-stream";
 import { apiRoute } from "@/server/http/route";
@@ -17,15 +17,14 @@ const SSE_HEADERS = {
 /** The live sign-out push for the signed-in browser (cookie-authenticated; see SessionWatcher). */
 export const GET = apiRoute(async ({ request, services }) => {
   const token = (await cookies()).get(cookieNames(services.env).session)?.value;
-  let claims;
-  try {
-    claims = await services.engine.authenticate(token ?? "");
-  } catch (error) {
-    if (!isAuthError(error) || error.code !== "invalid_token") throw error;
-    const reason = error.details.reason === "revoked" ? "revoked" : "expired";
-    return new Response(signedOutNow(reason), { headers: SSE_HEADERS });
-  }
-  const stream = signOutStream({ claims, feed: services.feed, store: services.store, signal: request.signal });
+  const check = await checkBrowserToken(services.engine, token);
+  if (check.kind === "signed_out") return new Response(signedOutNow(check.reason), { headers: SSE_HEADERS });
+  const stream = signOutStream({
+    claims: check.claims,
+    feed: services.feed,
+    store: services.store,
+    signal: request.signal,
+  });
   return new Response(stream, { headers: SSE_HEADERS });
 });
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
