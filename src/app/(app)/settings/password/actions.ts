@@ -2,7 +2,7 @@
 
 import { cookies } from "next/headers";
 import { changePasswordSchema, parseInput } from "@/core/validation";
-import { toActionFailure, textFields } from "@/server/auth/action-result";
+import { actionClientContext, toActionFailure, textFields } from "@/server/auth/action-result";
 import { writeSessionCookies } from "@/server/auth/cookies";
 import { requireSession } from "@/server/auth/current-session";
 import { getServices } from "@/server/services";
@@ -25,7 +25,7 @@ export async function changePasswordAction(
   const { engine, env } = await getServices();
   try {
     const input = parseInput(changePasswordSchema, textFields(formData, ["currentPassword", "newPassword"]));
-    const pair = await engine.changePassword(session.claims, input);
+    const pair = await engine.changePassword(session.claims, input, await actionClientContext());
     writeSessionCookies(await cookies(), env, pair);
   } catch (error) {
     const failure = await toActionFailure(error);
