@@ -4,7 +4,7 @@ import { createAuthenticator, type Authenticate } from "./authenticate";
 import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
 import { AuthError, accountDisabled, invalidGrant } from "./errors";
-import { newSessionId, newUserId } from "./ids";
+import { SESSION_ID_PATTERN, newSessionId, newUserId } from "./ids";
 import { createSignInRecorder } from "./new-device";
 import type { Logger, RevocationReason, SessionWithUserEpoch, UserRecord } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
@@ -314,12 +314,15 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       sessionId: string,
       reason: RevocationReason = "revoked_by_user",
     ): Promise<void> {
-      const revoked = await sessions.revoke(sessionId, {
-        userId: claims.sub,
-        reason,
-        revokedBy: claims.sid,
-        now: new Date(clock()),
-      });
+      // An id that cannot be a session's (any caller's input: a route, a form) is not looked up.
+      const revoked =
+        SESSION_ID_PATTERN.test(sessionId) &&
+        (await sessions.revoke(sessionId, {
+          userId: claims.sub,
+          reason,
+          revokedBy: claims.sid,
+          now: new Date(clock()),
+        }));
       if (!revoked) throw new AuthError("not_found", "No such active session.");
       await fanout.sessionsRevoked(claims.sub, [sessionId], reason, claims.sid);
     },
