@@ -3,6 +3,7 @@ import { errorMessage } from "@/core/errors";
 import type { Services } from "@/server/build-services";
 import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
+import { malformedActionBody } from "@/server/http/action-body";
 import { isForeignStateChange } from "@/server/http/csrf";
 import { errorJson } from "@/server/http/errors";
 import { SERVICES_UNAVAILABLE_MESSAGE, servicesUnavailable } from "@/server/http/route";
@@ -16,7 +17,8 @@ import { getServices } from "@/server/services";
  *   refresh cookie is rotated and both cookies renewed (for the browser and for this very request);
  *   a signed-out or revoked browser goes to /login?reason=...;
  * - every page gets a fresh CSP nonce and the security headers;
- * - a path that cannot be percent-decoded is refused with a 400.
+ * - a path that cannot be percent-decoded is refused with a 400, and so is a server-action body that
+ *   Next's decoder could not read (src/server/http/action-body.ts).
  * It does not run for Bearer APIs or read-only API routes (see src/server/auth/proxy-scope.ts): their
  * handler checks the Bearer token itself, once per request, and answers 401/503 (apiRoute).
  * No database query while the revocation store answers (a renewal, once per token lifetime, is one).
@@ -36,6 +38,13 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return errorJson(403, { error: "invalid_request", error_description: "Cross-site request refused." });
   }
   if (pathname.startsWith("/api/") || pathname.startsWith("/.well-known/")) return NextResponse.next();
+  const malformed = await malformedActionBody(request);
+  if (malformed) {
+    return errorJson(400, {
+      error: "invalid_request",
+      error_description: `This form submission could not be read: ${malformed}. Reload the page and try again.`,
+    });
+  }
 
   // A page: a fresh nonce for Next's scripts, then the session check where one is needed.
   const nonce = newNonce();

@@ -126,7 +126,11 @@ export async function bulkRevocation(ctx: BenchContext, services: OwnedServices)
 
   // Password change first: it keeps this device signed in (moved to the new epoch), so it repeats.
   const pw = await measure((claims, r) =>
-    engine.changePassword(claims, { currentPassword: PASSWORDS[r % 2]!, newPassword: PASSWORDS[(r + 1) % 2]! }),
+    engine.changePassword(
+      claims,
+      { currentPassword: PASSWORDS[r % 2]!, newPassword: PASSWORDS[(r + 1) % 2]! },
+      { ip: null, userAgent: null },
+    ),
   );
 
   // The share of argon2id (verify the current password + hash the new one) in a password change.

@@ -9,7 +9,8 @@ export interface Limit {
 }
 
 /**
- * Defaults (multiplied by RATE_LIMIT_SCALE). Sign-in failures are counted per account *and IP*:
+ * Defaults (multiplied by RATE_LIMIT_SCALE). Password failures (a wrong sign-in, or a wrong current
+ * password at a password change: one budget) are counted per account *and IP*:
  * an attacker guessing passwords is stopped at 5 tries per 15 min from one address without locking
  * the owner out from theirs. The per-account ceiling (whatever the IP) is high and short, so a
  * distributed attack can hold an account for at most 5 minutes at a time. See SECURITY.md.
@@ -81,13 +82,22 @@ export class RateLimitPolicy {
     }
   }
 
-  async beforeSignIn(email: string, ip: string | null): Promise<void> {
+  /** Sign-in attempts per address, right or wrong (the password itself is budgeted by `beforePasswordCheck`). */
+  async beforeSignIn(ip: string | null): Promise<void> {
     if (ip) await this.consume(`si:ip:${ip}`, "signInPerIp", { ip });
+  }
+
+  /**
+   * Before any check of an account's password (sign-in, or the current password re-checked by a
+   * password change): refused while that account's failures, from this address or from all of
+   * them, are at their limit, even when the password would be right.
+   */
+  async beforePasswordCheck(email: string, ip: string | null): Promise<void> {
     await this.ensureBelow(accountKey(email, ip), "signInFailuresPerAccountAndIp", { ip });
     await this.ensureBelow(accountKey(email, null), "signInFailuresPerAccount", { ip });
   }
 
-  async signInFailed(email: string, ip: string | null): Promise<void> {
+  async passwordCheckFailed(email: string, ip: string | null): Promise<void> {
     await this.safe(() =>
       this.limiter.hit(accountKey(email, ip), this.limits.signInFailuresPerAccountAndIp.windowSeconds),
     );
@@ -96,8 +106,8 @@ export class RateLimitPolicy {
     );
   }
 
-  /** The owner got in from this address: forget its failures there. */
-  async signInSucceeded(email: string, ip: string | null): Promise<void> {
+  /** The owner proved the password from this address: forget its failures there. */
+  async passwordCheckSucceeded(email: string, ip: string | null): Promise<void> {
     await this.safe(() => this.limiter.reset(accountKey(email, ip)));
   }
 

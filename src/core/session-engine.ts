@@ -4,7 +4,7 @@ import { createAuthenticator, type Authenticate } from "./authenticate";
 import type { EngineDeps } from "./deps";
 import { clampUserAgent, describeDevice } from "./device";
 import { AuthError, accountDisabled, invalidGrant } from "./errors";
-import { newSessionId, newUserId } from "./ids";
+import { SESSION_ID_PATTERN, newSessionId, newUserId } from "./ids";
 import { createSignInRecorder } from "./new-device";
 import type { Logger, RevocationReason, SessionWithUserEpoch, UserRecord } from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
@@ -74,8 +74,10 @@ export interface SessionEngine {
   /**
    * Verifies the current password and sets the new one; every other session and every earlier
    * token is refused from now on. Answers a fresh pair for this device, which stays signed in.
+   * A wrong current password counts against the account's sign-in failure budget (`rate_limited`
+   * once it is spent, as for sign-in).
    */
-  changePassword(claims: AccessClaims, input: ChangePasswordInput): Promise<TokenPair>;
+  changePassword(claims: AccessClaims, input: ChangePasswordInput, context: RequestContext): Promise<TokenPair>;
 
   /**
    * RFC 7009: signs out the session a refresh or access token belongs to (an expired access token
@@ -134,6 +136,28 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     return false;
   }
 
+  /**
+   * The one check of an account's password, for every verb that asks for it (sign-in, password
+   * change): refused with `rate_limited` while the account's failure budget is spent (per account
+   * and address, and per account), and every wrong password counts against that budget. Answers
+   * the user when the password is theirs, else null; `user` is null for an unknown email (the same
+   * time is spent, the failure counted all the same).
+   */
+  async function verifyPasswordOf(
+    email: string,
+    user: UserRecord | null,
+    password: string,
+    ip: string | null,
+  ): Promise<UserRecord | null> {
+    await rateLimits.beforePasswordCheck(email, ip);
+    if ((await passwordMatches(user?.passwordHash, password)) && user) {
+      await rateLimits.passwordCheckSucceeded(email, ip);
+      return user;
+    }
+    await rateLimits.passwordCheckFailed(email, ip);
+    return null;
+  }
+
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());
     const epoch = await sessions.revokeEverywhere({ userId, reason, revokedBy: actor, now });
@@ -163,15 +187,14 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     },
 
     async signIn(input: SignInInput, context: RequestContext): Promise<TokenPair> {
-      await rateLimits.beforeSignIn(input.email, context.ip);
-      const user = await users.findByEmail(input.email);
-      if (!(await passwordMatches(user?.passwordHash, input.password)) || !user) {
-        await rateLimits.signInFailed(input.email, context.ip);
-        logAuthEvent(logger, "sign_in_failed", { userId: user?.id, ip: context.ip, reason: "invalid_credentials" });
+      await rateLimits.beforeSignIn(context.ip);
+      const found = await users.findByEmail(input.email);
+      const user = await verifyPasswordOf(input.email, found, input.password, context.ip);
+      if (!user) {
+        logAuthEvent(logger, "sign_in_failed", { userId: found?.id, ip: context.ip, reason: "invalid_credentials" });
         throw new AuthError("invalid_grant", "Wrong email or password.");
       }
       ensureEnabled(user, logger, context.ip);
-      await rateLimits.signInSucceeded(input.email, context.ip);
       const nowMs = clock();
       const now = new Date(nowMs);
       const id = newSessionId();
@@ -291,12 +314,15 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       sessionId: string,
       reason: RevocationReason = "revoked_by_user",
     ): Promise<void> {
-      const revoked = await sessions.revoke(sessionId, {
-        userId: claims.sub,
-        reason,
-        revokedBy: claims.sid,
-        now: new Date(clock()),
-      });
+      // An id that cannot be a session's (any caller's input: a route, a form) is not looked up.
+      const revoked =
+        SESSION_ID_PATTERN.test(sessionId) &&
+        (await sessions.revoke(sessionId, {
+          userId: claims.sub,
+          reason,
+          revokedBy: claims.sid,
+          now: new Date(clock()),
+        }));
       if (!revoked) throw new AuthError("not_found", "No such active session.");
       await fanout.sessionsRevoked(claims.sub, [sessionId], reason, claims.sid);
     },
@@ -331,9 +357,14 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
      * Verify, re-hash, raise the epoch and revoke every other session in one transaction; this
      * device moves to the new epoch with a fresh token pair, so it stays signed in.
      */
-    async changePassword(claims: AccessClaims, input: ChangePasswordInput): Promise<TokenPair> {
-      const user = await users.findById(claims.sub);
-      if (!user || !(await hasher.verify(user.passwordHash, input.currentPassword))) {
+    async changePassword(
+      claims: AccessClaims,
+      input: ChangePasswordInput,
+      context: RequestContext,
+    ): Promise<TokenPair> {
+      const found = await users.findById(claims.sub);
+      const user = await verifyPasswordOf(found?.email ?? claims.email, found, input.currentPassword, context.ip);
+      if (!user) {
         throw new AuthError("invalid_grant", "The current password is wrong.", {
           fields: { currentPassword: ["The current password is wrong."] },
         });

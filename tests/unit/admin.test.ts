@@ -134,8 +134,15 @@ describe("admin: disabling an account", () => {
     await admin.disable(EMAIL);
 
     expect(
-      (await failure(engine.changePassword(claims, { currentPassword: PASSWORD, newPassword: "a brand new one" })))
-        .code,
+      (
+        await failure(
+          engine.changePassword(
+            claims,
+            { currentPassword: PASSWORD, newPassword: "a brand new one" },
+            { ip: null, userAgent: null },
+          ),
+        )
+      ).code,
     ).toBe("invalid_grant");
     expect([...users.rows.values()][0]!.passwordHash).toBe(hashBefore);
   });

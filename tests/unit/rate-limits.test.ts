@@ -32,6 +32,65 @@ describe("rate limits", () => {
     expect(await code(engine.signIn({ email: "ada@example.com", password: "correct horse" }, attacker))).toBe("ok");
   });
 
+  it("count wrong current passwords (password change) against the account's sign-in failure budget", async () => {
+    const { engine } = await makeEngine({}, 1);
+    await engine.register({ email: "ada@example.com", password: "correct horse" });
+    const stolen = await engine.signIn({ email: "ada@example.com", password: "correct horse" }, attacker);
+    const claims = await engine.authenticate(stolen.accessToken);
+    const change = (currentPassword: string) =>
+      engine.changePassword(claims, { currentPassword, newPassword: "battery staple" }, attacker);
+    for (let i = 0; i < 5; i++) expect(await code(change(`guess ${i}`))).toBe("invalid_grant");
+
+    const limited = await change("correct horse").catch((e: AuthError) => e);
+    expect(limited).toMatchObject({ code: "rate_limited" });
+    expect((limited as AuthError).details.retryAfterSeconds).toBeGreaterThan(0);
+    // The same budget: sign-in from that address is locked too, and the password did not change.
+    expect(await code(engine.signIn({ email: "ada@example.com", password: "correct horse" }, attacker))).toBe(
+      "rate_limited",
+    );
+    expect(await code(engine.signIn({ email: "ada@example.com", password: "correct horse" }, owner))).toBe("ok");
+  });
+
+  it("refuse a password change once sign-in failures have spent the budget, even with the right password", async () => {
+    const { engine } = await makeEngine({}, 1);
+    await engine.register({ email: "ada@example.com", password: "correct horse" });
+    const pair = await engine.signIn({ email: "ada@example.com", password: "correct horse" }, attacker);
+    for (let i = 0; i < 5; i++)
+      expect(await code(engine.signIn({ email: "ada@example.com", password: `guess ${i}` }, attacker))).toBe(
+        "invalid_grant",
+      );
+    const claims = await engine.authenticate(pair.accessToken);
+    expect(
+      await code(
+        engine.changePassword(claims, { currentPassword: "correct horse", newPassword: "battery staple" }, attacker),
+      ),
+    ).toBe("rate_limited");
+  });
+
+  it("cap the account's failures from all addresses together, password changes included", async () => {
+    const { engine } = await makeEngine({}, 1);
+    await engine.register({ email: "ada@example.com", password: "correct horse" });
+    const pair = await engine.signIn({ email: "ada@example.com", password: "correct horse" }, owner);
+    const claims = await engine.authenticate(pair.accessToken);
+    for (let i = 0; i < 50; i++) {
+      const from = { ip: `198.51.100.${i}`, userAgent: null };
+      const attempt =
+        i % 2
+          ? engine.signIn({ email: "ada@example.com", password: `guess ${i}` }, from)
+          : engine.changePassword(claims, { currentPassword: `guess ${i}`, newPassword: "battery staple" }, from);
+      expect(await code(attempt)).toBe("invalid_grant");
+    }
+    expect(
+      await code(
+        engine.changePassword(
+          claims,
+          { currentPassword: "correct horse", newPassword: "battery staple" },
+          { ip: "192.0.2.200", userAgent: null },
+        ),
+      ),
+    ).toBe("rate_limited");
+  });
+
   it("cap sign-in attempts per address, registrations per address and refreshes per session", async () => {
     const { engine } = await makeEngine({}, 1);
     for (let i = 0; i < 10; i++)
@@ -57,7 +116,8 @@ describe("rate limits", () => {
       reset: () => Promise.reject(new Error("down")),
     };
     const policy = new RateLimitPolicy(broken, scaleRateLimits(1), silentLogger);
-    await expect(policy.beforeSignIn("ada@example.com", "1.2.3.4")).resolves.toBeUndefined();
-    await expect(policy.signInFailed("ada@example.com", "1.2.3.4")).resolves.toBeUndefined();
+    await expect(policy.beforeSignIn("1.2.3.4")).resolves.toBeUndefined();
+    await expect(policy.beforePasswordCheck("ada@example.com", "1.2.3.4")).resolves.toBeUndefined();
+    await expect(policy.passwordCheckFailed("ada@example.com", "1.2.3.4")).resolves.toBeUndefined();
   });
 });

@@ -93,10 +93,11 @@ describe("changing the password", () => {
     const [me, other] = await userWithDevices(2);
     const claims = await engine.authenticate(me!.accessToken);
 
-    const fresh = await engine.changePassword(claims, {
-      currentPassword: "correct horse",
-      newPassword: "battery staple",
-    });
+    const fresh = await engine.changePassword(
+      claims,
+      { currentPassword: "correct horse", newPassword: "battery staple" },
+      device,
+    );
 
     expect(fresh.sessionId).toBe(me!.sessionId);
     await expect(engine.authenticate(fresh.accessToken)).resolves.toMatchObject({ sid: me!.sessionId, sv: 1 });
@@ -113,10 +114,11 @@ describe("changing the password", () => {
     const { engine, userWithDevices, device } = await makeEngine();
     const [me, other] = await userWithDevices(2);
     await expectCode(
-      engine.changePassword(await engine.authenticate(me!.accessToken), {
-        currentPassword: "wrong one",
-        newPassword: "battery staple",
-      }),
+      engine.changePassword(
+        await engine.authenticate(me!.accessToken),
+        { currentPassword: "wrong one", newPassword: "battery staple" },
+        device,
+      ),
       "invalid_grant",
     );
     await expect(engine.authenticate(other!.accessToken)).resolves.toBeTruthy();
@@ -283,7 +285,11 @@ describe("a password change racing a log-out-everywhere", () => {
       return realHash(password);
     };
     await expectCode(
-      engine.changePassword(changerClaims, { currentPassword: "correct horse", newPassword: "battery staple" }),
+      engine.changePassword(
+        changerClaims,
+        { currentPassword: "correct horse", newPassword: "battery staple" },
+        { ip: null, userAgent: null },
+      ),
       "invalid_grant",
     );
     await expectCode(engine.authenticate(changer!.accessToken), "invalid_token");

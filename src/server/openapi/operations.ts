@@ -241,6 +241,8 @@ export const operations: Operation[] = [
     path: "/api/account/password",
     operationId: "changePassword",
     summary: "Change the password: every other device is signed out, this one gets a new token pair",
+    description:
+      "A wrong `currentPassword` (400 `invalid_grant`) counts against the same per-account budget as failed sign-ins: once it is spent, 429 with `Retry-After`, even for the right password, and sign-in is refused too.",
     tag: TAGS.account,
     security: "bearer",
     request: { schema: changePasswordSchema, contentTypes: JSON_OR_FORM },

@@ -4,8 +4,9 @@ import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { AccessClaims } from "@/core/access-tokens";
+import { AuthError } from "@/core/errors";
 import type { SessionEngine } from "@/core/session-engine";
-import { toActionFailure, textFields } from "@/server/auth/action-result";
+import { formFields, toActionFailure } from "@/server/auth/action-result";
 import { clearSessionCookies } from "@/server/auth/cookies";
 import { requireSession } from "@/server/auth/current-session";
 import { getServices } from "@/server/services";
@@ -30,21 +31,20 @@ async function onDevices(
 }
 
 /** formData: sessionId. */
-export async function logOutDeviceAction(_prev: DeviceActionState, formData: FormData): Promise<DeviceActionState> {
-  const { sessionId } = textFields(formData, ["sessionId"]);
-  if (!sessionId) return { status: "error", message: "Choose a device to log out." };
-  return onDevices((engine, claims) => engine.revokeSession(claims, sessionId), "That device was logged out.");
+export async function logOutDeviceAction(_prev: unknown, formData: unknown): Promise<DeviceActionState> {
+  return onDevices(async (engine, claims) => {
+    const { sessionId } = formFields(formData, ["sessionId"]);
+    if (!sessionId) throw new AuthError("invalid_request", "Choose a device to log out.");
+    await engine.revokeSession(claims, sessionId);
+  }, "That device was logged out.");
 }
 
-export async function logOutOthersAction(_prev: DeviceActionState, _formData: FormData): Promise<DeviceActionState> {
+export async function logOutOthersAction(_prev: unknown, _formData: unknown): Promise<DeviceActionState> {
   return onDevices((engine, claims) => engine.logout(claims, "others"), "All your other devices were logged out.");
 }
 
 /** Signs this browser out too: redirects to /login?reason=everywhere on success. */
-export async function logOutEverywhereAction(
-  _prev: DeviceActionState,
-  _formData: FormData,
-): Promise<DeviceActionState> {
+export async function logOutEverywhereAction(_prev: unknown, _formData: unknown): Promise<DeviceActionState> {
   const session = await requireSession("/devices");
   const { engine, env } = await getServices();
   try {

@@ -1,7 +1,7 @@
 "use server";
 
 import { parseInput, registerSchema } from "@/core/validation";
-import { actionClientContext, toActionFailure, textFields } from "@/server/auth/action-result";
+import { actionClientContext, formFields, toActionFailure } from "@/server/auth/action-result";
 import { getServices } from "@/server/services";
 
 export type RegisterField = "email" | "password" | "name";
@@ -16,12 +16,14 @@ export type RegisterState =
   | { status: "success"; email: string };
 
 /** Creates the account (validated with the shared zod schema). Signing in is the form's next step (next-auth). */
-export async function registerAction(_prev: RegisterState, formData: FormData): Promise<RegisterState> {
-  const values = textFields(formData, ["email", "password", "name"]);
+export async function registerAction(_prev: unknown, formData: unknown): Promise<RegisterState> {
+  let values = { email: "", name: "" };
   try {
+    const fields = formFields(formData, ["email", "password", "name"]);
+    values = { email: fields.email, name: fields.name };
     const user = await (
       await getServices()
-    ).engine.register(parseInput(registerSchema, values), await actionClientContext());
+    ).engine.register(parseInput(registerSchema, fields), await actionClientContext());
     return { status: "success", email: user.email };
   } catch (error) {
     const failure = await toActionFailure(error);
@@ -30,7 +32,7 @@ export async function registerAction(_prev: RegisterState, formData: FormData): 
       status: "error",
       message: failure.message,
       fields: failure.fields,
-      values: { email: values.email, name: values.name },
+      values,
     };
   }
 }
