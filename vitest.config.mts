@@ -16,6 +16,7 @@ export const STORAGE_INDEPENDENT = [
   "tests/integration/redis-store.test.ts",
   "tests/integration/redis-topologies.test.ts",
   "tests/integration/resource-server.test.ts",
+  "tests/integration/server-actions-fuzz.test.ts",
 ];
 
 export default defineConfig({

@@ -289,7 +289,7 @@ describe("server actions with malformed bodies", () => {
     async (_name, action) => {
       // Next decodes the body the same way on every page that serves the action: one page is enough.
       const page = action.pages[0]!;
-      for (const malformed of knownMalformed(action)) await send(action, page, malformed);
+      await Promise.all(knownMalformed(action).map((malformed) => send(action, page, malformed)));
     },
   );
 
