@@ -4,9 +4,10 @@ import { freePort, waitFor } from "./ports";
 
 // The repository root: every runner (npm scripts, vitest, Playwright) starts there.
 const ROOT = process.cwd();
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+/** The production server (`npm start`): Next's handler behind the app's own HTTP server. */
+export const SERVER_SCRIPT = path.join(ROOT, "server.mjs");
 
-/** A production instance of the app (`next start` on the existing build) on a loopback port. */
+/** A production instance of the app (`npm start`'s server.mjs on the existing build) on a loopback port. */
 export class AppServer {
   private child: ChildProcess | undefined;
   private output: string[] = [];
@@ -33,7 +34,7 @@ export class AppServer {
 
   async start(): Promise<void> {
     this.output = [];
-    const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(this.port), "-H", "127.0.0.1"], {
+    const child = spawn(process.execPath, [SERVER_SCRIPT, "-p", String(this.port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", LOG_LEVEL: "warn", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
