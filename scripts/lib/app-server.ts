@@ -49,15 +49,22 @@ export class AppServer {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM (the server finishes what is in flight and closes its services), SIGKILL after 5 s.
+   * Answers how the process ended (null when it was not running).
+   */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
+    if (!child || child.exitCode !== null || child.signalCode !== null) return null;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
+    const status = await exited;
     clearTimeout(timer);
+    return status;
   }
 }
 
