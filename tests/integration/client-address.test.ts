@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROME_MAC, uniqueEmail } from "../../scripts/lib/api-client";
 import { waitFor } from "../../scripts/lib/ports";
 import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
+import { browserSignIn } from "../support/browser-sign-in";
 
 const PASSWORD = "correct horse battery";
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -164,6 +165,16 @@ describe("without a trusted proxy (TRUST_PROXY_HOPS=0)", () => {
     const res = await signIn(direct.app.url, "127.0.0.11", email, forged());
     expect(res.status).toBe(200);
     expect(await shownAddress(direct.app.url, res.body.access_token as string)).toBe("127.0.0.11");
+  });
+
+  it("the browser sign-in (next-auth) takes the socket's peer too", async () => {
+    const email = await register(direct.app.url, "127.0.0.17");
+    expect((await browserSignIn(direct.app.url, email, PASSWORD, forged())).status).toBe(200); // from 127.0.0.1
+    const api = await signIn(direct.app.url, "127.0.0.17", email);
+    const res = await send(direct.app.url, "127.0.0.17", "GET", "/api/sessions", {
+      headers: { authorization: `Bearer ${api.body.access_token as string}` },
+    });
+    expect((res.body.sessions as { ip: unknown }[]).map((s) => s.ip).sort()).toEqual(["127.0.0.1", "127.0.0.17"]);
   });
 
   it("rotating forged headers gets no more registrations than the per-address limit (10)", async () => {
