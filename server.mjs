@@ -104,8 +104,9 @@ async function shutdown(signal) {
   log("info", "shutdown_complete", {});
   process.exit(timedOut ? 1 : 0);
 }
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
+// Repeated signals (a shell sends Ctrl-C to the whole process group) do not cut the shutdown short.
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
 
 /** One JSON line, like the app's logger (src/server/logger.ts), at or above LOG_LEVEL. */
 function log(level, event, fields) {
