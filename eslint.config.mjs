@@ -67,7 +67,16 @@ const config = [
     },
   },
   {
-    files: ["src/server/env.ts", "scripts/**", "tests/**", "e2e/**", "prisma/**", "*.config.*", "playwright.config.ts"],
+    files: [
+      "src/server/env.ts",
+      "server.mjs",
+      "scripts/**",
+      "tests/**",
+      "e2e/**",
+      "prisma/**",
+      "*.config.*",
+      "playwright.config.ts",
+    ],
     rules: { "no-restricted-syntax": "off" },
   },
   ...layers.map(({ files, message, forbidden }) => ({

@@ -5,7 +5,7 @@
 //   REDIS_URL=redis://127.0.0.1:6379 \
 //   npm run start:cluster -- [--instances 2] [--port 3000] [--hostname H]
 //
-// Instance i (0-based) runs `next start -p <port + i>`; every line it prints is prefixed `[i:port]`.
+// Instance i (0-based) runs the production server (`npm start`: server.mjs -p <port + i>); every line it prints is prefixed `[i:port]`.
 // Before the instances start, `npm run db:migrate` runs once (so they never race on DDL). The
 // script prints "cluster ready" and the URLs once every /api/health answers; Ctrl-C (SIGINT) or
 // SIGTERM stops all instances and exits 0. If one instance dies, the others are stopped and the
@@ -22,7 +22,7 @@
 // Optional:
 //   CLUSTER_APP_URL             the public URL of the cluster (APP_URL of every instance); default
 //                               http://localhost:<first port>. See the note at `appUrl` below.
-//   --hostname H                the address the instances listen on (next start -H); default all.
+//   --hostname H                the address the instances listen on (server.mjs -H); default all.
 //   Everything else in the environment (and in the .env files `next start` reads: JWT_ISSUER,
 //   REDIS_KEY_PREFIX, ...) is passed to every instance unchanged, except APP_URL and NEXTAUTH_URL
 //   (the public URL), JWT_ISSUER (default: the public URL, set explicitly) and NODE_ENV=production.
@@ -41,10 +41,10 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadEnvConfig } from "@next/env";
 import { generateSigningKey } from "../src/core/signing-keys";
+import { SERVER_SCRIPT } from "./lib/app-server";
 
 const USAGE = "usage: npm run start:cluster -- [--instances 2] [--port 3000] [--hostname H]";
 const ROOT = process.cwd();
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 /** How long the instances may take to answer /api/health (a cold start on a small machine is slow). */
 const READY_TIMEOUT_MS = 180_000;
 /** How long an instance may take to stop after SIGTERM before it is killed. */
@@ -272,7 +272,7 @@ async function main(): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
 
   for (const [index, port] of ports.entries()) {
-    const args = [NEXT_BIN, "start", "-p", String(port), ...(hostname ? ["-H", hostname] : [])];
+    const args = [SERVER_SCRIPT, "-p", String(port), ...(hostname ? ["-H", hostname] : [])];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...instanceEnv, PORT: String(port) },

@@ -4,9 +4,10 @@ import { freePort, waitFor } from "./ports";
 
 // The repository root: every runner (npm scripts, vitest, Playwright) starts there.
 const ROOT = process.cwd();
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+/** The production server (`npm start`): Next's handler behind the app's own HTTP server. */
+export const SERVER_SCRIPT = path.join(ROOT, "server.mjs");
 
-/** A production instance of the app (`next start` on the existing build) on a loopback port. */
+/** A production instance of the app (`npm start`'s server.mjs on the existing build) on a loopback port. */
 export class AppServer {
   private child: ChildProcess | undefined;
   private output: string[] = [];
@@ -33,7 +34,7 @@ export class AppServer {
 
   async start(): Promise<void> {
     this.output = [];
-    const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(this.port), "-H", "127.0.0.1"], {
+    const child = spawn(process.execPath, [SERVER_SCRIPT, "-p", String(this.port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", LOG_LEVEL: "warn", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -48,15 +49,22 @@ export class AppServer {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM (the server finishes what is in flight and closes its services), SIGKILL after 5 s.
+   * Answers how the process ended (null when it was not running).
+   */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
+    if (!child || child.exitCode !== null || child.signalCode !== null) return null;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
+    const status = await exited;
     clearTimeout(timer);
+    return status;
   }
 }
 

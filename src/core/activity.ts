@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseIpAddress } from "./ip-address";
 import type { ActivityLog, ActivityRecord } from "./ports";
 
 /**
@@ -163,7 +164,7 @@ export function describeActivity(record: ActivityRecord, currentSessionId: strin
     title,
     device: showDevice ? record.device : null,
     thisDevice: showDevice && record.sessionId !== null && record.sessionId === currentSessionId,
-    ip: showDevice ? record.ip : null,
+    ip: showDevice ? parseIpAddress(record.ip) : null, // only an address, whatever the row holds
     actor,
     newDevice: record.newDevice,
     occurredAt: record.createdAt.toISOString(),

@@ -1,4 +1,5 @@
 import type { InvalidTokenReason } from "./errors";
+import { parseIpAddress } from "./ip-address";
 import type { DeviceListEntry, SessionWithUserEpoch } from "./ports";
 
 export interface PublicUser {
@@ -28,7 +29,7 @@ export function toSessionView(session: DeviceListEntry, currentSessionId: string
     browser: session.browser,
     os: session.os,
     deviceType: session.deviceType,
-    ip: session.ip,
+    ip: parseIpAddress(session.ip), // a row stored before addresses were checked may hold any text
     createdAt: session.createdAt.toISOString(),
     lastActiveAt: session.lastActiveAt.toISOString(),
   };

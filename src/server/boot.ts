@@ -1,7 +1,10 @@
 import { errorMessage } from "@/core/errors";
 import "server-only";
 import { EnvError } from "./env";
-import { getServices } from "./services";
+import { closeServices, getServices } from "./services";
+
+/** Where server.mjs finds the function that closes the services when the process is asked to stop. */
+const CLOSE_SERVICES = Symbol.for("revocable-jwt-sessions.close-services");
 
 /**
  * Runs once when a server instance boots (from src/instrumentation.ts): validate the configuration
@@ -9,6 +12,7 @@ import { getServices } from "./services";
  * misconfiguration stops the process with a readable message instead of failing requests later.
  */
 export async function boot(): Promise<void> {
+  (globalThis as { [CLOSE_SERVICES]?: () => Promise<void> })[CLOSE_SERVICES] = closeServices;
   try {
     const services = await getServices();
     services.logger.info("server_ready", { database: services.database.kind, revocationStore: services.store.kind });

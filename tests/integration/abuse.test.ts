@@ -5,15 +5,16 @@ import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * Rate limits (real limits: RATE_LIMIT_SCALE=1), CSRF and security headers, over HTTP.
- * The client address is varied with X-Forwarded-For, which the app reads when no proxy is trusted
- * (the last entry: see src/server/http/client-info.ts).
+ * The client address is varied with X-Forwarded-For: the app trusts one proxy (TRUST_PROXY_HOPS=1)
+ * and the test plays it, sending the one entry such a proxy appends (src/server/http/client-info.ts;
+ * tests/integration/client-address.test.ts covers the address itself).
  */
 let testApp: TestApp;
 let api: Api;
 const PASSWORD = "correct horse battery";
 
 beforeAll(async () => {
-  testApp = await startTestApp("abuse", { RATE_LIMIT_SCALE: "1" });
+  testApp = await startTestApp("abuse", { RATE_LIMIT_SCALE: "1", TRUST_PROXY_HOPS: "1" });
   api = new Api(testApp.app.url);
 });
 

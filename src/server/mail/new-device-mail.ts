@@ -1,3 +1,4 @@
+import { parseIpAddress } from "@/core/ip-address";
 import type { NewDeviceAlert } from "@/core/ports";
 import type { MailMessage } from "./message";
 
@@ -14,11 +15,13 @@ const when = new Intl.DateTimeFormat("en", {
 /**
  * The "new sign-in to your account" email: what happened, when, where from, and what to do if it
  * was not the owner. Plain text, no token and no link that signs anyone in: only links to pages
- * that ask for a sign-in. The device label is sanitised upstream (src/core/new-device.ts).
+ * that ask for a sign-in. The device label is sanitised upstream (src/core/new-device.ts); the
+ * address is shown only when it is a valid IP address, never as the text it was given.
  */
 export function newDeviceMail(alert: NewDeviceAlert, appUrl: string): MailMessage {
   const base = appUrl.replace(/\/+$/, "");
-  const where = alert.ip ? `${alert.device}, IP address ${alert.ip}` : alert.device;
+  const ip = parseIpAddress(alert.ip);
+  const where = ip ? `${alert.device}, IP address ${ip}` : alert.device;
   const text = [
     "Hello,",
     "",
