@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { newSessionId } from "@/core/ids";
 import { RefreshTokens, parseRefreshToken } from "@/core/refresh-tokens";
@@ -5,7 +6,7 @@ import { RefreshTokens, parseRefreshToken } from "@/core/refresh-tokens";
 describe("refresh tokens", () => {
   const tokens = new RefreshTokens("a-secret-of-at-least-32-characters!!");
 
-  it("carry their session id and 256 random bits", () => {
+  it("carry their session id, a 128-bit random nonce and a tag", () => {
     const sid = newSessionId();
     const a = tokens.mint(sid);
     const b = tokens.mint(sid);
@@ -21,6 +22,28 @@ describe("refresh tokens", () => {
     expect(new RefreshTokens("another-secret-of-at-least-32-chars!!").successor(token)).not.toBe(
       tokens.successor(token),
     );
+  });
+
+  it("tell every generation of a session's chain from a forged token, by the tag alone", () => {
+    const sid = newSessionId();
+    const chain = [tokens.mint(sid)];
+    for (let i = 0; i < 5; i++) chain.push(tokens.successor(chain[chain.length - 1]!));
+    expect(chain.every((token) => tokens.isGenuine(token))).toBe(true);
+
+    const other = newSessionId();
+    const token = chain[0]!;
+    const secret = token.slice(23);
+    const flipped = (secret[0] === "A" ? "B" : "A") + secret.slice(1);
+    for (const forged of [
+      `${sid}.${randomBytes(32).toString("base64url")}`,
+      `${sid}.${flipped}`, // the nonce changed, the tag kept
+      `${other}.${secret}`, // a genuine secret under another session id
+      `${sid}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`, // the last character changed
+    ]) {
+      expect(parseRefreshToken(forged)).not.toBeNull();
+      expect(tokens.isGenuine(forged)).toBe(false);
+    }
+    expect(new RefreshTokens("another-secret-of-at-least-32-chars!!").isGenuine(token)).toBe(false);
   });
 
   it("store only a hash", () => {
