@@ -152,9 +152,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) throw invalidGrant();
     const presentedHash = refreshTokens.hash(refreshToken);
-    const successor = refreshTokens.successor(refreshToken);
-    const successorHash = refreshTokens.hash(successor);
-    const refreshed = (session: SessionWithUserEpoch, nowMs: number) => {
+    const refreshed = (session: SessionWithUserEpoch, successor: string, nowMs: number) => {
       logAuthEvent(logger, "token_refreshed", { userId: session.userId, sessionId: session.id });
       return issuePair(session, session.epoch, successor, nowMs);
     };
@@ -169,6 +167,8 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       const session = await sessions.findById(parsed.sessionId);
       if (!session) throw invalidGrant();
       if (!isLive(session, nowMs)) throw invalidGrant(undefined, endedBecause(session));
+      const successor = refreshTokens.successor(refreshToken, session.epoch);
+      const successorHash = refreshTokens.hash(successor);
 
       if (session.refreshHash === presentedHash) {
         await countForSession();
@@ -179,16 +179,16 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
           now: new Date(nowMs),
           idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
         });
-        if (rotated) return refreshed(session, nowMs);
+        if (rotated) return refreshed(session, successor, nowMs);
         continue; // someone else rotated (or revoked) in between: look again
       }
 
       const previous = session.previousRefreshHash === presentedHash;
-      if (!previous && !refreshTokens.isGenuine(refreshToken)) throw invalidGrant();
+      if (!previous && !refreshTokens.isGenuine(refreshToken, session.epoch)) throw invalidGrant();
       const inGrace = nowMs - (session.refreshRotatedAt?.getTime() ?? 0) <= config.refreshGraceSeconds * 1000;
       if (previous && inGrace && session.refreshHash === successorHash) {
         await countForSession();
-        return refreshed(session, nowMs);
+        return refreshed(session, successor, nowMs);
       }
       // An earlier generation inside the grace window of the last rotation: a client that raced
       // through two rotations, or a thief; nothing is handed out, and nobody is signed out.
@@ -241,7 +241,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       const nowMs = clock();
       const now = new Date(nowMs);
       const id = newSessionId();
-      const refreshToken = refreshTokens.mint(id);
+      const refreshToken = refreshTokens.mint(id, user.sessionEpoch);
       const record = {
         id,
         userId: user.id,
@@ -358,7 +358,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         });
       }
       const newPasswordHash = await hasher.hash(input.newPassword);
-      const refreshToken = refreshTokens.mint(claims.sid);
+      const refreshToken = refreshTokens.mint(claims.sid, claims.sv + 1); // the epoch the change moves this session to
       const nowMs = clock();
       const result = await sessions.changePassword({
         userId: user.id,

@@ -217,6 +217,26 @@ describe("refresh-token rotation", () => {
     expect(events.events.filter((e) => e.type === "refresh_token_reused")).toEqual([]);
   });
 
+  it("a token from before this session's password change is only invalid: the device that changed it stays in", async () => {
+    const { engine, userWithDevices, clock, events, config } = await makeEngine();
+    const [changer] = await userWithDevices(1);
+    const t1 = await engine.refresh(changer!.refreshToken);
+    const changed = await engine.changePassword(await engine.authenticate(t1.accessToken), {
+      currentPassword: "correct horse",
+      newPassword: "correct horse battery",
+    });
+    clock.now += (config.refreshGraceSeconds + 1) * 1000;
+
+    for (const old of [changer!.refreshToken, t1.refreshToken]) await expectCode(engine.refresh(old), "invalid_grant");
+
+    await expect(engine.authenticate(changed.accessToken)).resolves.toBeTruthy();
+    const next = await engine.refresh(changed.refreshToken);
+    await engine.refresh(next.refreshToken);
+    clock.now += (config.refreshGraceSeconds + 1) * 1000;
+    await expectCode(engine.refresh(changed.refreshToken), "invalid_grant"); // its own chain: reuse
+    expect(events.events.filter((e) => e.type === "refresh_token_reused")).toHaveLength(1);
+  });
+
   it("inside the grace window, the old token gives the same successor", async () => {
     const { engine, userWithDevices, clock } = await makeEngine();
     const [pair] = await userWithDevices(1);
