@@ -127,4 +127,17 @@ describe("refused refreshes", () => {
     expect(own.status).toBe(200);
     expect((await api.me(own.body.access_token)).status).toBe(200);
   });
+
+  it("never keep a browser whose access token lapsed from renewing through its refresh cookie", async () => {
+    const [victim] = (await userWithDevices(1)) as [TokenBody];
+    for (let i = 0; i < 31; i++) await refreshFrom("127.0.0.2", forged(victim.session_id));
+
+    // Only the refresh cookie: what a browser sends once the session cookie's JWT has run out.
+    const page = await fetch(`${testApp.app.url}/devices`, {
+      headers: { cookie: `rjs.refresh-token=${victim.refresh_token}` },
+      redirect: "manual",
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.getSetCookie().some((c) => c.startsWith("rjs.session-token=ey"))).toBe(true);
+  });
 });
