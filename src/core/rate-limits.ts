@@ -21,7 +21,7 @@ export const defaultRateLimits = {
   registerPerIp: { limit: 10, windowSeconds: 3600 },
   /** Counted only for tokens found genuine, so knowing a session id does not let anyone spend it. */
   refreshPerSession: { limit: 30, windowSeconds: 60 },
-  /** Refused refresh tokens (forged, unknown, ended sessions), per address. */
+  /** Refused refresh tokens (malformed, forged, unknown or ended session, reused), per address. */
   refreshFailuresPerIp: { limit: 30, windowSeconds: 300 },
   /** Wrong client credentials at the introspection endpoint, per address (guessing a client secret). */
   clientAuthFailuresPerIp: { limit: 20, windowSeconds: 300 },
