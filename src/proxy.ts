@@ -4,6 +4,7 @@ import type { Services } from "@/server/build-services";
 import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
 import { malformedActionBody } from "@/server/http/action-body";
+import { clientContext } from "@/server/http/client-info";
 import { isForeignStateChange } from "@/server/http/csrf";
 import { errorJson } from "@/server/http/errors";
 import { SERVICES_UNAVAILABLE_MESSAGE, servicesUnavailable } from "@/server/http/route";
@@ -69,6 +70,7 @@ async function guardPage(request: NextRequest, services: Services): Promise<Resp
       services.engine,
       { session: request.cookies.get(names.session)?.value, refresh: request.cookies.get(names.refresh)?.value },
       Date.now(),
+      clientContext(request.headers, services.env.TRUST_PROXY_HOPS),
     );
   } catch (error) {
     services.logger.error("proxy_session_check_failed", { error: errorMessage(error) });

@@ -20,7 +20,10 @@ export const defaultRateLimits = {
   signInFailuresPerAccountAndIp: { limit: 5, windowSeconds: 900 },
   signInFailuresPerAccount: { limit: 50, windowSeconds: 300 },
   registerPerIp: { limit: 10, windowSeconds: 3600 },
+  /** Counted only for tokens found genuine, so knowing a session id does not let anyone spend it. */
   refreshPerSession: { limit: 30, windowSeconds: 60 },
+  /** Refused refresh tokens (malformed, forged, unknown or ended session, reused), per address. */
+  refreshFailuresPerIp: { limit: 30, windowSeconds: 300 },
   /** Wrong client credentials at the introspection endpoint, per address (guessing a client secret). */
   clientAuthFailuresPerIp: { limit: 20, windowSeconds: 300 },
 } satisfies Record<string, Limit>;
@@ -115,7 +118,20 @@ export class RateLimitPolicy {
     if (ip) await this.consume(`rg:ip:${ip}`, "registerPerIp", { ip });
   }
 
-  async beforeRefresh(sessionId: string): Promise<void> {
+  /**
+   * Refresh: an address over its budget of refused tokens is refused before any check, even with a
+   * genuine token, so guessing (and the work each guess causes) stays bounded.
+   */
+  async beforeRefresh(ip: string | null): Promise<void> {
+    if (ip) await this.ensureBelow(`rf:f:${ip}`, "refreshFailuresPerIp", { ip });
+  }
+
+  async refreshFailed(ip: string | null): Promise<void> {
+    if (ip) await this.countFailure(`rf:f:${ip}`, "refreshFailuresPerIp");
+  }
+
+  /** A genuine token of this session is being used: counted against the session's own budget. */
+  async refreshVerified(sessionId: string): Promise<void> {
     await this.consume(`rf:s:${sessionId}`, "refreshPerSession", { sessionId });
   }
 
@@ -128,7 +144,11 @@ export class RateLimitPolicy {
   }
 
   async clientAuthFailed(ip: string | null): Promise<void> {
-    if (ip) await this.safe(() => this.limiter.hit(`ca:f:${ip}`, this.limits.clientAuthFailuresPerIp.windowSeconds));
+    if (ip) await this.countFailure(`ca:f:${ip}`, "clientAuthFailuresPerIp");
+  }
+
+  private async countFailure(key: string, name: keyof RateLimits): Promise<void> {
+    await this.safe(() => this.limiter.hit(key, this.limits[name].windowSeconds));
   }
 }
 

@@ -56,8 +56,9 @@ export interface SessionEngine {
   /**
    * Rotates a refresh token: the session's next pair. Parallel callers within the grace window get
    * the same successor; an older token presented later is reuse and signs that session out.
+   * Refused tokens count against the caller's address (`context.ip`), not against the session.
    */
-  refresh(refreshToken: string): Promise<TokenPair>;
+  refresh(refreshToken: string, context?: RequestContext): Promise<TokenPair>;
 
   /** Who the token belongs to, from its claims (no database read). */
   getUser(claims: AccessClaims): PublicUser;
@@ -171,6 +172,71 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     return epoch;
   }
 
+  async function rotate(refreshToken: string): Promise<TokenPair> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) throw invalidGrant();
+    const presentedHash = refreshTokens.hash(refreshToken);
+    const refreshed = (session: SessionWithUserEpoch, successor: string, nowMs: number) => {
+      logAuthEvent(logger, "token_refreshed", { userId: session.userId, sessionId: session.id });
+      return issuePair(session, session.epoch, successor, nowMs);
+    };
+    let counted = false;
+    const countForSession = async () => {
+      if (!counted) await rateLimits.refreshVerified(parsed.sessionId);
+      counted = true;
+    };
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const nowMs = clock();
+      const session = await sessions.findById(parsed.sessionId);
+      if (!session) throw invalidGrant();
+      if (!isLive(session, nowMs)) throw invalidGrant(undefined, endedBecause(session));
+      const successor = refreshTokens.successor(refreshToken, session.epoch);
+      const successorHash = refreshTokens.hash(successor);
+
+      if (session.refreshHash === presentedHash) {
+        await countForSession();
+        const rotated = await sessions.rotateRefreshToken({
+          id: session.id,
+          expectedHash: presentedHash,
+          newHash: successorHash,
+          now: new Date(nowMs),
+          idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
+        });
+        if (rotated) return refreshed(session, successor, nowMs);
+        continue; // someone else rotated (or revoked) in between: look again
+      }
+
+      const previous = session.previousRefreshHash === presentedHash;
+      if (!previous && !refreshTokens.isGenuine(refreshToken, session.epoch)) throw invalidGrant();
+      const inGrace = nowMs - (session.refreshRotatedAt?.getTime() ?? 0) <= config.refreshGraceSeconds * 1000;
+      if (previous && inGrace && session.refreshHash === successorHash) {
+        await countForSession();
+        return refreshed(session, successor, nowMs);
+      }
+      // An earlier generation inside the grace window of the last rotation: a client that raced
+      // through two rotations, or a thief; nothing is handed out, and nobody is signed out.
+      if (inGrace) throw invalidGrant();
+      await revokeReusedSession(session, nowMs);
+      throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
+    }
+    throw invalidGrant();
+  }
+
+  async function revokeReusedSession(session: SessionWithUserEpoch, nowMs: number): Promise<void> {
+    const revoked = await sessions.revoke(session.id, {
+      userId: session.userId,
+      reason: "refresh_token_reused",
+      revokedBy: null,
+      now: new Date(nowMs),
+    });
+    if (!revoked) return;
+    await fanout.sessionsRevoked(session.userId, [session.id], "refresh_token_reused", null);
+    await fanout.audit([
+      { userId: session.userId, sessionId: session.id, type: "refresh_token_reused", reason: "refresh_token_reused" },
+    ]);
+  }
+
   return {
     authenticate,
 
@@ -198,7 +264,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       const nowMs = clock();
       const now = new Date(nowMs);
       const id = newSessionId();
-      const refreshToken = refreshTokens.mint(id);
+      const refreshToken = refreshTokens.mint(id, user.sessionEpoch);
       const record = {
         id,
         userId: user.id,
@@ -238,66 +304,19 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     /**
      * Rotation with reuse detection. The compare-and-set decides between concurrent callers; the
      * losers find their token as `previousRefreshHash` with our successor current, and inside the
-     * grace window get that same successor. Outside it, the old token is reuse: the session dies.
+     * grace window get that same successor. Any other genuine token of the session (an earlier
+     * generation, told from a forged one by its tag) is reuse: the session dies (ADR 13).
+     * A refused token counts against its sender's address, never against the session.
      */
-    async refresh(refreshToken: string): Promise<TokenPair> {
-      const parsed = parseRefreshToken(refreshToken);
-      if (!parsed) throw invalidGrant();
-      const { sessionId } = parsed;
-      await rateLimits.beforeRefresh(sessionId);
-      const presentedHash = refreshTokens.hash(refreshToken);
-      const successor = refreshTokens.successor(refreshToken);
-      const successorHash = refreshTokens.hash(successor);
-      const refreshed = (session: SessionWithUserEpoch, nowMs: number) => {
-        logAuthEvent(logger, "token_refreshed", { userId: session.userId, sessionId: session.id });
-        return issuePair(session, session.epoch, successor, nowMs);
-      };
-
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const nowMs = clock();
-        const session = await sessions.findById(sessionId);
-        if (!session) throw invalidGrant();
-        if (!isLive(session, nowMs)) throw invalidGrant(undefined, endedBecause(session));
-
-        if (session.refreshHash === presentedHash) {
-          const rotated = await sessions.rotateRefreshToken({
-            id: session.id,
-            expectedHash: presentedHash,
-            newHash: successorHash,
-            now: new Date(nowMs),
-            idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
-          });
-          if (rotated) return refreshed(session, nowMs);
-          continue; // someone else rotated (or revoked) in between: look again
-        }
-
-        if (session.previousRefreshHash === presentedHash) {
-          const rotatedAt = session.refreshRotatedAt?.getTime() ?? 0;
-          if (session.refreshHash === successorHash && nowMs - rotatedAt <= config.refreshGraceSeconds * 1000) {
-            return refreshed(session, nowMs);
-          }
-          const revoked = await sessions.revoke(session.id, {
-            userId: session.userId,
-            reason: "refresh_token_reused",
-            revokedBy: null,
-            now: new Date(nowMs),
-          });
-          if (revoked) {
-            await fanout.sessionsRevoked(session.userId, [session.id], "refresh_token_reused", null);
-            await fanout.audit([
-              {
-                userId: session.userId,
-                sessionId: session.id,
-                type: "refresh_token_reused",
-                reason: "refresh_token_reused",
-              },
-            ]);
-          }
-          throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
-        }
-        throw invalidGrant();
+    async refresh(refreshToken: string, context?: RequestContext): Promise<TokenPair> {
+      const ip = context?.ip ?? null;
+      await rateLimits.beforeRefresh(ip);
+      try {
+        return await rotate(refreshToken);
+      } catch (error) {
+        if (error instanceof AuthError && error.code === "invalid_grant") await rateLimits.refreshFailed(ip);
+        throw error;
       }
-      throw invalidGrant();
     },
 
     getUser(claims: AccessClaims): PublicUser {
@@ -370,7 +389,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         });
       }
       const newPasswordHash = await hasher.hash(input.newPassword);
-      const refreshToken = refreshTokens.mint(claims.sid);
+      const refreshToken = refreshTokens.mint(claims.sid, claims.sv + 1); // the epoch the change moves this session to
       const nowMs = clock();
       const result = await sessions.changePassword({
         userId: user.id,

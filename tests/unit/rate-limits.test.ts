@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AuthError } from "@/core/errors";
 import type { RateLimiter } from "@/core/ports";
@@ -107,6 +108,24 @@ describe("rate limits", () => {
     let pair = await engine.signIn({ email: "u1@example.com", password: "correct horse" }, owner);
     for (let i = 0; i < 30; i++) pair = await engine.refresh(pair.refreshToken);
     expect(await code(engine.refresh(pair.refreshToken))).toBe("rate_limited");
+  });
+
+  it("forged refresh tokens spend their sender's budget, never the session holder's", async () => {
+    const { engine, clock } = await makeEngine({}, 1);
+    await engine.register({ email: "ada@example.com", password: "correct horse" });
+    let pair = await engine.signIn({ email: "ada@example.com", password: "correct horse" }, owner);
+    const forged = () => `${pair.sessionId}.${randomBytes(32).toString("base64url")}`;
+
+    const results = [];
+    for (let i = 0; i < 31; i++) results.push(await code(engine.refresh(forged(), attacker)));
+    expect(results.slice(0, 30).every((r) => r === "invalid_grant")).toBe(true);
+    expect(results[30]).toBe("rate_limited");
+    expect(await code(engine.refresh("not-a-token", attacker))).toBe("rate_limited");
+
+    pair = await engine.refresh(pair.refreshToken, owner); // the holder is not held up
+    expect(await code(engine.refresh(pair.refreshToken, attacker))).toBe("rate_limited"); // over budget: even a real token
+    clock.now += 6 * 60 * 1000; // the window is over
+    expect(await code(engine.refresh(forged(), attacker))).toBe("invalid_grant");
   });
 
   it("let people in when the limiter itself fails", async () => {

@@ -1,6 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { AuthError } from "@/core/errors";
 import { makeEngine } from "../support/fakes";
+
+function randomSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
 
 async function expectCode(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
@@ -159,6 +164,80 @@ describe("refresh-token rotation", () => {
     expect(events.events).toContainEqual(
       expect.objectContaining({ type: "refresh_token_reused", sessionId: victim!.sessionId }),
     );
+  });
+
+  it("any earlier token of the chain, outside the grace window, revokes that session only", async () => {
+    const { engine, userWithDevices, clock, events, config, notifier } = await makeEngine();
+    const [victim, other] = await userWithDevices(2);
+    const t1 = await engine.refresh(victim!.refreshToken);
+    const t2 = await engine.refresh(t1.refreshToken);
+    const t3 = await engine.refresh(t2.refreshToken);
+    clock.now += (config.refreshGraceSeconds + 1) * 1000;
+
+    await expectCode(engine.refresh(victim!.refreshToken), "invalid_grant"); // three generations back
+
+    await expectCode(engine.authenticate(t3.accessToken), "invalid_token");
+    await expectCode(engine.refresh(t3.refreshToken), "invalid_grant");
+    await expect(engine.authenticate(other!.accessToken)).resolves.toBeTruthy();
+    await expect(engine.refresh(other!.refreshToken)).resolves.toBeTruthy();
+    expect(events.events).toContainEqual(
+      expect.objectContaining({ type: "refresh_token_reused", sessionId: victim!.sessionId }),
+    );
+    expect(notifier.notices).toContainEqual(
+      expect.objectContaining({ sessionIds: [victim!.sessionId], reason: "refresh_token_reused" }),
+    );
+  });
+
+  it("a forged token naming a session id revokes nothing and records nothing", async () => {
+    const { engine, userWithDevices, clock, events, config } = await makeEngine();
+    const [victim] = await userWithDevices(1);
+    const current = await engine.refresh(victim!.refreshToken);
+    clock.now += (config.refreshGraceSeconds + 1) * 1000;
+    const forged = [`${victim!.sessionId}.${"A".repeat(43)}`, `${victim!.sessionId}.${randomSecret()}`];
+    // A token of the right shape with the last characters changed: genuine-looking, not genuine.
+    forged.push(current.refreshToken.slice(0, -2) + (current.refreshToken.endsWith("AA") ? "BB" : "AA"));
+
+    for (const token of forged) {
+      const error = await engine.refresh(token).catch((e: AuthError) => e);
+      expect(error).toMatchObject({ code: "invalid_grant" });
+      expect((error as AuthError).details.reason).toBeUndefined();
+    }
+
+    await expect(engine.refresh(current.refreshToken)).resolves.toMatchObject({ sessionId: victim!.sessionId });
+    expect(events.events.filter((e) => e.type === "refresh_token_reused")).toEqual([]);
+  });
+
+  it("an older token inside the grace window of the last rotation is refused without signing out", async () => {
+    const { engine, userWithDevices, events } = await makeEngine();
+    const [pair] = await userWithDevices(1);
+    const t1 = await engine.refresh(pair!.refreshToken);
+    const t2 = await engine.refresh(t1.refreshToken); // a tab raced through two rotations
+
+    await expectCode(engine.refresh(pair!.refreshToken), "invalid_grant");
+
+    await expect(engine.refresh(t2.refreshToken)).resolves.toMatchObject({ sessionId: pair!.sessionId });
+    expect(events.events.filter((e) => e.type === "refresh_token_reused")).toEqual([]);
+  });
+
+  it("a token from before this session's password change is only invalid: the device that changed it stays in", async () => {
+    const { engine, userWithDevices, clock, events, config, device } = await makeEngine();
+    const [changer] = await userWithDevices(1);
+    const t1 = await engine.refresh(changer!.refreshToken);
+    const changed = await engine.changePassword(
+      await engine.authenticate(t1.accessToken),
+      { currentPassword: "correct horse", newPassword: "correct horse battery" },
+      device,
+    );
+    clock.now += (config.refreshGraceSeconds + 1) * 1000;
+
+    for (const old of [changer!.refreshToken, t1.refreshToken]) await expectCode(engine.refresh(old), "invalid_grant");
+
+    await expect(engine.authenticate(changed.accessToken)).resolves.toBeTruthy();
+    const next = await engine.refresh(changed.refreshToken);
+    await engine.refresh(next.refreshToken);
+    clock.now += (config.refreshGraceSeconds + 1) * 1000;
+    await expectCode(engine.refresh(changed.refreshToken), "invalid_grant"); // its own chain: reuse
+    expect(events.events.filter((e) => e.type === "refresh_token_reused")).toHaveLength(1);
   });
 
   it("inside the grace window, the old token gives the same successor", async () => {

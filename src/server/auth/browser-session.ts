@@ -1,6 +1,6 @@
 import type { AccessClaims } from "@/core/access-tokens";
 import { isAuthError, type InvalidTokenReason } from "@/core/errors";
-import type { SessionEngine, TokenPair } from "@/core/session-engine";
+import type { RequestContext, SessionEngine, TokenPair } from "@/core/session-engine";
 
 /** Renew a little before expiry, so a page render never starts with a token about to lapse. */
 const RENEW_BEFORE_SECONDS = 30;
@@ -36,13 +36,15 @@ export async function checkBrowserToken(engine: SessionEngine, token: string | u
 /**
  * The browser's cookies -> its session: the session cookie through checkBrowserToken; when its JWT
  * has run out (or is about to), the refresh cookie is rotated through the engine, exactly like an
- * API client's refresh (parallel tabs share the grace window's successor).
+ * API client's refresh (parallel tabs share the grace window's successor; `client` is the address a
+ * refused refresh counts against).
  * `temporarily_unavailable` is thrown, never turned into a sign-out.
  */
 export async function resolveBrowserSession(
   engine: SessionEngine,
   cookies: { session?: string; refresh?: string },
   nowMs: number,
+  client?: RequestContext,
 ): Promise<BrowserSessionState> {
   if (cookies.session) {
     const check = await checkBrowserToken(engine, cookies.session);
@@ -54,7 +56,7 @@ export async function resolveBrowserSession(
   }
   if (!cookies.refresh) return { kind: "anonymous" };
   try {
-    const pair = await engine.refresh(cookies.refresh);
+    const pair = await engine.refresh(cookies.refresh, client);
     return { kind: "renewed", pair, claims: await engine.authenticate(pair.accessToken) };
   } catch (error) {
     if (!isAuthError(error) || (error.code !== "invalid_grant" && error.code !== "invalid_token")) throw error;

@@ -129,7 +129,7 @@ export const operations: Operation[] = [
     operationId: "token",
     summary: "Sign a device in (password grant) or rotate its refresh token (refresh_token grant)",
     description:
-      "RFC 6749 §4.3 and §6. Each password grant creates a new device session. A refresh token is single use: presenting a used one again (outside a few seconds' grace for parallel requests) signs that device out.",
+      "RFC 6749 §4.3 and §6. Each password grant creates a new device session. A refresh token is single use: presenting any earlier one of the session again (outside a few seconds' grace for parallel requests) signs that device out; a forged one is only invalid_grant. Refused refresh tokens count against the caller's address: over its limit, 429 with Retry-After.",
     tag: TAGS.tokens,
     security: "none",
     request: { schema: tokenRequestSchema, contentTypes: FORM_OR_JSON },

@@ -13,7 +13,7 @@ export const POST = apiRoute(async ({ request, services, client }) => {
     case "password":
       return tokenResponse(await services.engine.signIn(parseInput(passwordGrantSchema, body), client));
     case "refresh_token":
-      return tokenResponse(await services.engine.refresh(parseInput(refreshGrantSchema, body).refresh_token));
+      return tokenResponse(await services.engine.refresh(parseInput(refreshGrantSchema, body).refresh_token, client));
     case undefined:
     case "":
       throw new AuthError("invalid_request", "grant_type is required.", {
