@@ -451,7 +451,8 @@ describe("npm run start:cluster (scripts/start-cluster.ts)", () => {
       "the cluster's ready line",
       async () => {
         if (script.exitCode !== null) throw new Error(`the script exited (${script.exitCode}):\n${output}`);
-        return output.includes("cluster ready") ? true : undefined;
+        // The last line of the ready message: the instance URLs before it may come in a later chunk.
+        return output.includes("Ctrl-C stops them all.") ? true : undefined;
       },
       90_000,
       100,
