@@ -3,6 +3,7 @@ import type { NextRequest } from "next/server";
 import { authOptions } from "@/server/auth/next-auth-options";
 import { errorJson, unexpectedErrorResponse } from "@/server/http/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
+import { withNosniff } from "@/server/http/responses";
 import { getServices } from "@/server/services";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -16,7 +17,8 @@ async function handler(request: NextRequest, context: Context): Promise<Response
   const services = await getServices();
   try {
     const response = await NextAuth(request, context, authOptions(services));
-    if (response.status < 400 || (response.headers.get("content-type") ?? "").includes("json")) return response;
+    if (response.status < 400 || (response.headers.get("content-type") ?? "").includes("json"))
+      return withNosniff(response);
     return errorJson(response.status, {
       error: "invalid_request",
       error_description: "The sign-in service did not understand this request.",
