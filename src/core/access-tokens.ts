@@ -60,7 +60,8 @@ export class AccessTokens {
       .setJti(randomToken(12))
       .setIssuedAt(iat)
       .setExpirationTime(exp)
-      .sign(this.keys.signing.key);
+      .sign(this.keys.signing.key)
+      .then((signed) => (this.keys.signing.alg === "ES256" ? es256LowS(signed) : signed));
     return { token, expiresIn: Math.max(exp - iat, 0), expiresAt: exp * 1000 };
   }
 
@@ -92,15 +93,20 @@ export class AccessTokens {
     if (!token) throw invalidToken("missing");
     if (token.length > MAX_TOKEN_LENGTH || !isCanonicalCompactJws(token)) throw invalidToken("malformed");
     try {
-      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
-        algorithms: this.algorithms,
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-        typ: ACCESS_TOKEN_TYP,
-        clockTolerance: this.config.clockToleranceSeconds,
-        currentDate: new Date(nowMs),
-        requiredClaims: ["sub", "sid", "sv", "email", "jti", "iat", "exp"],
-      });
+      const { payload, protectedHeader } = await jwtVerify(
+        token,
+        (header: JWTHeaderParameters) => this.keyFor(header),
+        {
+          algorithms: this.algorithms,
+          issuer: this.config.issuer,
+          audience: this.config.audience,
+          typ: ACCESS_TOKEN_TYP,
+          clockTolerance: this.config.clockToleranceSeconds,
+          currentDate: new Date(nowMs),
+          requiredClaims: ["sub", "sid", "sv", "email", "jti", "iat", "exp"],
+        },
+      );
+      if (protectedHeader.alg === "ES256" && !isLowS(token)) throw invalidToken("signature");
       const { sub, sid, sv, jti, iat, exp, email, name } = payload;
       if (
         typeof sub !== "string" ||
@@ -143,6 +149,35 @@ function isCanonicalCompactJws(token: string): boolean {
       (part) => /^[A-Za-z0-9_-]+$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part,
     )
   );
+}
+
+/** The order n of the P-256 group, and n / 2 (rounded down). */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_HALF_ORDER = P256_ORDER >> 1n;
+
+/** `s` of an ES256 token's raw 64-byte signature (r || s), or null when the signature is not 64 bytes. */
+function signatureS(token: string): { r: Buffer; s: bigint } | null {
+  const signature = Buffer.from(token.slice(token.lastIndexOf(".") + 1), "base64url");
+  if (signature.length !== 64) return null;
+  return { r: signature.subarray(0, 32), s: BigInt(`0x${signature.subarray(32).toString("hex")}`) };
+}
+
+/**
+ * ECDSA signatures are malleable: when (r, s) verifies, so does (r, n - s), a second spelling of the
+ * same token that nobody signed. Only the low-s one (s <= n/2) is accepted, the only one issued: a
+ * token has one signature, like it has one base64url spelling (isCanonicalCompactJws).
+ */
+function isLowS(token: string): boolean {
+  const parsed = signatureS(token);
+  return parsed !== null && parsed.s <= P256_HALF_ORDER;
+}
+
+/** The same ES256 token with its signature in low-s form (unchanged when it already is). */
+export function es256LowS(token: string): string {
+  const parsed = signatureS(token);
+  if (!parsed || parsed.s <= P256_HALF_ORDER) return token;
+  const lowS = Buffer.from((P256_ORDER - parsed.s).toString(16).padStart(64, "0"), "hex");
+  return `${token.slice(0, token.lastIndexOf(".") + 1)}${Buffer.concat([parsed.r, lowS]).toString("base64url")}`;
 }
 
 function toInvalidToken(error: unknown): AuthError {

@@ -101,3 +101,32 @@ describe("auth events in the app's log", () => {
     }
   });
 });
+
+describe("next-auth's client log endpoint (POST /api/auth/_log)", () => {
+  it("anyone may post to it, but what they send is written at debug level only, and cut short", async () => {
+    const marker = `client-log-${Date.now().toString(36)}`;
+    const statuses: number[] = [];
+    for (const level of ["error", "warn", "info", "debug", "constructor"]) {
+      const res = await fetch(`${testApp.app.url}/api/auth/_log`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          level,
+          code: `${marker}-${level}-${"x".repeat(4000)}`,
+          message: "y".repeat(4000),
+          client: "true",
+        }).toString(),
+      });
+      statuses.push(res.status);
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the last lines reach the pipe
+    const lines = testApp.app.logs.split("\n").filter((line) => line.includes(marker));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as Line;
+      expect(parsed.level, line.slice(0, 200)).toBe("debug");
+      expect(line.length, line.slice(0, 200)).toBeLessThan(400);
+    }
+    expect(statuses).toEqual([204, 204, 204, 204, 204]);
+  });
+});

@@ -22,6 +22,8 @@ import type { AddressInfo } from "node:net";
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
+import { es256LowS } from "../../src/core/access-tokens";
+import { signatureTwin } from "../support/ecdsa-twin";
 import { testSecrets } from "../../scripts/lib/keys";
 import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
@@ -117,7 +119,8 @@ const hmac =
   (input) =>
     createHmac(`sha${bits}`, secret).update(input).digest("base64url");
 const unsigned: Signer = () => "";
-const realSigner: Signer = (input) => es256(realKey)(input);
+/** The real key, in the low-s form the app issues (its high-s twin is refused: see below). */
+const realSigner: Signer = (input) => es256LowS(`${input}.${es256(realKey)(input)}`).slice(input.length + 1);
 
 const goodHeader = () => ({ alg: "ES256", kid: realKid, typ: "at+jwt" });
 const now = () => Math.floor(Date.now() / 1000);
@@ -512,6 +515,25 @@ describe("non-canonical spellings of a valid signature", () => {
       forge,
     );
     await expectRefusedEverywhere(`Bearer ${token}`, "signature with a non-canonical last character");
+  });
+});
+
+/** The app issues only low-s signatures (s <= n/2) and refuses the high-s twin (tests/support/ecdsa-twin.ts). */
+describe("the high-s twin of a valid ES256 signature", () => {
+  it("is refused on every Bearer route, for a token the app issued and for one signed with its key", async () => {
+    // A user of their own: should the twin pass, "log out everywhere" must not hit the victim.
+    const email = uniqueEmail("twin");
+    expect((await api.register(email, PASSWORD)).status).toBe(201);
+    const issued = (await api.device(email, PASSWORD)).access_token;
+    const signed = assemble(goodHeader(), claims({}, decodeJwt(issued)), realSigner);
+    for (const [name, token] of [
+      ["issued by the app", issued],
+      ["signed with the app's key", signed],
+    ] as const) {
+      expect((await api.me(token)).status, `${name}: the original is accepted`).toBe(200);
+      await expectRefusedEverywhere(`Bearer ${signatureTwin(token)}`, `high-s twin of a token ${name}`);
+      expect((await api.me(token)).status, `${name}: still accepted after its twin was refused`).toBe(200);
+    }
   });
 });
 

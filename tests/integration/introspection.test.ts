@@ -5,6 +5,7 @@
  * exactly what the API itself accepts, on the very next call after any revocation.
  */
 import { importJWK, SignJWT, decodeJwt, generateKeyPair, type JWK } from "jose";
+import { es256LowS } from "../../src/core/access-tokens";
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, uniqueEmail } from "../../scripts/lib/api-client";
@@ -189,7 +190,8 @@ describe("an access token's life, seen through introspection", () => {
         .setJti("forged-jti")
         .setIssuedAt(times.iat)
         .setExpirationTime(times.exp)
-        .sign(key);
+        .sign(key)
+        .then(es256LowS); // the form the app issues: it refuses the high-s twin
     const realKey = await importJWK(signingKey, "ES256");
     const attacker = await generateKeyPair("ES256");
 

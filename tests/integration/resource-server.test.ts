@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { decodeJwt, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { es256LowS } from "../../src/core/access-tokens";
 import { generateSigningKey } from "../../src/core/signing-keys";
 import { Api, uniqueEmail, type TokenBody } from "../../scripts/lib/api-client";
 import { AppServer } from "../../scripts/lib/app-server";
@@ -179,9 +180,12 @@ async function resign(
   kid: string,
   changes: Record<string, unknown>,
 ): Promise<string> {
-  return new SignJWT({ ...decodeJwt(token), ...changes })
-    .setProtectedHeader({ alg: "ES256", kid, typ: "at+jwt" })
-    .sign(key);
+  // In the low-s form the app issues (the app refuses the high-s twin).
+  return es256LowS(
+    await new SignJWT({ ...decodeJwt(token), ...changes })
+      .setProtectedHeader({ alg: "ES256", kid, typ: "at+jwt" })
+      .sign(key),
+  );
 }
 
 describe.each(modes)("revocation checked through $name", (mode) => {

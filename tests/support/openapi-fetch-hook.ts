@@ -3,7 +3,8 @@ import { conformanceProblems, isApiPath } from "./openapi-conformance";
 
 /**
  * Integration-test setup: every response the tests get from the app's API through fetch is checked
- * against the OpenAPI document; a test that saw one that does not match fails, naming it.
+ * against the OpenAPI document, and must carry `X-Content-Type-Options: nosniff`; a test that saw
+ * one that does not match fails, naming it.
  */
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const STANDARD_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -42,12 +43,16 @@ globalThis.fetch = async function conformingFetch(
   } catch (error) {
     problems.push(`${method} ${url.pathname}: the check itself failed: ${String(error)}`);
   }
+  // Node's HTTP parser answers an oversized request line or header (431) before the app sees it.
+  if (response.status !== 431 && response.headers.get("x-content-type-options") !== "nosniff") {
+    problems.push(`${method} ${url.pathname} -> ${response.status}: no "X-Content-Type-Options: nosniff"`);
+  }
   return response;
 };
 
 function failOnProblems(): void {
   const found = problems.splice(0);
-  expect(found, "responses that do not match the OpenAPI document (/api/openapi.json)").toEqual([]);
+  expect(found, "responses that do not match the OpenAPI document (/api/openapi.json) or lack nosniff").toEqual([]);
 }
 
 afterEach(failOnProblems);

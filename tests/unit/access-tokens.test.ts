@@ -1,25 +1,29 @@
 import { SignJWT, base64url } from "jose";
 import { describe, expect, it } from "vitest";
-import { AccessTokens } from "@/core/access-tokens";
+import { AccessTokens, es256LowS } from "@/core/access-tokens";
 import { AuthError } from "@/core/errors";
 import { generateSigningKey, loadKeyRing } from "@/core/signing-keys";
+import { signatureS, signatureTwin, P256_ORDER } from "../support/ecdsa-twin";
 import { testConfig } from "../support/fakes";
 
 const NOW = Date.UTC(2026, 0, 1, 12);
+
+/** A session's token, as the engine asks for one. */
+const ISSUE = {
+  userId: "user-1",
+  email: "ada@example.com",
+  name: null,
+  sessionId: "s".repeat(22),
+  epoch: 3,
+  nowMs: NOW,
+  notAfterMs: NOW + 86_400_000,
+};
 
 async function setup() {
   const jwk = await generateSigningKey("ES256");
   const ring = await loadKeyRing([jwk]);
   const tokens = new AccessTokens(ring, testConfig);
-  const good = await tokens.issue({
-    userId: "user-1",
-    email: "ada@example.com",
-    name: null,
-    sessionId: "s".repeat(22),
-    epoch: 3,
-    nowMs: NOW,
-    notAfterMs: NOW + 86_400_000,
-  });
+  const good = await tokens.issue(ISSUE);
   return { jwk, ring, tokens, good: good.token };
 }
 
@@ -33,14 +37,14 @@ async function refused(tokens: AccessTokens, token: string, nowMs = NOW) {
   return (error as AuthError).message;
 }
 
-/** A token with our claims, signed with any key and header: the attacker's toolbox. */
-function craft(
+/** A token with our claims, signed with any key and header: the attacker's toolbox (ES256 in low-s form). */
+async function craft(
   key: Parameters<SignJWT["sign"]>[0],
   header: { alg: string } & Record<string, unknown>,
   claims: Record<string, unknown> = { sid: "x", sv: 0, email: "ada@example.com" },
   mutate = (jwt: SignJWT) => jwt,
 ) {
-  return mutate(
+  const token = await mutate(
     new SignJWT(claims)
       .setProtectedHeader({ typ: "at+jwt", ...header })
       .setIssuer(testConfig.issuer)
@@ -50,6 +54,7 @@ function craft(
       .setIssuedAt(NOW / 1000)
       .setExpirationTime(NOW / 1000 + 60),
   ).sign(key);
+  return header.alg === "ES256" ? es256LowS(token) : token;
 }
 
 function part(token: string, index: number, replace: (json: Record<string, unknown>) => Record<string, unknown>) {
@@ -112,6 +117,17 @@ describe("access tokens", () => {
     );
     const other = await setup();
     await refused(tokens, other.good);
+  });
+
+  it("issues only low-s ES256 signatures and refuses each one's high-s twin (one signature per token)", async () => {
+    const { tokens } = await setup();
+    for (let i = 0; i < 16; i++) {
+      const { token } = await tokens.issue(ISSUE);
+      expect(signatureS(token) <= P256_ORDER / 2n, "issued with a low s").toBe(true);
+      await expect(tokens.verify(token, NOW)).resolves.toMatchObject({ sid: "s".repeat(22) });
+      await refused(tokens, signatureTwin(token));
+      await expect(tokens.verifyAllowingExpiry(signatureTwin(token), NOW)).rejects.toBeInstanceOf(AuthError);
+    }
   });
 
   it("never follows jku, x5u or an embedded jwk", async () => {

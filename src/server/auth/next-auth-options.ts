@@ -8,7 +8,7 @@ import { parseInput, signInSchema } from "@/core/validation";
 import type { Services } from "../build-services";
 import { clientContext } from "../http/client-info";
 import { checkBrowserToken } from "./browser-session";
-import { cookieNames, cookieOptions, writeSessionCookies } from "./cookies";
+import { clearSessionCookies, cookieNames, cookieOptions, writeSessionCookies } from "./cookies";
 
 /**
  * next-auth runs the browser sign-in (Credentials provider, JWT strategy), bound to a device session
@@ -64,12 +64,23 @@ export function authOptions(services: Services): NextAuthOptions {
       session: ({ session }) => session,
     },
     events: {
-      // next-auth's own /api/auth/signout also ends the device session, not just the cookie.
-      signOut: async ({ token }) => {
-        if (typeof token?.accessToken !== "string") return;
-        await engine
-          .revokeToken(token.accessToken)
-          .catch((error: unknown) => logger.warn("browser_sign_out_failed", { error: String(error) }));
+      /**
+       * next-auth's own /api/auth/signout (after its CSRF check) also ends the device session and
+       * clears both cookies. The token next-auth decoded is null once the JWT has run out, so the
+       * cookies themselves name the session, each checked like an RFC 7009 revocation: the access JWT
+       * by its signature (expired or not), the refresh token by its hash. A forged or superseded one
+       * signs nobody out.
+       */
+      signOut: async () => {
+        const jar = await cookies();
+        for (const name of [names.session, names.refresh]) {
+          const value = jar.get(name)?.value;
+          if (!value) continue;
+          await engine
+            .revokeToken(value)
+            .catch((error: unknown) => logger.warn("browser_sign_out_failed", { error: errorMessage(error) }));
+        }
+        clearSessionCookies(jar, env);
       },
     },
     pages: { signIn: "/login", error: "/login" },

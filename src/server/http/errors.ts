@@ -20,7 +20,11 @@ export interface ErrorBody {
   fields?: Record<string, string[]>;
 }
 
-export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
+/** On every API response: a browser never sniffs it into another type (a JSON body run as HTML or script). */
+export const NOSNIFF = { "X-Content-Type-Options": "nosniff" } as const;
+
+/** Every API response is private to its caller (never cached by a browser or a proxy), and not sniffed. */
+export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache", ...NOSNIFF } as const;
 
 export function errorJson(status: number, body: ErrorBody, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { TokenPair } from "@/core/session-engine";
-import { NO_STORE } from "./errors";
+import { NOSNIFF, NO_STORE } from "./errors";
 import { tokenResponseSchema } from "./response-schemas";
 
 /**
@@ -14,6 +14,17 @@ export function respond<S extends z.ZodType>(_schema: S, body: z.output<S>, stat
 
 export function noContent(): Response {
   return new Response(null, { status: 204, headers: NO_STORE });
+}
+
+/** The public documents (keys, metadata, the API description): the same for everyone, cacheable for 5 minutes. */
+export function publicJson(body: unknown): Response {
+  return Response.json(body, { headers: { "Cache-Control": "public, max-age=300", ...NOSNIFF } });
+}
+
+/** A response made elsewhere (next-auth's), given the header every API response carries. */
+export function withNosniff(response: Response): Response {
+  for (const [name, value] of Object.entries(NOSNIFF)) response.headers.set(name, value);
+  return response;
 }
 
 /** RFC 6749 §5.1 names. */

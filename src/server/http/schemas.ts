@@ -31,3 +31,9 @@ export const tokenRequestSchema = z.union([
   z.object({ grant_type: z.literal("password") }).and(passwordGrantSchema),
   z.object({ grant_type: z.literal("refresh_token") }).and(refreshGrantSchema),
 ]);
+
+/** What next-auth's browser client posts to /api/auth/_log (it adds the failure's details, which are not kept). */
+export const nextAuthClientLogSchema = z.looseObject({
+  level: z.string().optional(),
+  code: z.string().optional(),
+});

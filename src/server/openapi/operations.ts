@@ -13,7 +13,7 @@ import {
   sessionsResponseSchema,
   tokenResponseSchema,
 } from "../http/response-schemas";
-import { revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
+import { nextAuthClientLogSchema, revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
 import { activityQuerySchema, activityResponseSchema } from "../http/activity-schemas";
 import {
   authorizationServerMetadataSchema,
@@ -324,6 +324,18 @@ export const operations: Operation[] = [
       302: { description: "Without `json=true`: a redirect." },
       ...errors(400, 403, 503),
     },
+  },
+  {
+    method: "post",
+    path: "/api/auth/_log",
+    operationId: "nextAuthClientLog",
+    summary: "next-auth: its browser client reports its own failures",
+    description:
+      "Anyone can post here, so a report is written only at debug level, its `level` and `code` cut short, and nothing else of it.",
+    tag: TAGS.browser,
+    security: "none",
+    request: { schema: nextAuthClientLogSchema, contentTypes: FORM_OR_JSON },
+    responses: { 204: { description: "Received." }, ...errors(400, 403, 413, 503) },
   },
   {
     method: "get",

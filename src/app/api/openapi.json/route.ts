@@ -1,5 +1,6 @@
 import { cookieNames } from "@/server/auth/cookies";
 import { otherMethods } from "@/server/http/method-not-allowed";
+import { publicJson } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
 import { buildOpenApiDocument } from "@/server/openapi/document";
 
@@ -14,7 +15,7 @@ export const GET = apiRoute(async ({ services }) => {
       document: buildOpenApiDocument({ serverUrl: key, sessionCookie: cookieNames(services.env).session }),
     };
   }
-  return Response.json(cached.document, { headers: { "Cache-Control": "public, max-age=300" } });
+  return publicJson(cached.document);
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

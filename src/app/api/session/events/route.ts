@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { checkBrowserToken } from "@/server/auth/browser-session";
 import { cookieNames } from "@/server/auth/cookies";
 import { signOutStream, signedOutNow } from "@/server/auth/sign-out-stream";
+import { NOSNIFF } from "@/server/http/errors";
 import { apiRoute } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +13,7 @@ const SSE_HEADERS = {
   "Cache-Control": "no-store, no-transform",
   Connection: "keep-alive",
   "X-Accel-Buffering": "no",
+  ...NOSNIFF,
 };
 
 /** The live sign-out push for the signed-in browser (cookie-authenticated; see SessionWatcher). */
