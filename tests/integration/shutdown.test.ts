@@ -120,7 +120,9 @@ describe("SIGTERM", () => {
 /**
  * Two instances behind a loopback round-robin proxy that, like a load balancer, sends a request
  * whose connection is refused to the other instance (connection refused means the instance never
- * saw it, so the retry cannot run it twice). One instance is stopped with SIGTERM and started again
+ * saw it, so the retry cannot run it twice), and, like nginx's default `proxy_next_upstream error`,
+ * also retries an idempotent request (GET, HEAD) whose connection was reset before any answer (a
+ * connection the kernel accepted just as the stopping instance closed its listener). One instance is stopped with SIGTERM and started again
  * while four clients keep calling; no call may fail and no revoked token may be accepted.
  */
 describe.skipIf(!usingPostgres() || !sharedRedisUrl())("a rolling restart of one of two instances", () => {
@@ -155,7 +157,9 @@ describe.skipIf(!usingPostgres() || !sharedRedisUrl())("a rolling restart of one
             },
           );
           upstream.on("error", (error: NodeJS.ErrnoException) => {
-            if (error.code === "ECONNREFUSED" && attempt < ports.length - 1) forward(attempt + 1);
+            const retryable =
+              error.code === "ECONNREFUSED" || (error.code === "ECONNRESET" && /^(GET|HEAD)$/.test(req.method ?? ""));
+            if (retryable && !res.headersSent && attempt < ports.length - 1) forward(attempt + 1);
             else if (!res.headersSent) res.writeHead(502).end(error.code);
           });
           upstream.end(Buffer.concat(chunks));
