@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test`: the whole suite, in the order that fails fastest.
- *   typecheck -> lint -> format -> unit -> production build -> integration (HTTP against `next start`) -> e2e
+ *   typecheck + lint + format + unit (side by side) -> production build -> integration (HTTP) -> e2e
  * Storage follows the environment: DATABASE_URL / REDIS_URL set = real PostgreSQL / Redis
  * (each test app gets a throwaway database and its own key prefix), unset = embedded PGlite and
  * the in-process store. SKIP_BUILD=1 reuses an existing .next build. STORAGE_TESTS_ONLY=1 runs
@@ -9,7 +9,7 @@
  * integration files: vitest.config.mts), for a second pass over another storage mode (.ci/run).
  * Ends with one line "tests: N passed, N failed" summing every runner.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
@@ -30,6 +30,34 @@ function run(title, command, args) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`--- ${title}: ${result.status === 0 ? "ok" : "FAILED"} (${seconds} s)`);
   return result.status === 0;
+}
+
+/**
+ * Steps that need nothing from each other, run side by side (each is mostly one core's work): their
+ * output is kept and printed whole as each one ends, so the log reads as if they ran in turn.
+ */
+async function runTogether(steps) {
+  const started = Date.now();
+  const results = await Promise.all(
+    steps.map(
+      ({ title, command, args }) =>
+        new Promise((resolve) => {
+          const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+          const output = [];
+          child.stdout.on("data", (chunk) => output.push(chunk));
+          child.stderr.on("data", (chunk) => output.push(chunk));
+          child.on("error", (error) => output.push(Buffer.from(`${String(error)}\n`)));
+          child.on("close", (code) => {
+            const seconds = ((Date.now() - started) / 1000).toFixed(1);
+            console.log(`\n=== ${title} ===`);
+            process.stdout.write(Buffer.concat(output));
+            console.log(`--- ${title}: ${code === 0 ? "ok" : "FAILED"} (${seconds} s, alongside the other checks)`);
+            resolve(code === 0);
+          });
+        }),
+    ),
+  );
+  return results.every(Boolean);
 }
 
 function countVitest(file) {
@@ -70,19 +98,18 @@ const vitest = (project) =>
 
 console.log(`Storage: ${mode}`);
 if (!storageOnly) {
-  if (!run("typecheck", ...npx("typescript/bin/tsc", "--noEmit", "-p", "."))) finish(false);
-  if (!run("lint", ...npx("eslint/bin/eslint.js", "."))) finish(false);
-  if (
-    !run(
+  const step = (title, [command, args]) => ({ title, command, args });
+  const checksOk = await runTogether([
+    step("typecheck", npx("typescript/bin/tsc", "--noEmit", "-p", ".")),
+    step("lint", npx("eslint/bin/eslint.js", ".")),
+    step(
       "format (Prettier; `npm run format` fixes)",
-      ...npx("prettier/bin/prettier.cjs", "--check", "--log-level", "warn", "."),
-    )
-  ) {
-    finish(false);
-  }
-  const unitOk = run("unit tests", ...vitest("unit"));
+      npx("prettier/bin/prettier.cjs", "--check", "--log-level", "warn", "."),
+    ),
+    step("unit tests", vitest("unit")),
+  ]);
   countVitest(path.join(reports, "unit.json"));
-  if (!unitOk) finish(false);
+  if (!checksOk) finish(false);
 }
 
 if (env.SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
