@@ -49,10 +49,17 @@ export interface SessionWithUserEpoch extends SessionRecord {
   userName: string | null;
 }
 
-export type NewSessionRecord = Omit<
-  SessionRecord,
-  "revokedAt" | "revokedReason" | "revokedBy" | "previousRefreshHash" | "refreshRotatedAt" | "refreshGeneration"
->;
+/** What every session starts with: live, never rotated (the database's column defaults say the same). */
+export const NEW_SESSION_STATE = {
+  revokedAt: null,
+  revokedReason: null,
+  revokedBy: null,
+  previousRefreshHash: null,
+  refreshRotatedAt: null,
+  refreshGeneration: 0,
+} as const satisfies Partial<SessionRecord>;
+
+export type NewSessionRecord = Omit<SessionRecord, keyof typeof NEW_SESSION_STATE>;
 
 export type RevocationReason =
   | "logout"

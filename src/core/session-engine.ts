@@ -6,7 +6,13 @@ import { clampUserAgent, describeDevice } from "./device";
 import { AuthError, accountDisabled, invalidGrant } from "./errors";
 import { SESSION_ID_PATTERN, newSessionId, newUserId } from "./ids";
 import { createSignInRecorder } from "./new-device";
-import type { Logger, RevocationReason, SessionWithUserEpoch, UserRecord } from "./ports";
+import {
+  NEW_SESSION_STATE,
+  type Logger,
+  type RevocationReason,
+  type SessionWithUserEpoch,
+  type UserRecord,
+} from "./ports";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
 import { createSessionWithinLimit } from "./session-limit";
@@ -285,12 +291,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       return issuePair(
         {
           ...record,
-          revokedAt: null,
-          revokedReason: null,
-          revokedBy: null,
-          previousRefreshHash: null,
-          refreshRotatedAt: null,
-          refreshGeneration: 0,
+          ...NEW_SESSION_STATE,
           userEpoch: user.sessionEpoch,
           userEmail: user.email,
           userName: user.name,

@@ -26,6 +26,7 @@ import type {
   UserRecord,
   UserRepository,
 } from "@/core/ports";
+import { NEW_SESSION_STATE } from "@/core/ports";
 import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
 import { MemoryRateLimiter } from "@/server/rate-limit/memory-rate-limiter";
@@ -82,12 +83,7 @@ export class FakeSessions implements SessionRepository {
   private insert(session: NewSessionRecord) {
     this.rows.set(session.id, {
       ...session,
-      revokedAt: null,
-      revokedReason: null,
-      revokedBy: null,
-      previousRefreshHash: null,
-      refreshRotatedAt: null,
-      refreshGeneration: 0,
+      ...NEW_SESSION_STATE,
     });
   }
   private mark(row: SessionRecord, command: RevokeCommand) {
