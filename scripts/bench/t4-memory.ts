@@ -167,6 +167,8 @@ function realisticClaims(i: number): AccessClaims {
     email: `user${i}.${randomToken(4)}@example.com`,
     name: "Bench User",
     jti: randomToken(12),
+    email_verified: true,
+    auth_time: 0,
     iat,
     exp: iat + 300,
   };

@@ -54,6 +54,8 @@ function claimsFor(user: SeededUser, epoch: number): AccessClaims {
     email: user.email,
     name: "Bulk User",
     jti: randomToken(12),
+    email_verified: true,
+    auth_time: 0,
     iat,
     exp: iat + 300,
   };

@@ -12,6 +12,13 @@ export interface AccessClaims {
   /** The user's email and name: /api/me and pages need no database read to show who is signed in. */
   email: string;
   name: string | null;
+  /** OIDC's `email_verified`: the owner had proved the address when this token was issued. */
+  email_verified: boolean;
+  /**
+   * OIDC's `auth_time` (seconds): when the holder last proved who they are (the password); kept
+   * across refreshes. Re-authentication rules read it (src/core/reauthentication.ts).
+   */
+  auth_time: number;
   jti: string;
   iat: number;
   exp: number;

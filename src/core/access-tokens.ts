@@ -42,6 +42,9 @@ export class AccessTokens {
     name: string | null;
     sessionId: string;
     epoch: number;
+    emailVerified: boolean;
+    /** When the holder last proved who they are (ms): the `auth_time` claim. */
+    authTimeMs: number;
     nowMs: number;
     notAfterMs: number;
   }): Promise<IssuedAccessToken> {
@@ -52,6 +55,8 @@ export class AccessTokens {
       sv: args.epoch,
       email: args.email,
       ...(args.name ? { name: args.name } : {}),
+      email_verified: args.emailVerified,
+      auth_time: Math.floor(args.authTimeMs / 1000),
     })
       .setProtectedHeader({ alg: this.keys.signing.alg, kid: this.keys.signing.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)
@@ -107,7 +112,7 @@ export class AccessTokens {
         },
       );
       if (protectedHeader.alg === "ES256" && !isLowS(token)) throw invalidToken("signature");
-      const { sub, sid, sv, jti, iat, exp, email, name } = payload;
+      const { sub, sid, sv, jti, iat, exp, email, name, email_verified, auth_time } = payload;
       if (
         typeof sub !== "string" ||
         typeof sid !== "string" ||
@@ -118,11 +123,25 @@ export class AccessTokens {
         typeof iat !== "number" ||
         typeof exp !== "number" ||
         typeof email !== "string" ||
-        (name !== undefined && typeof name !== "string")
+        (name !== undefined && typeof name !== "string") ||
+        (email_verified !== undefined && typeof email_verified !== "boolean") ||
+        (auth_time !== undefined && (typeof auth_time !== "number" || !Number.isSafeInteger(auth_time)))
       ) {
         throw invalidToken("malformed");
       }
-      return { sub, sid, sv, jti, iat, exp, email, name: name ?? null };
+      // Tokens issued before these claims existed: not verified, authenticated long ago.
+      return {
+        sub,
+        sid,
+        sv,
+        jti,
+        iat,
+        exp,
+        email,
+        name: name ?? null,
+        email_verified: email_verified ?? false,
+        auth_time: auth_time ?? 0,
+      };
     } catch (error) {
       throw toInvalidToken(error);
     }

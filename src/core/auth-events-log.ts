@@ -5,7 +5,12 @@ import type { Logger, SessionEventType } from "./ports";
  * table) are logged by the revocation fan-out's `audit`, where they are recorded; the three that
  * are not stored (no user to attach them to, or too many) are logged where they happen.
  */
-export type AuthEventType = SessionEventType | "sign_in_failed" | "token_refreshed" | "rate_limited";
+export type AuthEventType =
+  | SessionEventType
+  | "sign_in_failed"
+  | "token_refreshed"
+  | "rate_limited"
+  | "account_deleted";
 
 /**
  * The only fields an auth event line can carry: ids, reasons, an address and a limit's name.
@@ -20,6 +25,8 @@ export interface AuthEventFields {
   ip?: string | null;
   /** rate_limited: which limit (a key of src/core/rate-limits.ts defaultRateLimits). */
   limit?: string;
+  /** account_deleted: how many live sessions ended with it. */
+  sessions?: number;
 }
 
 type Level = "debug" | "info" | "warn";
@@ -36,6 +43,12 @@ const LEVELS: Record<AuthEventType, Level> = {
   user_disabled: "warn",
   user_enabled: "info",
   rate_limited: "warn",
+  password_reset_requested: "info",
+  password_reset: "info",
+  email_verified: "info",
+  email_change_requested: "info",
+  email_changed: "info",
+  account_deleted: "info",
 };
 
 export function logAuthEvent(logger: Logger, type: AuthEventType, fields: AuthEventFields): void {
@@ -48,6 +61,7 @@ export function logAuthEvent(logger: Logger, type: AuthEventType, fields: AuthEv
     ip: fields.ip ?? null,
   };
   if (fields.limit !== undefined) line.limit = fields.limit;
+  if (fields.sessions !== undefined) line.sessions = fields.sessions;
   const level = LEVELS[type];
   if (level === "debug") logger.debug?.(type, line);
   else logger[level](type, line);

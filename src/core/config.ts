@@ -16,6 +16,15 @@ export interface EngineConfig {
   sessionAbsoluteTtlSeconds: number;
   /** Live sessions a user may have; a sign-in beyond it signs the oldest out. 0 or unset = unlimited. */
   maxSessionsPerUser?: number;
+  /**
+   * Irreversible changes (email, account deletion, second factors) need the password in the request
+   * or a token whose `auth_time` is at most this old (RFC 9470 `max_age`).
+   */
+  reauthMaxAgeSeconds: number;
+  /** How long a password reset link works. */
+  passwordResetTtlSeconds: number;
+  /** How long an email verification (or email change) link works. */
+  emailVerificationTtlSeconds: number;
 }
 
 export const defaultEngineConfig: Omit<EngineConfig, "issuer" | "audience"> = {
@@ -24,6 +33,9 @@ export const defaultEngineConfig: Omit<EngineConfig, "issuer" | "audience"> = {
   refreshGraceSeconds: 10,
   sessionIdleTtlSeconds: 14 * 24 * 3600,
   sessionAbsoluteTtlSeconds: 90 * 24 * 3600,
+  reauthMaxAgeSeconds: 600,
+  passwordResetTtlSeconds: 1800,
+  emailVerificationTtlSeconds: 24 * 3600,
 };
 
 /**

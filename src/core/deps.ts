@@ -1,6 +1,7 @@
 import type { AccessTokens } from "./access-tokens";
 import type { EngineConfig } from "./config";
 import type {
+  AccountRepository,
   Clock,
   EventLog,
   KnownDeviceRepository,
@@ -32,4 +33,6 @@ export interface EngineDeps {
   /** New-device detection and its email (src/core/new-device.ts). */
   knownDevices: KnownDeviceRepository;
   mailer: SecurityMailer;
+  /** One-time link tokens and the account changes they make; account deletion. */
+  accounts: AccountRepository;
 }

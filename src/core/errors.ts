@@ -7,6 +7,7 @@ export const AUTH_ERROR_CODES = [
   "invalid_request",
   "invalid_grant",
   "invalid_token",
+  "insufficient_user_authentication",
   "unsupported_grant_type",
   "email_taken",
   "not_found",
@@ -24,6 +25,8 @@ export interface AuthErrorDetails {
   retryAfterSeconds?: number;
   /** For `invalid_token` / `invalid_grant`: why, so a browser can be told "signed out" vs "expired". */
   reason?: InvalidTokenReason;
+  /** For `insufficient_user_authentication`: how recent (seconds) a password check must be. */
+  maxAgeSeconds?: number;
 }
 
 /**

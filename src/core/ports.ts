@@ -11,6 +11,8 @@ export interface UserRecord {
   sessionEpoch: number;
   /** Set while an administrator has disabled the account: no sign-in. */
   disabledAt: Date | null;
+  /** When the owner proved they receive mail at `email` (a verification link); null until then. */
+  emailVerifiedAt: Date | null;
 }
 
 export interface SessionRecord {
@@ -34,6 +36,11 @@ export interface SessionRecord {
   previousRefreshHash: string | null;
   refreshRotatedAt: Date | null;
   refreshGeneration: number;
+  /**
+   * When the holder last proved who they are (the password at sign-in or at a password change):
+   * the access token's `auth_time`, kept across refreshes. Re-authentication rules read it.
+   */
+  authTime: Date;
 }
 
 /** What the devices list shows of a session: only these columns are read. */
@@ -47,6 +54,7 @@ export interface SessionWithUserEpoch extends SessionRecord {
   userEpoch: number;
   userEmail: string;
   userName: string | null;
+  userEmailVerified: boolean;
 }
 
 /** What every session starts with: live, never rotated (the database's column defaults say the same). */
@@ -70,7 +78,9 @@ export type RevocationReason =
   | "refresh_token_reused"
   | "revoked_by_admin"
   | "user_disabled"
-  | "session_limit";
+  | "session_limit"
+  | "password_reset"
+  | "account_deleted";
 
 export interface RevokeCommand {
   userId: string;
@@ -160,7 +170,12 @@ export type SessionEventType =
   | "refresh_token_reused"
   | "password_changed"
   | "user_disabled"
-  | "user_enabled";
+  | "user_enabled"
+  | "password_reset_requested"
+  | "password_reset"
+  | "email_verified"
+  | "email_change_requested"
+  | "email_changed";
 
 export interface SessionEventInput {
   userId: string;
@@ -174,6 +189,8 @@ export interface SessionEventInput {
   device?: string | null;
   /** A sign-in from a device this user had not used before (see src/core/new-device.ts). */
   newDevice?: boolean;
+  /** A security email about this event went to an address the owner has not verified (ADR 15). */
+  mailUnverified?: boolean;
 }
 
 export interface EventLog {
@@ -197,6 +214,7 @@ export interface ActivityRecord {
   actorDevice: string | null;
   ip: string | null;
   newDevice: boolean;
+  mailUnverified: boolean;
   createdAt: Date;
 }
 
@@ -232,9 +250,79 @@ export interface NewDeviceAlert {
   at: Date;
 }
 
+/**
+ * The account emails the engine sends, as data: the adapter (src/server/mail) words each one and
+ * builds its links from APP_URL. `token` is a link's secret: it goes into the email and nowhere else.
+ */
+export type AccountMail =
+  /** "Reset your password": a link to /reset-password?token=..., valid until `expiresAt`. */
+  | { kind: "password_reset_link"; to: string; name: string | null; token: string; expiresAt: Date }
+  /** "Your password was reset": every device was signed out. */
+  | { kind: "password_reset_done"; to: string; name: string | null; at: Date; ip: string | null }
+  /** "Verify your email": a link to /verify-email?token=... (after registration, or asked again). */
+  | { kind: "email_verification_link"; to: string; name: string | null; token: string; expiresAt: Date }
+  /** To the new address of an email change: the link that makes the change. */
+  | { kind: "email_change_link"; to: string; name: string | null; token: string; expiresAt: Date; oldEmail: string }
+  /** To the old address: a change to `newEmail` was asked for (nothing changes until the link is used). */
+  | { kind: "email_change_requested"; to: string; name: string | null; newEmail: string; at: Date }
+  /** To the old address: the account's email is now `newEmail`. */
+  | { kind: "email_changed"; to: string; name: string | null; newEmail: string; at: Date }
+  /** The account and everything in it were deleted. */
+  | { kind: "account_deleted"; to: string; name: string | null; at: Date };
+
 /** Email to the account owner (SMTP, or the outbox table in development). Best effort. */
 export interface SecurityMailer {
   newDeviceSignIn(alert: NewDeviceAlert): Promise<void>;
+  send(mail: AccountMail): Promise<void>;
+}
+
+/** What a one-time link token is for. */
+export type AccountTokenPurpose = "password_reset" | "email_verification" | "email_change";
+
+/** A one-time link token as stored: its SHA-256 only, never the token. */
+export interface AccountTokenRecord {
+  userId: string;
+  purpose: AccountTokenPurpose;
+  tokenHash: string;
+  /** The account's address when the link was sent: the link dies if the address changes meanwhile. */
+  email: string;
+  /** For `email_change`: the address the account moves to. */
+  newEmail: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** What using an email link did. */
+export type EmailConfirmation =
+  | { kind: "verified"; user: UserRecord }
+  | { kind: "changed"; user: UserRecord; previousEmail: string }
+  /** An email change whose new address another account took meanwhile (the link is used up). */
+  | { kind: "email_taken"; user: UserRecord };
+
+/**
+ * One-time link tokens (password reset, email verification and change) and the account changes
+ * they make, each in one transaction; and account deletion.
+ */
+export interface AccountRepository {
+  /** Stores a token; the user's earlier unused tokens of the same purpose stop working. */
+  issueToken(token: AccountTokenRecord): Promise<void>;
+  /**
+   * Uses a `password_reset` token (unused, unexpired, the account's address unchanged since) and in
+   * the same transaction sets the password, raises the epoch and drops the user's other reset
+   * tokens. Null (nothing written) when the token is not valid.
+   */
+  resetPassword(args: { tokenHash: string; newPasswordHash: string; now: Date }): Promise<{
+    user: UserRecord;
+    epoch: number;
+  } | null>;
+  /** Uses an `email_verification` or `email_change` token; null when it is not valid. */
+  confirmEmail(args: { tokenHash: string; now: Date }): Promise<EmailConfirmation | null>;
+  /**
+   * Deletes the user and every row of theirs (sessions, events, devices, tokens), under the lock
+   * on the user's row that sign-ins take. Returns the ids of the sessions that were live, or null
+   * when there is no such user.
+   */
+  deleteUser(userId: string, now: Date): Promise<string[] | null>;
 }
 
 /** What the revocation store knows about one token's session and user. */

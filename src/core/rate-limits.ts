@@ -24,6 +24,13 @@ export const defaultRateLimits = {
   refreshPerSession: { limit: 30, windowSeconds: 60 },
   /** Refused refresh tokens (malformed, forged, unknown or ended session, reused), per address. */
   refreshFailuresPerIp: { limit: 30, windowSeconds: 300 },
+  /** Password reset emails asked for, per address and per email (whether or not it has an account). */
+  passwordResetPerIp: { limit: 20, windowSeconds: 3600 },
+  passwordResetPerEmail: { limit: 5, windowSeconds: 3600 },
+  /** Verification and email-change links mailed, per account. */
+  accountMailPerAccount: { limit: 5, windowSeconds: 3600 },
+  /** Refused link tokens (password reset, email verification), per address. */
+  linkTokenFailuresPerIp: { limit: 30, windowSeconds: 300 },
   /** Wrong client credentials at the introspection endpoint, per address (guessing a client secret). */
   clientAuthFailuresPerIp: { limit: 20, windowSeconds: 300 },
 } satisfies Record<string, Limit>;
@@ -112,6 +119,26 @@ export class RateLimitPolicy {
   /** The owner proved the password from this address: forget its failures there. */
   async passwordCheckSucceeded(email: string, ip: string | null): Promise<void> {
     await this.safe(() => this.limiter.reset(accountKey(email, ip)));
+  }
+
+  /** A password reset email asked for: counted per address and per email, account or not. */
+  async beforePasswordReset(email: string, ip: string | null): Promise<void> {
+    if (ip) await this.consume(`pr:ip:${ip}`, "passwordResetPerIp", { ip });
+    await this.consume(`pr:e:${sha256(email).slice(0, 22)}`, "passwordResetPerEmail", { ip });
+  }
+
+  /** A verification or email-change link about to be mailed for this account. */
+  async beforeAccountMail(userId: string): Promise<void> {
+    await this.consume(`am:${userId}`, "accountMailPerAccount", { userId });
+  }
+
+  /** Link tokens: an address over its budget of refused ones is refused before any check. */
+  async beforeLinkToken(ip: string | null): Promise<void> {
+    if (ip) await this.ensureBelow(`lt:f:${ip}`, "linkTokenFailuresPerIp", { ip });
+  }
+
+  async linkTokenFailed(ip: string | null): Promise<void> {
+    if (ip) await this.countFailure(`lt:f:${ip}`, "linkTokenFailuresPerIp");
   }
 
   async beforeRegister(ip: string | null): Promise<void> {

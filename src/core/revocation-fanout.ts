@@ -16,6 +16,8 @@ export interface Propagation {
   pushed: boolean;
 }
 
+export type RevocationFanout = ReturnType<typeof createRevocationFanout>;
+
 export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store" | "notifier" | "events" | "logger">) {
   const { store, notifier, events, logger } = deps;
   const ttl = revocationTtlSeconds(deps.config);
@@ -97,6 +99,22 @@ export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store"
       });
       await audit([entry]);
       return result;
+    },
+
+    /**
+     * The user and their rows were deleted: their live sessions and every token of theirs refused
+     * everywhere (an epoch no token can reach), open browsers pushed out. Nothing is audited: the
+     * events went with the user; the log line stays.
+     */
+    async accountDeleted(userId: string, sessionIds: string[]): Promise<Propagation> {
+      logAuthEvent(logger, "account_deleted", { userId, sessions: sessionIds.length });
+      return propagate(
+        async () => {
+          if (sessionIds.length > 0) await store.revokeSessions(sessionIds, ttl);
+          await store.raiseEpoch(userId, Number.MAX_SAFE_INTEGER, ttl);
+        },
+        { type: "epoch_raised", userId, epoch: Number.MAX_SAFE_INTEGER, keepSessionId: null, reason: "account_deleted" },
+      );
     },
   };
 }

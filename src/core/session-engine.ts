@@ -13,11 +13,21 @@ import {
   type SessionWithUserEpoch,
   type UserRecord,
 } from "./ports";
+import { createPasswordCheck } from "./password-check";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
 import { createSessionWithinLimit } from "./session-limit";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
-import type { ChangePasswordInput, RegisterInput, SignInInput } from "./validation";
+import type {
+  ChangeEmailInput,
+  ChangePasswordInput,
+  DeleteAccountInput,
+  PasswordResetInput,
+  PasswordResetRequest,
+  RegisterInput,
+  SignInInput,
+} from "./validation";
+import { createAccountVerbs, type EmailConfirmationResult } from "./account-verbs";
 
 /** Where a request came from, as the edge saw it: shown per device and used by rate limits. */
 export interface RequestContext {
@@ -92,6 +102,40 @@ export interface SessionEngine {
    * dead token, holds.
    */
   revokeToken(token: string): Promise<void>;
+
+  // ---- account recovery, verified email, re-authentication, deletion (src/core/account-verbs.ts)
+
+  /**
+   * Mails a password reset link to the account with this email, if there is one; answers the same
+   * (and in the same time) either way. Limited per address and per email (`rate_limited`).
+   */
+  requestPasswordReset(input: PasswordResetRequest, context: RequestContext): Promise<void>;
+
+  /**
+   * Uses a reset link's token: sets the new password and raises the epoch (every session and token
+   * of the account refused at once, open browsers pushed out), mails a notice. `invalid_grant` for a
+   * token that is unknown, used, expired, superseded by a newer link, or older than a password change.
+   */
+  resetPassword(input: PasswordResetInput, context: RequestContext): Promise<void>;
+
+  /** Uses a verification or email-change link's token; `invalid_grant` when it is not valid. */
+  verifyEmail(token: string, context: RequestContext): Promise<EmailConfirmationResult>;
+
+  /** Mails a fresh verification link to the caller's address (limited; nothing when already verified). */
+  sendVerificationEmail(claims: AccessClaims): Promise<void>;
+
+  /**
+   * Asks to move the account to `newEmail` (re-authentication applies): a link to the new address,
+   * a notice to the old one; nothing changes until the link is used. A taken address answers the
+   * same and gets no link.
+   */
+  changeEmail(claims: AccessClaims, input: ChangeEmailInput, context: RequestContext): Promise<void>;
+
+  /**
+   * Deletes the account (re-authentication applies): every session and token refused on the next
+   * request, open browsers pushed out, every row of the user removed, a goodbye email.
+   */
+  deleteAccount(claims: AccessClaims, input: DeleteAccountInput, context: RequestContext): Promise<void>;
 }
 
 /**
@@ -109,7 +153,8 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
   const authenticate = createAuthenticator(deps);
   const fanout = createRevocationFanout(deps);
   const recordSignIn = createSignInRecorder(deps, fanout.audit);
-  let dummyHash: Promise<string> | undefined;
+  const verifyPasswordOf = createPasswordCheck(deps);
+  const account = createAccountVerbs(deps, { fanout, verifyPasswordOf });
 
   async function issuePair(
     session: SessionWithUserEpoch,
@@ -123,6 +168,8 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       name: session.userName,
       sessionId: session.id,
       epoch,
+      emailVerified: session.userEmailVerified,
+      authTimeMs: session.authTime.getTime(),
       nowMs,
       notAfterMs: session.absoluteExpiresAt.getTime(),
     });
@@ -133,36 +180,6 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       refreshToken,
       sessionId: session.id,
     };
-  }
-
-  async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
-    if (hash) return hasher.verify(hash, password);
-    // Unknown email: spend the same argon2 time, so timing does not tell which emails exist.
-    dummyHash ??= hasher.hash("not-a-real-password-only-for-timing");
-    await hasher.verify(await dummyHash, password);
-    return false;
-  }
-
-  /**
-   * The one check of an account's password, for every verb that asks for it (sign-in, password
-   * change): refused with `rate_limited` while the account's failure budget is spent (per account
-   * and address, and per account), and every wrong password counts against that budget. Answers
-   * the user when the password is theirs, else null; `user` is null for an unknown email (the same
-   * time is spent, the failure counted all the same).
-   */
-  async function verifyPasswordOf(
-    email: string,
-    user: UserRecord | null,
-    password: string,
-    ip: string | null,
-  ): Promise<UserRecord | null> {
-    await rateLimits.beforePasswordCheck(email, ip);
-    if ((await passwordMatches(user?.passwordHash, password)) && user) {
-      await rateLimits.passwordCheckSucceeded(email, ip);
-      return user;
-    }
-    await rateLimits.passwordCheckFailed(email, ip);
-    return null;
   }
 
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
@@ -255,7 +272,8 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
           fields: { email: ["An account with this email already exists."] },
         });
       await fanout.audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
-      return { id: user.id, email: user.email, name: user.name };
+      await account.sendFirstVerification(user);
+      return { id: user.id, email: user.email, name: user.name, emailVerified: false };
     },
 
     async signIn(input: SignInInput, context: RequestContext): Promise<TokenPair> {
@@ -284,6 +302,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
         absoluteExpiresAt: new Date(nowMs + config.sessionAbsoluteTtlSeconds * 1000),
         refreshHash: refreshTokens.hash(refreshToken),
+        authTime: now,
       };
       const displaced = await createSessionWithinLimit(sessions, config, record);
       await recordSignIn(user, record); // the signed_in event; new device: notice + email (ADR 8)
@@ -295,6 +314,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
           userEpoch: user.sessionEpoch,
           userEmail: user.email,
           userName: user.name,
+          userEmailVerified: user.emailVerifiedAt !== null,
         },
         user.sessionEpoch,
         refreshToken,
@@ -321,7 +341,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     },
 
     getUser(claims: AccessClaims): PublicUser {
-      return { id: claims.sub, email: claims.email, name: claims.name };
+      return { id: claims.sub, email: claims.email, name: claims.name, emailVerified: claims.email_verified };
     },
 
     async listSessions(claims: AccessClaims): Promise<SessionView[]> {
@@ -442,5 +462,12 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         await fanout.sessionsRevoked(target.userId, [target.sessionId], "logout", target.sessionId);
       }
     },
+
+    requestPasswordReset: account.requestPasswordReset,
+    resetPassword: account.resetPassword,
+    verifyEmail: account.verifyEmail,
+    sendVerificationEmail: account.sendVerificationEmail,
+    changeEmail: account.changeEmail,
+    deleteAccount: account.deleteAccount,
   };
 }

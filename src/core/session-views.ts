@@ -6,6 +6,8 @@ export interface PublicUser {
   id: string;
   email: string;
   name: string | null;
+  /** The owner proved they receive mail at `email` (as of the access token's issue, for a token's holder). */
+  emailVerified: boolean;
 }
 
 /** A device as the owner sees it in the devices list. */

@@ -77,6 +77,45 @@ export interface ChangePasswordInput {
   newPassword: string;
 }
 
+/**
+ * A one-time link's token as it arrives (the form or the API): any text up to a sane length. Its
+ * shape is checked by the engine, which answers `invalid_grant` for anything it did not issue.
+ */
+const linkTokenSchema = z
+  .string({ error: "The link's token is required." })
+  .min(1, "The link's token is required.")
+  .max(512, "The link's token is too long.");
+
+export const passwordResetRequestSchema = z.object({ email: emailSchema });
+export interface PasswordResetRequest {
+  email: string;
+}
+
+export const passwordResetSchema = z.object({ token: linkTokenSchema, newPassword: newPasswordSchema });
+export interface PasswordResetInput {
+  token: string;
+  newPassword: string;
+}
+
+export const verifyEmailSchema = z.object({ token: linkTokenSchema });
+
+/** For irreversible changes: the password may be left out when the sign-in is recent (re-authentication). */
+const reauthPasswordSchema = existingPasswordSchema.optional();
+
+export const changeEmailSchema = z.object({
+  newEmail: emailSchema,
+  password: reauthPasswordSchema,
+});
+export interface ChangeEmailInput {
+  newEmail: string;
+  password?: string;
+}
+
+export const deleteAccountSchema = z.object({ password: reauthPasswordSchema });
+export interface DeleteAccountInput {
+  password?: string;
+}
+
 export const logoutSchema = z.object({
   scope: z
     .enum(["local", "others", "global"], { error: 'scope must be "local", "others" or "global".' })

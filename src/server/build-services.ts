@@ -19,6 +19,7 @@ import { createSecurityMailer } from "./mail/security-mailer";
 import { mailOutbox, type MailOutbox } from "./mail/outbox";
 import { createMailTransport } from "./mail/transport";
 import { argon2Hasher } from "./password-hasher";
+import { PrismaAccountRepository } from "./repositories/prisma-accounts";
 import { PrismaActivityLog } from "./repositories/prisma-activity";
 import { PrismaCleanupRepository } from "./repositories/prisma-cleanup";
 import { PrismaEventLog } from "./repositories/prisma-events";
@@ -95,6 +96,9 @@ export function engineConfig(env: Env): EngineConfig {
     sessionIdleTtlSeconds: env.SESSION_IDLE_TTL_SECONDS,
     sessionAbsoluteTtlSeconds: env.SESSION_ABSOLUTE_TTL_SECONDS,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
+    reauthMaxAgeSeconds: env.REAUTH_MAX_AGE_SECONDS,
+    passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
+    emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,
   };
 }
 
@@ -168,6 +172,7 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     rateLimits,
     knownDevices: new PrismaKnownDeviceRepository(database.prisma),
     mailer: createSecurityMailer(mailTransport, env.APP_URL),
+    accounts: new PrismaAccountRepository(database.prisma),
   };
   const engine = createSessionEngine(deps);
   const introspection = createIntrospection({

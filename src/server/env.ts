@@ -80,6 +80,12 @@ const schema = z
     REFRESH_GRACE_SECONDS: seconds(10, 0, 120),
     SESSION_IDLE_TTL_SECONDS: seconds(14 * 86400, 300, 365 * 86400),
     SESSION_ABSOLUTE_TTL_SECONDS: seconds(90 * 86400, 600, 3 * 365 * 86400),
+    /** Email and account deletion need the password, or a sign-in at most this old (RFC 9470 max_age). */
+    REAUTH_MAX_AGE_SECONDS: seconds(600, 30, 86400),
+    /** How long a password reset link works. */
+    PASSWORD_RESET_TTL_SECONDS: seconds(1800, 60, 86400),
+    /** How long an email verification or email change link works. */
+    EMAIL_VERIFICATION_TTL_SECONDS: seconds(86400, 300, 7 * 86400),
     /** How many reverse proxies in front of the app append to X-Forwarded-For (0 = none, use the peer). */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Verified access tokens remembered per process (never their revocation); 0 disables. */

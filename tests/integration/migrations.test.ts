@@ -25,6 +25,7 @@ async function createUserWithSession(db: Database) {
       userId: user.id,
       epoch: user.sessionEpoch,
       lastActiveAt: now,
+      authTime: now,
       idleExpiresAt: new Date(now.getTime() + 60_000),
       absoluteExpiresAt: new Date(now.getTime() + 3_600_000),
     },

@@ -6,7 +6,12 @@ import { AccessTokens } from "@/core/access-tokens";
 import { defaultEngineConfig, type EngineConfig } from "@/core/config";
 import type { EngineDeps } from "@/core/deps";
 import type {
+  AccountMail,
+  AccountRepository,
+  AccountTokenPurpose,
+  AccountTokenRecord,
   ChangePasswordCommand,
+  EmailConfirmation,
   EventLog,
   KnownDeviceRepository,
   Logger,
@@ -35,6 +40,8 @@ import { generateSigningKey, loadKeyRing } from "@/core/signing-keys";
 
 export class FakeUsers implements UserRepository {
   readonly rows = new Map<string, UserRecord>();
+  /** The account_tokens table (kept here: password changes and deletions reach it too). */
+  tokens: AccountTokenRecord[] = [];
   async findByEmail(email: string) {
     return [...this.rows.values()].find((u) => u.email === email) ?? null;
   }
@@ -43,7 +50,7 @@ export class FakeUsers implements UserRepository {
   }
   async create(user: { id: string; email: string; name: string | null; passwordHash: string }) {
     if (await this.findByEmail(user.email)) return null;
-    const row = { ...user, sessionEpoch: 0, disabledAt: null };
+    const row: UserRecord = { ...user, sessionEpoch: 0, disabledAt: null, emailVerifiedAt: null };
     this.rows.set(user.id, row);
     return row;
   }
@@ -111,7 +118,13 @@ export class FakeSessions implements SessionRepository {
     const row = this.rows.get(id);
     if (!row) return null;
     const user = this.users.rows.get(row.userId);
-    return { ...row, userEpoch: user?.sessionEpoch ?? 0, userEmail: user?.email ?? "", userName: user?.name ?? null };
+    return {
+      ...row,
+      userEpoch: user?.sessionEpoch ?? 0,
+      userEmail: user?.email ?? "",
+      userName: user?.name ?? null,
+      userEmailVerified: Boolean(user?.emailVerifiedAt),
+    };
   }
   async rotateRefreshToken(args: {
     id: string;
@@ -181,7 +194,9 @@ export class FakeSessions implements SessionRepository {
       return null;
     user.passwordHash = args.newPasswordHash;
     user.sessionEpoch += 1;
+    this.users.tokens = this.users.tokens.filter((t) => !(t.userId === user.id && t.purpose === "password_reset"));
     current.epoch = user.sessionEpoch;
+    current.authTime = args.now;
     current.previousRefreshHash = null;
     current.refreshHash = args.newRefreshHash;
     current.refreshRotatedAt = args.now;
@@ -191,6 +206,57 @@ export class FakeSessions implements SessionRepository {
   }
   async recentRevocations() {
     return { sessions: [], epochs: [] };
+  }
+}
+
+export class FakeAccounts implements AccountRepository {
+  constructor(
+    private readonly users: FakeUsers,
+    private readonly sessions: FakeSessions,
+  ) {}
+  async issueToken(token: AccountTokenRecord) {
+    this.users.tokens = this.users.tokens.filter((t) => !(t.userId === token.userId && t.purpose === token.purpose));
+    this.users.tokens.push({ ...token });
+  }
+  private use(tokenHash: string, purposes: AccountTokenPurpose[], now: Date) {
+    const token = this.users.tokens.find(
+      (t) => t.tokenHash === tokenHash && purposes.includes(t.purpose) && t.expiresAt > now,
+    );
+    const user = token && this.users.rows.get(token.userId);
+    if (!token || !user || user.email !== token.email) return null;
+    this.users.tokens = this.users.tokens.filter((t) => t !== token);
+    return { token, user };
+  }
+  async resetPassword(args: { tokenHash: string; newPasswordHash: string; now: Date }) {
+    const used = this.use(args.tokenHash, ["password_reset"], args.now);
+    if (!used || used.user.disabledAt) return null;
+    const { user } = used;
+    user.passwordHash = args.newPasswordHash;
+    user.sessionEpoch += 1;
+    this.users.tokens = this.users.tokens.filter((t) => !(t.userId === user.id && t.purpose === "password_reset"));
+    return { user: { ...user }, epoch: user.sessionEpoch };
+  }
+  async confirmEmail(args: { tokenHash: string; now: Date }): Promise<EmailConfirmation | null> {
+    const used = this.use(args.tokenHash, ["email_verification", "email_change"], args.now);
+    if (!used) return null;
+    const { token, user } = used;
+    if (token.purpose === "email_verification") {
+      user.emailVerifiedAt = args.now;
+      return { kind: "verified", user: { ...user } };
+    }
+    if (!token.newEmail || (await this.users.findByEmail(token.newEmail))) return { kind: "email_taken", user };
+    user.email = token.newEmail;
+    user.emailVerifiedAt = args.now;
+    this.users.tokens = this.users.tokens.filter((t) => t.userId !== user.id);
+    return { kind: "changed", user: { ...user }, previousEmail: token.email };
+  }
+  async deleteUser(userId: string, now: Date) {
+    if (!this.users.rows.has(userId)) return null;
+    const live = (await this.sessions.listActive(userId, now)).map((s) => s.id);
+    for (const [id, row] of this.sessions.rows) if (row.userId === userId) this.sessions.rows.delete(id);
+    this.users.tokens = this.users.tokens.filter((t) => t.userId !== userId);
+    this.users.rows.delete(userId);
+    return live;
   }
 }
 
@@ -246,12 +312,23 @@ export class FakeKnownDevices implements KnownDeviceRepository {
 
 export class FakeMailer implements SecurityMailer {
   readonly sent: NewDeviceAlert[] = [];
+  /** Account emails (reset, verification, email change, deletion), in the order sent. */
+  readonly mails: AccountMail[] = [];
   /** Set to make sending fail, or never finish (a hung SMTP server). */
   mode: "send" | "fail" | "hang" = "send";
   async newDeviceSignIn(alert: NewDeviceAlert) {
     if (this.mode === "fail") throw new Error("smtp unreachable");
     if (this.mode === "hang") return new Promise<void>(() => undefined);
     this.sent.push(alert);
+  }
+  async send(mail: AccountMail) {
+    if (this.mode === "fail") throw new Error("smtp unreachable");
+    if (this.mode === "hang") return new Promise<void>(() => undefined);
+    this.mails.push(mail);
+  }
+  /** The last account email of `kind` to `to`. */
+  last<K extends AccountMail["kind"]>(kind: K, to?: string): Extract<AccountMail, { kind: K }> | undefined {
+    return this.mails.findLast((m): m is Extract<AccountMail, { kind: K }> => m.kind === kind && (!to || m.to === to));
   }
 }
 
@@ -291,6 +368,7 @@ export async function makeEngine(
   const keys = await loadKeyRing([await generateSigningKey("ES256")]);
   const users = new FakeUsers();
   const sessions = new FakeSessions(users);
+  const accounts = new FakeAccounts(users, sessions);
   const store = new FakeStore();
   const notifier = new FakeNotifier();
   const events = new FakeEvents();
@@ -311,6 +389,7 @@ export async function makeEngine(
     rateLimits: new RateLimitPolicy(new MemoryRateLimiter(() => clock.now), scaleRateLimits(rateLimitScale), logger),
     knownDevices,
     mailer,
+    accounts,
   };
   const engine = createSessionEngine(deps);
   const device = {
@@ -339,5 +418,6 @@ export async function makeEngine(
     userWithDevices,
     knownDevices,
     mailer,
+    accounts,
   };
 }

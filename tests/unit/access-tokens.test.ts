@@ -15,6 +15,8 @@ const ISSUE = {
   name: null,
   sessionId: "s".repeat(22),
   epoch: 3,
+  emailVerified: false,
+  authTimeMs: Date.UTC(2026, 0, 1),
   nowMs: NOW,
   notAfterMs: NOW + 86_400_000,
 };
@@ -83,6 +85,8 @@ describe("access tokens", () => {
       name: "U",
       sessionId: "s",
       epoch: 0,
+      emailVerified: false,
+      authTimeMs: 0,
       nowMs: NOW,
       notAfterMs: NOW + 60_000,
     });
@@ -187,6 +191,8 @@ describe("identity claims", () => {
       name: "Ada",
       sessionId: "s",
       epoch: 0,
+      emailVerified: false,
+      authTimeMs: 0,
       nowMs: NOW,
       notAfterMs: NOW + 3_600_000,
     });

@@ -24,6 +24,7 @@ function record(overrides: Partial<ActivityRecord>): ActivityRecord {
     actorDevice: null,
     ip: "203.0.113.9",
     newDevice: false,
+    mailUnverified: false,
     createdAt: at,
     ...overrides,
   };

@@ -97,6 +97,7 @@ describe("what reaches an email or a page is an IP address or nothing", () => {
         device: "Firefox on Linux",
         actorDevice: null,
         newDevice: false,
+        mailUnverified: false,
         createdAt: at,
       };
       expect(describeActivity({ ...event, ip: text }, "s1").ip).toBeNull();

@@ -138,6 +138,8 @@ describe("the RFC 7662 answer", () => {
     email: "ada@example.com",
     name: "Ada",
     jti: "j",
+    email_verified: false,
+    auth_time: 0,
     iat: 1_800_000_000,
     exp: 1_800_000_300,
   };

@@ -18,6 +18,8 @@ async function tokensWithCache(size: number) {
         name: null,
         sessionId: sid,
         epoch: 0,
+        emailVerified: false,
+        authTimeMs: 0,
         nowMs: NOW,
         notAfterMs: NOW + 86_400_000,
       })

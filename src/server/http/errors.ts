@@ -7,6 +7,7 @@ const statusOf: Record<AuthErrorCode, number> = {
   invalid_grant: 400,
   unsupported_grant_type: 400,
   invalid_token: 401,
+  insufficient_user_authentication: 401,
   not_found: 404,
   email_taken: 409,
   payload_too_large: 413,
@@ -35,6 +36,12 @@ export function authErrorResponse(error: AuthError): Response {
   if (error.code === "invalid_token") {
     headers["WWW-Authenticate"] =
       `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
+  }
+  if (error.code === "insufficient_user_authentication") {
+    // RFC 9470 §3: the client should have the user authenticate again (at most max_age seconds ago).
+    const maxAge = error.details.maxAgeSeconds === undefined ? "" : `, max_age=${error.details.maxAgeSeconds}`;
+    headers["WWW-Authenticate"] =
+      `Bearer error="insufficient_user_authentication", error_description="${error.message.replace(/"/g, "'")}"${maxAge}`;
   }
   if (error.code === "rate_limited" && error.details.retryAfterSeconds !== undefined) {
     headers["Retry-After"] = String(Math.ceil(error.details.retryAfterSeconds));

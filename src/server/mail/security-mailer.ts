@@ -1,4 +1,5 @@
 import type { SecurityMailer } from "@/core/ports";
+import { accountMail } from "./account-mail";
 import { newDeviceMail } from "./new-device-mail";
 import type { MailTransport } from "./message";
 
@@ -7,6 +8,9 @@ export function createSecurityMailer(transport: MailTransport, appUrl: string): 
   return {
     async newDeviceSignIn(alert) {
       await transport.send(newDeviceMail(alert, appUrl));
+    },
+    async send(mail) {
+      await transport.send(accountMail(mail, appUrl));
     },
   };
 }

@@ -25,6 +25,7 @@ export class PrismaActivityLog implements ActivityLog {
         actorDevice: true,
         ip: true,
         newDevice: true,
+        mailUnverified: true,
         createdAt: true,
       },
     });

@@ -27,6 +27,7 @@ export class PrismaEventLog implements EventLog {
           device: event.device ?? target?.label ?? null,
           actorDevice: event.actorSessionId ? (devices.get(event.actorSessionId)?.label ?? null) : null,
           newDevice: event.newDevice ?? false,
+          mailUnverified: event.mailUnverified ?? false,
         };
       }),
     });

@@ -55,11 +55,17 @@ export class PrismaSessionRepository implements SessionRepository {
   async findById(id: string): Promise<SessionWithUserEpoch | null> {
     const row = await this.prisma.deviceSession.findUnique({
       where: { id },
-      include: { user: { select: { sessionEpoch: true, email: true, name: true } } },
+      include: { user: { select: { sessionEpoch: true, email: true, name: true, emailVerifiedAt: true } } },
     });
     if (!row) return null;
     const { user, ...session } = row;
-    return { ...session, userEpoch: user.sessionEpoch, userEmail: user.email, userName: user.name };
+    return {
+      ...session,
+      userEpoch: user.sessionEpoch,
+      userEmail: user.email,
+      userName: user.name,
+      userEmailVerified: user.emailVerifiedAt !== null,
+    };
   }
 
   async rotateRefreshToken(args: {
@@ -111,7 +117,13 @@ export class PrismaSessionRepository implements SessionRepository {
       data: { revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy },
     });
     if (count !== 1) return null;
-    const { userEpoch: _userEpoch, userEmail: _userEmail, userName: _userName, ...record } = session;
+    const {
+      userEpoch: _userEpoch,
+      userEmail: _userEmail,
+      userName: _userName,
+      userEmailVerified: _userEmailVerified,
+      ...record
+    } = session;
     return { ...record, revokedAt: command.now, revokedReason: command.reason, revokedBy: command.revokedBy };
   }
 
@@ -154,6 +166,8 @@ export class PrismaSessionRepository implements SessionRepository {
           data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
         });
         if (count !== 1) throw new ConcurrentChange();
+        // A reset link sent before the change must not undo it.
+        await tx.accountToken.deleteMany({ where: { userId: args.userId, purpose: "password_reset" } });
         const { sessionEpoch } = await tx.user.findUniqueOrThrow({
           where: { id: args.userId },
           select: { sessionEpoch: true },
@@ -168,6 +182,7 @@ export class PrismaSessionRepository implements SessionRepository {
             refreshGeneration: { increment: 1 },
             lastActiveAt: args.now,
             idleExpiresAt: args.idleExpiresAt,
+            authTime: args.now, // the current password was just checked
           },
         });
         if (moved.count !== 1) throw new ConcurrentChange();

@@ -8,7 +8,11 @@ const userFields = {
   passwordHash: true,
   sessionEpoch: true,
   disabledAt: true,
+  emailVerifiedAt: true,
 } as const;
+
+/** The columns of a `UserRecord`: every repository that answers one reads these. */
+export { userFields };
 
 export class PrismaUserRepository implements UserRepository {
   constructor(private readonly prisma: PrismaClient) {}

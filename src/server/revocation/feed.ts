@@ -12,6 +12,8 @@ const REASONS: Record<RevocationReason, true> = {
   revoked_by_admin: true,
   user_disabled: true,
   session_limit: true,
+  password_reset: true,
+  account_deleted: true,
 };
 
 function isReason(value: unknown): value is RevocationReason {
