@@ -1,0 +1,103 @@
+/**
+ * A real SMTP server for tests: the app under test is started with `SMTP_URL=<capture.url>` and
+ * sends its mail here over SMTP; every message is parsed (mailparser) and kept in memory, and, when
+ * `dir` is given, written there as one JSON file per message (for test processes other than the
+ * one that started the server, such as Playwright's workers).
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+
+export interface CapturedMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  receivedAt: number;
+}
+
+export interface MailCapture {
+  /** smtp://127.0.0.1:<port>, for SMTP_URL. */
+  url: string;
+  messages: CapturedMail[];
+  /** The first message to `to` (matching `subject` when given) after `since` (ms), waited for. */
+  waitFor(to: string, options?: { subject?: RegExp; since?: number; timeoutMs?: number }): Promise<CapturedMail>;
+  close(): Promise<void>;
+}
+
+export const CAPTURE_MAIL_FROM = "Security <security@app.test>";
+
+function matches(mail: CapturedMail, to: string, subject: RegExp | undefined, since: number): boolean {
+  return mail.to.includes(to.toLowerCase()) && mail.receivedAt >= since && (!subject || subject.test(mail.subject));
+}
+
+async function poll<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no mail ${what} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function startMailCapture(options: { dir?: string } = {}): Promise<MailCapture> {
+  const messages: CapturedMail[] = [];
+  if (options.dir) mkdirSync(options.dir, { recursive: true });
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          const mail: CapturedMail = {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            subject: parsed.subject ?? "",
+            text: parsed.text ?? "",
+            receivedAt: Date.now(),
+          };
+          messages.push(mail);
+          if (options.dir)
+            writeFileSync(path.join(options.dir, `${Date.now()}-${randomUUID()}.json`), JSON.stringify(mail));
+          callback();
+        })
+        .catch((error: Error) => callback(error));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    waitFor(to, { subject, since = 0, timeoutMs = 10_000 } = {}) {
+      return poll(() => messages.find((m) => matches(m, to, subject, since)), `to ${to}`, timeoutMs);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Reads the messages a capture with `dir` wrote (from another process), waiting for one to `to`. */
+export function waitForMailIn(
+  dir: string,
+  to: string,
+  { subject, since = 0, timeoutMs = 10_000 }: { subject?: RegExp; since?: number; timeoutMs?: number } = {},
+): Promise<CapturedMail> {
+  const read = () =>
+    readdirSync(dir)
+      .sort()
+      .map((file) => JSON.parse(readFileSync(path.join(dir, file), "utf8")) as CapturedMail)
+      .find((m) => matches(m, to, subject, since));
+  return poll(read, `to ${to} in ${dir}`, timeoutMs);
+}
+
+/** The first link to `<appUrl-ish>/<page>?token=...` in a mail's text, and its token. */
+export function linkIn(mail: CapturedMail, page: string): { url: string; token: string } {
+  const match = new RegExp(`https?://[^\\s]+/${page}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
+  if (!match) throw new Error(`no /${page} link in the mail "${mail.subject}":\n${mail.text}`);
+  return { url: match[0], token: match[1]! };
+}
