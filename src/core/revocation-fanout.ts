@@ -113,7 +113,13 @@ export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store"
           if (sessionIds.length > 0) await store.revokeSessions(sessionIds, ttl);
           await store.raiseEpoch(userId, Number.MAX_SAFE_INTEGER, ttl);
         },
-        { type: "epoch_raised", userId, epoch: Number.MAX_SAFE_INTEGER, keepSessionId: null, reason: "account_deleted" },
+        {
+          type: "epoch_raised",
+          userId,
+          epoch: Number.MAX_SAFE_INTEGER,
+          keepSessionId: null,
+          reason: "account_deleted",
+        },
       );
     },
   };

@@ -72,7 +72,8 @@ export class PrismaAccountRepository implements AccountRepository {
     }).catch((error: unknown) => {
       // A registration that took the new address between the check and the update.
       // A registration took the new address between the check and the update (rolled back).
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return this.taken(args.tokenHash);
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+        return this.taken(args.tokenHash);
       throw error;
     });
   }
