@@ -1,7 +1,8 @@
 -- AlterTable: sessions signed in before this column existed proved the password at sign-in.
 ALTER TABLE "device_sessions" ADD COLUMN     "auth_time" TIMESTAMPTZ(3);
 UPDATE "device_sessions" SET "auth_time" = "created_at";
-ALTER TABLE "device_sessions" ALTER COLUMN "auth_time" SET NOT NULL;
+ALTER TABLE "device_sessions" ALTER COLUMN "auth_time" SET NOT NULL,
+ALTER COLUMN "auth_time" SET DEFAULT CURRENT_TIMESTAMP;
 
 -- AlterTable
 ALTER TABLE "session_events" ADD COLUMN     "mail_unverified" BOOLEAN NOT NULL DEFAULT false;
