@@ -73,7 +73,6 @@ export class PrismaAccountRepository implements AccountRepository {
       await tx.accountToken.deleteMany({ where: { userId: user.id } });
       return { kind: "changed", user, previousEmail: token.email };
     }).catch((error: unknown) => {
-      // A registration that took the new address between the check and the update.
       // A registration took the new address between the check and the update (rolled back).
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
         return this.taken(args.tokenHash);
@@ -81,10 +80,16 @@ export class PrismaAccountRepository implements AccountRepository {
     });
   }
 
+  /** The change lost a race for its new address: the link is used up, like when the address was taken before. */
   private async taken(tokenHash: string): Promise<EmailConfirmation | null> {
-    const token = await this.prisma.accountToken.findUnique({ where: { tokenHash }, select: { userId: true } });
-    const user = token && (await this.prisma.user.findUnique({ where: { id: token.userId }, select: userFields }));
-    return user ? { kind: "email_taken", user } : null;
+    const token = await this.prisma.accountToken.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true },
+    });
+    if (!token) return null;
+    const { count } = await this.prisma.accountToken.deleteMany({ where: { id: token.id } });
+    const user = await this.prisma.user.findUnique({ where: { id: token.userId }, select: userFields });
+    return count === 1 && user ? { kind: "email_taken", user } : null;
   }
 
   async deleteUser(userId: string, now: Date): Promise<string[] | null> {
