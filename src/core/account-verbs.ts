@@ -95,8 +95,13 @@ export function createAccountVerbs(
   return {
     /** After registration: the first verification link (the account exists already, whatever happens here). */
     async sendFirstVerification(user: UserRecord): Promise<void> {
-      const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
-      post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+      try {
+        const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
+        post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+      } catch (error) {
+        // The account exists: a failure here must not fail the registration (the banner can resend).
+        logger.warn("verification_link_failed", { userId: user.id, error: errorMessage(error) });
+      }
     },
 
     async requestPasswordReset(input: PasswordResetRequest, context: RequestContext): Promise<void> {
