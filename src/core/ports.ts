@@ -282,6 +282,12 @@ export interface SecurityMailer {
 /** What a one-time link token is for. */
 export type AccountTokenPurpose = "password_reset" | "email_verification" | "email_change";
 
+/**
+ * The links a new password voids: a reset link sent before it, and an email change asked for before
+ * it (by someone who knew the old password and wants the account moved to their own address).
+ */
+export const LINKS_VOIDED_BY_PASSWORD: readonly AccountTokenPurpose[] = ["password_reset", "email_change"];
+
 /** A one-time link token as stored: its SHA-256 only, never the token. */
 export interface AccountTokenRecord {
   userId: string;

@@ -88,6 +88,7 @@ async function link(
 describe("one-time links on the real database", () => {
   it("one reset link used by two requests at once sets the password once and raises the epoch once", async () => {
     const user = await newUser();
+    const change = await link(user, "email_change", `thief-${randomUUID()}@example.test`);
     const tokenHash = await link(user, "password_reset");
     const results = await Promise.all(
       ["hash-a", "hash-b"].map((newPasswordHash) => accounts.resetPassword({ tokenHash, newPasswordHash, now: now() })),
@@ -97,6 +98,8 @@ describe("one-time links on the real database", () => {
     const stored = (await users.findById(user.id))!;
     expect(stored.sessionEpoch).toBe(1);
     expect(stored.passwordHash).toBe(winners[0]!.user.passwordHash);
+    // An email change asked for before the reset (by whoever had the old password) is void.
+    expect(await accounts.confirmEmail({ tokenHash: change, now: now() })).toBeNull();
   });
 
   it("one verification link used twice at once verifies once; the second is refused", async () => {
@@ -118,9 +121,10 @@ describe("one-time links on the real database", () => {
     expect(await accounts.confirmEmail({ tokenHash: verification, now: now() })).toMatchObject({ kind: "verified" });
   });
 
-  it("a password change through the sessions repository kills a pending reset link", async () => {
+  it("a password change through the sessions repository kills a pending reset link and email change", async () => {
     const user = await newUser();
     const sid = await newSession(user.id);
+    const change = await link(user, "email_change", `thief-${randomUUID()}@example.test`);
     const tokenHash = await link(user, "password_reset");
     const changed = await sessions.changePassword({
       userId: user.id,
@@ -134,7 +138,8 @@ describe("one-time links on the real database", () => {
     });
     expect(changed).toEqual({ epoch: 1 });
     expect(await accounts.resetPassword({ tokenHash, newPasswordHash: "attacker", now: now() })).toBeNull();
-    expect((await users.findById(user.id))!.passwordHash).toBe("new-hash");
+    expect(await accounts.confirmEmail({ tokenHash: change, now: now() })).toBeNull();
+    expect((await users.findById(user.id))!).toMatchObject({ passwordHash: "new-hash", email: user.email });
   });
 
   it("an email change: the address moves, links to the old address die, a taken address changes nothing", async () => {

@@ -31,7 +31,7 @@ import type {
   UserRecord,
   UserRepository,
 } from "@/core/ports";
-import { NEW_SESSION_STATE } from "@/core/ports";
+import { LINKS_VOIDED_BY_PASSWORD, NEW_SESSION_STATE } from "@/core/ports";
 import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
 import { MemoryRateLimiter } from "@/server/rate-limit/memory-rate-limiter";
@@ -194,7 +194,9 @@ export class FakeSessions implements SessionRepository {
       return null;
     user.passwordHash = args.newPasswordHash;
     user.sessionEpoch += 1;
-    this.users.tokens = this.users.tokens.filter((t) => !(t.userId === user.id && t.purpose === "password_reset"));
+    this.users.tokens = this.users.tokens.filter(
+      (t) => !(t.userId === user.id && LINKS_VOIDED_BY_PASSWORD.includes(t.purpose)),
+    );
     current.epoch = user.sessionEpoch;
     current.authTime = args.now;
     current.previousRefreshHash = null;
@@ -233,7 +235,9 @@ export class FakeAccounts implements AccountRepository {
     const { user } = used;
     user.passwordHash = args.newPasswordHash;
     user.sessionEpoch += 1;
-    this.users.tokens = this.users.tokens.filter((t) => !(t.userId === user.id && t.purpose === "password_reset"));
+    this.users.tokens = this.users.tokens.filter(
+      (t) => !(t.userId === user.id && LINKS_VOIDED_BY_PASSWORD.includes(t.purpose)),
+    );
     return { user: { ...user }, epoch: user.sessionEpoch };
   }
   async confirmEmail(args: { tokenHash: string; now: Date }): Promise<EmailConfirmation | null> {

@@ -280,6 +280,23 @@ describe("email change", () => {
     await expect(t.engine.signIn({ email: "ada.new@example.com", password: PASSWORD }, ctx)).resolves.toBeTruthy();
   });
 
+  it("a new password, by reset or by change, voids a pending email change (asked by someone who had the old one)", async () => {
+    for (const secure of ["reset", "change"] as const) {
+      const t = await setup();
+      await t.engine.changeEmail(await t.claims(), { newEmail: "thief@example.com", password: PASSWORD }, ctx);
+      await settle();
+      const stolen = t.mailer.last("email_change_link", "thief@example.com")!.token;
+      if (secure === "reset") {
+        await t.engine.resetPassword({ token: await t.resetLink(), newPassword: NEW_PASSWORD }, ctx);
+      } else {
+        const change = { currentPassword: PASSWORD, newPassword: NEW_PASSWORD };
+        await t.engine.changePassword(await t.claims(), change, ctx);
+      }
+      expect((await failure(t.engine.verifyEmail(stolen, ctx))).code, secure).toBe("invalid_grant");
+      expect(t.users.rows.get(t.userId)!.email).toBe(EMAIL);
+    }
+  });
+
   it("a taken address answers the same but gets no link", async () => {
     const t = await setup();
     await t.engine.register({ email: "taken@example.com", password: PASSWORD });

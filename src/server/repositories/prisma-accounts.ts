@@ -1,9 +1,10 @@
-import type {
-  AccountRepository,
-  AccountTokenPurpose,
-  AccountTokenRecord,
-  EmailConfirmation,
-  UserRecord,
+import {
+  LINKS_VOIDED_BY_PASSWORD,
+  type AccountRepository,
+  type AccountTokenPurpose,
+  type AccountTokenRecord,
+  type EmailConfirmation,
+  type UserRecord,
 } from "@/core/ports";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import { userFields } from "./prisma-users";
@@ -43,7 +44,7 @@ export class PrismaAccountRepository implements AccountRepository {
         data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
         select: userFields,
       });
-      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: "password_reset" } });
+      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: { in: [...LINKS_VOIDED_BY_PASSWORD] } } });
       return { user, epoch: user.sessionEpoch };
     });
   }

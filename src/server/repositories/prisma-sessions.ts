@@ -1,5 +1,6 @@
 import {
   DELETED_ACCOUNT_EPOCH,
+  LINKS_VOIDED_BY_PASSWORD,
   type ChangePasswordCommand,
   type DeviceListEntry,
   type NewSessionRecord,
@@ -167,8 +168,10 @@ export class PrismaSessionRepository implements SessionRepository {
           data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
         });
         if (count !== 1) throw new ConcurrentChange();
-        // A reset link sent before the change must not undo it.
-        await tx.accountToken.deleteMany({ where: { userId: args.userId, purpose: "password_reset" } });
+        // A reset link or an email change asked for before the change must not undo it.
+        await tx.accountToken.deleteMany({
+          where: { userId: args.userId, purpose: { in: [...LINKS_VOIDED_BY_PASSWORD] } },
+        });
         const { sessionEpoch } = await tx.user.findUniqueOrThrow({
           where: { id: args.userId },
           select: { sessionEpoch: true },
