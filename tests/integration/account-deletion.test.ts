@@ -34,6 +34,9 @@ beforeAll(async () => {
     startTestApp("deletionlimits", { ...mail, RATE_LIMIT_SCALE: "1" }),
   ]);
   if (SHARED_STORAGE) second = await AppServer.start(testApp.env);
+  console.log(
+    `account-deletion: ${second ? "two instances on PostgreSQL + Redis" : "one instance (embedded storage)"}`,
+  );
   api = new Api(testApp.app.url);
   account = accountApi(api);
 });
@@ -61,7 +64,8 @@ function expectInsufficientAuthentication(res: { status: number; body: Record<st
   );
 }
 
-describe("changing the email", () => {
+// Independent accounts: these run side by side.
+describe.concurrent("changing the email", () => {
   it("with the password: a link to the new address, a notice to the old; the link moves the account", async () => {
     const email = await newAccount("change");
     const newEmail = uniqueEmail("changed");
@@ -172,7 +176,7 @@ describe("changing the email", () => {
   });
 });
 
-describe("deleting the account", () => {
+describe.concurrent("deleting the account", () => {
   it("signs out every device on every instance, says goodbye, and the email can register again, empty", async () => {
     const email = await newAccount("delete");
     const [laptop, phone] = await Promise.all([api.device(email, PASSWORD), api.device(email, PASSWORD)]);

@@ -36,6 +36,9 @@ beforeAll(async () => {
     startTestApp("recoverylimits", { ...mail, RATE_LIMIT_SCALE: "1", TRUST_PROXY_HOPS: "1" }),
   ]);
   if (SHARED_STORAGE) second = await AppServer.start(testApp.env);
+  console.log(
+    `account-recovery: ${second ? "two instances on PostgreSQL + Redis" : "one instance (embedded storage)"}`,
+  );
   api = new Api(testApp.app.url);
   account = accountApi(api);
 });
@@ -232,7 +235,8 @@ describe("password reset", () => {
   });
 });
 
-describe("rate limits (real limits: RATE_LIMIT_SCALE=1)", () => {
+// Independent accounts, addresses and emails: these run side by side.
+describe.concurrent("rate limits (real limits: RATE_LIMIT_SCALE=1)", () => {
   const limited = () => new Api(limitsApp.app.url);
   const from = (ip: string) => ({ "x-forwarded-for": ip });
 
@@ -289,7 +293,7 @@ describe("rate limits (real limits: RATE_LIMIT_SCALE=1)", () => {
   });
 });
 
-describe("email verification", () => {
+describe.concurrent("email verification", () => {
   it("registration mails a link; using it verifies the address (seen after a refresh); the link is single use", async () => {
     const since = Date.now();
     const email = await newAccount("verify");
