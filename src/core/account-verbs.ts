@@ -5,6 +5,7 @@ import { AuthError, errorMessage, invalidToken } from "./errors";
 import type { PasswordCheck } from "./password-check";
 import type { AccountMail, AccountTokenPurpose, UserRecord } from "./ports";
 import { createReauthentication } from "./reauthentication";
+import { identifyDevice } from "./new-device";
 import type { RevocationFanout } from "./revocation-fanout";
 import type { RequestContext } from "./session-engine";
 import type { ChangeEmailInput, DeleteAccountInput, PasswordResetInput, PasswordResetRequest } from "./validation";
@@ -113,6 +114,7 @@ export function createAccountVerbs(
             type: "password_reset_requested",
             ip: context.ip,
             userAgent: context.userAgent,
+            device: identifyDevice(context.userAgent).label,
             mailUnverified: !user.emailVerifiedAt,
           },
         ]);
@@ -137,6 +139,7 @@ export function createAccountVerbs(
         reason: "password_reset",
         ip: context.ip,
         userAgent: context.userAgent,
+        device: identifyDevice(context.userAgent).label,
         mailUnverified: !user.emailVerifiedAt,
       });
       post(

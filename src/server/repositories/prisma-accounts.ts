@@ -10,6 +10,9 @@ import { userFields } from "./prisma-users";
 
 type Tx = Prisma.TransactionClient;
 
+/** Far longer than any access token lives (ACCESS_TOKEN_TTL_SECONDS is at most an hour). */
+const TOMBSTONE_MS = 24 * 3600 * 1000;
+
 /** The account's address changed since the link was sent: the link is void (thrown to roll back). */
 class VoidLink extends Error {}
 
@@ -72,7 +75,8 @@ export class PrismaAccountRepository implements AccountRepository {
     }).catch((error: unknown) => {
       // A registration that took the new address between the check and the update.
       // A registration took the new address between the check and the update (rolled back).
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return this.taken(args.tokenHash);
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+        return this.taken(args.tokenHash);
       throw error;
     });
   }
@@ -101,6 +105,10 @@ export class PrismaAccountRepository implements AccountRepository {
         select: { id: true },
       });
       await tx.user.delete({ where: { id: userId } }); // sessions, events, devices, tokens: ON DELETE CASCADE
+      // The tombstone a wiped revocation store re-learns the deletion from (recentRevocations);
+      // those of a day ago and more have outlived every token they could refuse.
+      await tx.deletedAccount.deleteMany({ where: { deletedAt: { lt: new Date(now.getTime() - TOMBSTONE_MS) } } });
+      await tx.deletedAccount.create({ data: { userId, deletedAt: now } });
       return live.map((row) => row.id);
     });
   }
