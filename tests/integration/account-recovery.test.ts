@@ -32,8 +32,9 @@ beforeAll(async () => {
   capture = await startMailCapture();
   const mail = { SMTP_URL: capture.url, MAIL_FROM: CAPTURE_MAIL_FROM };
   [testApp, limitsApp] = await Promise.all([
-    startTestApp("recovery", mail),
-    startTestApp("recoverylimits", { ...mail, RATE_LIMIT_SCALE: "1", TRUST_PROXY_HOPS: "1" }),
+    // Info level: every auth event is logged, and none may carry a link's token (last test).
+    startTestApp("recovery", { ...mail, LOG_LEVEL: "info" }),
+    startTestApp("recoverylimits", { ...mail, LOG_LEVEL: "info", RATE_LIMIT_SCALE: "1", TRUST_PROXY_HOPS: "1" }),
   ]);
   if (SHARED_STORAGE) second = await AppServer.start(testApp.env);
   console.log(
@@ -349,5 +350,16 @@ describe.concurrent("email verification", () => {
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
     const wrongMethod = await api.call("GET", "/api/account/email/verification", { token: device.access_token });
     expect(wrongMethod.status).toBe(405);
+  });
+});
+
+describe("secrets", () => {
+  it("no link token and no new password reaches the apps' logs", () => {
+    const tokens = capture.messages.flatMap((m) => [...m.text.matchAll(/\?token=([A-Za-z0-9_-]+)/g)].map((x) => x[1]!));
+    expect(tokens.length).toBeGreaterThan(20);
+    const logs = [testApp.app.logs, limitsApp.app.logs, second?.logs ?? ""].join("\n");
+    expect(logs).toContain(`"event":"password_reset"`); // the logs are there to look at
+    for (const token of tokens) expect(logs).not.toContain(token);
+    expect(logs).not.toContain(NEW_PASSWORD);
   });
 });
