@@ -58,9 +58,13 @@ export class Api {
   }
 
   register(email: string, password: string, name?: string) {
-    return this.call<{ user: { id: string; email: string; name: string | null } }>("POST", "/api/auth/register", {
-      json: { email, password, name },
-    });
+    return this.call<{ user: { id: string; email: string; name: string | null; emailVerified: boolean } }>(
+      "POST",
+      "/api/auth/register",
+      {
+        json: { email, password, name },
+      },
+    );
   }
 
   signIn(email: string, password: string, userAgent = CHROME_MAC, deviceName?: string) {
@@ -83,11 +87,10 @@ export class Api {
   }
 
   me(token: string) {
-    return this.call<{ user: { id: string; email: string; name: string | null }; session: { id: string } }>(
-      "GET",
-      "/api/me",
-      { token },
-    );
+    return this.call<{
+      user: { id: string; email: string; name: string | null; emailVerified: boolean };
+      session: { id: string };
+    }>("GET", "/api/me", { token });
   }
 
   sessions(token: string) {

@@ -66,7 +66,12 @@ describe("POST /api/auth/register", () => {
     const email = uniqueEmail("Reg");
     const created = await api.register(email, PASSWORD, "Ada");
     expect(created.status).toBe(201);
-    expect(created.body.user).toEqual({ id: expect.any(String), email: email.toLowerCase(), name: "Ada" });
+    expect(created.body.user).toEqual({
+      id: expect.any(String),
+      email: email.toLowerCase(),
+      name: "Ada",
+      emailVerified: false,
+    });
     expect(created.body).not.toHaveProperty("user.passwordHash");
     const again = await api.register(email.toUpperCase(), PASSWORD);
     expect(again.status).toBe(409);
@@ -191,7 +196,7 @@ describe("GET /api/me", () => {
     const me = await api.me(devices[0]!.access_token);
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
-      user: { id: expect.any(String), email, name: null },
+      user: { id: expect.any(String), email, name: null, emailVerified: false },
       session: { id: devices[0]!.session_id },
     });
     expectInvalidToken(await api.call("GET", "/api/me"));

@@ -39,7 +39,15 @@ describe("where the proxy runs", () => {
     expect(skipped).toEqual(
       expect.arrayContaining(["/api/health", "/api/openapi.json", "/api/session/events", "/api/bench/constant"]),
     );
-    for (const kept of ["/api/auth/token", "/api/auth/register", "/api/auth/revoke", "/api/auth/introspect"])
+    for (const kept of [
+      "/api/auth/token",
+      "/api/auth/register",
+      "/api/auth/revoke",
+      "/api/auth/introspect",
+      "/api/auth/password-reset",
+      "/api/auth/password-reset/confirm",
+      "/api/auth/verify-email",
+    ])
       expect(skipped).not.toContain(kept);
     // next-auth's catch-all serves every method below /api/auth/, its GET paths included.
     for (const kept of ["/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/auth/signout"])
@@ -53,6 +61,9 @@ describe("where the proxy runs", () => {
       "/api/sessions/Ab3_x-9",
       "/api/account/activity",
       "/api/account/password",
+      "/api/account/email",
+      "/api/account/email/verification",
+      "/api/account",
       "/api/auth/logout",
       "/api/session/events",
       "/api/health",
@@ -75,6 +86,11 @@ describe("where the proxy runs", () => {
       "/api/auth/session",
       "/api/auth/token",
       "/api/auth/register",
+      "/api/auth/password-reset",
+      "/api/auth/password-reset/confirm",
+      "/api/auth/verify-email",
+      "/api/accountx",
+      "/api/account/email/x",
       "/api/nope",
       "/api/mex",
       "/api/me/x",

@@ -30,6 +30,10 @@ export const publicUserSchema = z.strictObject({
   id: z.uuid(),
   email: z.string(),
   name: z.string().nullable(),
+  emailVerified: z.boolean().meta({
+    description:
+      "The owner proved they receive mail at `email` (a verification link). For a token's holder: as of the token's issue (a refresh brings it up to date).",
+  }),
 });
 
 export const registerResponseSchema = z.strictObject({ user: publicUserSchema });

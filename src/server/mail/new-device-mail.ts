@@ -1,16 +1,7 @@
 import { parseIpAddress } from "@/core/ip-address";
 import type { NewDeviceAlert } from "@/core/ports";
+import { baseUrl, formatWhen } from "./mail-format";
 import type { MailMessage } from "./message";
-
-const when = new Intl.DateTimeFormat("en", {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "numeric",
-  minute: "2-digit",
-  timeZone: "UTC",
-  timeZoneName: "short",
-});
 
 /**
  * The "new sign-in to your account" email: what happened, when, where from, and what to do if it
@@ -19,7 +10,7 @@ const when = new Intl.DateTimeFormat("en", {
  * address is shown only when it is a valid IP address, never as the text it was given.
  */
 export function newDeviceMail(alert: NewDeviceAlert, appUrl: string): MailMessage {
-  const base = appUrl.replace(/\/+$/, "");
+  const base = baseUrl(appUrl);
   const ip = parseIpAddress(alert.ip);
   const where = ip ? `${alert.device}, IP address ${ip}` : alert.device;
   const text = [
@@ -28,7 +19,7 @@ export function newDeviceMail(alert: NewDeviceAlert, appUrl: string): MailMessag
     `Your account ${alert.email} was just signed in to from a device`,
     "it had not been used on before.",
     "",
-    `  When:  ${when.format(alert.at).replace(/\s/g, " ")}`,
+    `  When:  ${formatWhen(alert.at)}`,
     `  Where: ${where}`,
     "",
     "If this was you, there is nothing to do.",

@@ -169,7 +169,7 @@ function describeResponse(status: number, spec: ResponseSpec, responses: Registr
       ? ref(responses, spec.schema)
       : undefined;
   const contentType = spec.contentType ?? (schema ? "application/json" : undefined);
-  const headers = spec.errorBody ? ERROR_HEADERS[status] : undefined;
+  const headers = spec.headers ?? (spec.errorBody ? ERROR_HEADERS[status] : undefined);
   return {
     description: spec.description,
     ...(headers

@@ -1,5 +1,14 @@
 import type { z } from "zod";
-import { changePasswordSchema, logoutSchema, registerSchema } from "@/core/validation";
+import {
+  changeEmailSchema,
+  changePasswordSchema,
+  deleteAccountSchema,
+  logoutSchema,
+  passwordResetRequestSchema,
+  passwordResetSchema,
+  registerSchema,
+  verifyEmailSchema,
+} from "@/core/validation";
 import {
   emptyResponseSchema,
   healthResponseSchema,
@@ -37,6 +46,8 @@ export interface ResponseSpec {
   contentType?: string;
   /** An error answer: the Error schema. */
   errorBody?: boolean;
+  /** Response headers, by name: their descriptions (an error answer defaults to its status's usual ones). */
+  headers?: Record<string, string>;
 }
 
 export interface Operation {
@@ -83,6 +94,37 @@ type ErrorStatus = keyof typeof E;
 function errors(...statuses: ErrorStatus[]): Record<number, ResponseSpec> {
   return Object.fromEntries(statuses.map((status) => [status, { description: E[status], errorBody: true }]));
 }
+
+/** 400 for a one-time link's token that is not (or no longer) valid, or a malformed body. */
+const INVALID_LINK: ResponseSpec = {
+  description:
+    "`invalid_grant`: the link's token is unknown, already used, superseded by a newer link, or expired (or, for a reset link, older than a password change or a change of address). `invalid_request`: a missing or malformed field (see `fields`).",
+  errorBody: true,
+};
+
+/**
+ * The re-authentication rule (RFC 9470) of the irreversible account changes: the 401s they give and
+ * the 400 of a wrong password.
+ */
+const REAUTHENTICATION = {
+  400: {
+    description:
+      "`invalid_grant` with `fields.password`: the password is wrong (counted against the account's sign-in failure budget). `invalid_request`: a missing or malformed field.",
+    errorBody: true,
+  },
+  401: {
+    description:
+      'Missing, invalid, expired or revoked access token (`invalid_token`, `WWW-Authenticate: Bearer error="invalid_token"`); or `insufficient_user_authentication`: no `password` was given and the token\'s `auth_time` (the last password check) is older than REAUTH_MAX_AGE_SECONDS. Ask the user for the password and send it, or sign in again.',
+    errorBody: true,
+    headers: {
+      "WWW-Authenticate":
+        'Bearer error="invalid_token" (RFC 6750 §3), or Bearer error="insufficient_user_authentication", error_description="...", max_age=<seconds> (RFC 9470 §3).',
+    },
+  },
+} satisfies Record<number, ResponseSpec>;
+
+const REAUTHENTICATION_NOTE =
+  "Needs re-authentication: the current `password` in the body, or an access token whose `auth_time` is at most REAUTH_MAX_AGE_SECONDS (default 600) old; otherwise 401 `insufficient_user_authentication`. A wrong password spends the same per-account budget as failed sign-ins (429 once it is spent).";
 
 /** A GET that exists only with BENCHMARK_ROUTES=1 (src/app/api/bench): 404 otherwise. */
 function benchmarkOperation(spec: {
@@ -249,6 +291,102 @@ export const operations: Operation[] = [
     responses: {
       200: { description: "This device's new token pair.", schema: tokenResponseSchema },
       ...errors(400, 401, 413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/password-reset",
+    operationId: "requestPasswordReset",
+    summary: "Ask for a password reset link by email",
+    description:
+      "Answers 202 `{}` whether or not an account has this email (same body, same time): an existing account gets a link `<APP_URL>/reset-password?token=...`, valid PASSWORD_RESET_TTL_SECONDS (default 30 minutes); a newer link kills the older one. Limited per address and per email, account or not (429 with `Retry-After`).",
+    tag: TAGS.account,
+    security: "none",
+    request: { schema: passwordResetRequestSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      202: { description: "Accepted: a link is mailed if the account exists.", schema: emptyResponseSchema },
+      ...errors(400, 403, 413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/password-reset/confirm",
+    operationId: "resetPassword",
+    summary: "Set a new password with a reset link's token: every device of the account is signed out",
+    description:
+      "The token is single use. On success the account's batch number is raised: every session and token issued before is refused at once, on every instance, and open browsers are signed out; a notice is mailed. Refused tokens count against the caller's address (429 with `Retry-After` over its budget).",
+    tag: TAGS.account,
+    security: "none",
+    request: { schema: passwordResetSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      200: { description: "The password is set; sign in with it.", schema: emptyResponseSchema },
+      400: INVALID_LINK,
+      ...errors(403, 413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/verify-email",
+    operationId: "verifyEmail",
+    summary: "Use an email verification link's token, or an email change link's (the address changes then)",
+    description:
+      "Verification links are mailed at registration and on request (`POST /api/account/email/verification`), email change links by `POST /api/account/email`; both open `<APP_URL>/verify-email?token=...` and are valid EMAIL_VERIFICATION_TTL_SECONDS (default 24 hours). After an email change, the old address gets a notice and sign-in takes the new one. Tokens already issued keep their `email` and `email_verified` claims until their next refresh. Refused tokens count against the caller's address (429 with `Retry-After` over its budget).",
+    tag: TAGS.account,
+    security: "none",
+    request: { schema: verifyEmailSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      200: { description: "The address is verified (or changed).", schema: emptyResponseSchema },
+      400: INVALID_LINK,
+      409: {
+        description:
+          "`email_taken`: an email change whose new address another account took since the link was sent; nothing changed.",
+        errorBody: true,
+      },
+      ...errors(403, 413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/email/verification",
+    operationId: "sendVerificationEmail",
+    summary: "Mail a fresh verification link to the account's address (the older link stops working)",
+    description:
+      "Nothing is sent when the address is verified already (still 202). Limited per account, with email change links (429 with `Retry-After`).",
+    tag: TAGS.account,
+    security: "bearer",
+    responses: {
+      202: { description: "Accepted: a link is on its way.", schema: emptyResponseSchema },
+      ...errors(400, 401, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/email",
+    operationId: "changeEmail",
+    summary: "Change the account's email: a confirmation link to the new address, a notice to the old one",
+    description: `Nothing changes until the link is used (\`POST /api/auth/verify-email\`). A new address that another account uses answers the same 202 and gets no link (no enumeration). ${REAUTHENTICATION_NOTE} Limited per account, with verification links (429 with \`Retry-After\`).`,
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: changeEmailSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      202: { description: "Accepted: the link is on its way (if the address is free).", schema: emptyResponseSchema },
+      ...REAUTHENTICATION,
+      ...errors(413, 429, 503),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/account",
+    operationId: "deleteAccount",
+    summary: "Delete the account: every device signed out, every row of the user removed, a goodbye email",
+    description: `Every session and token of the user is refused on its next request, on every instance, and open browsers are signed out. The same email can register again afterwards (a new, empty account). ${REAUTHENTICATION_NOTE}`,
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: deleteAccountSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      204: { description: "Deleted." },
+      ...REAUTHENTICATION,
+      ...errors(413, 429, 503),
     },
   },
   {

@@ -27,6 +27,7 @@ export const GET = benchmarkRoute(async ({ request, services }) => {
       id: String(payload.sub),
       email: String(payload.email),
       name: typeof payload.name === "string" ? payload.name : null,
+      emailVerified: payload.email_verified === true,
     },
     session: { id: String(payload.sid) },
   });
