@@ -7,7 +7,7 @@ import { getServices } from "@/server/services";
 export type ForgotPasswordState =
   | { status: "idle" }
   | { status: "error"; message: string; fields: { email?: string[] }; email: string }
-  | { status: "sent"; email: string; validMinutes: number };
+  | { status: "success"; email: string; validMinutes: number };
 
 /**
  * Mails a reset link when an account uses this address. The answer is the same whether or not one
@@ -22,7 +22,7 @@ export async function requestPasswordResetAction(_prev: unknown, formData: unkno
     const { engine, config } = await getServices();
     const input = parseInput(passwordResetRequestSchema, fields);
     await engine.requestPasswordReset(input, await actionClientContext());
-    return { status: "sent", email: input.email, validMinutes: Math.round(config.passwordResetTtlSeconds / 60) };
+    return { status: "success", email: input.email, validMinutes: Math.round(config.passwordResetTtlSeconds / 60) };
   } catch (error) {
     const failure = await toActionFailure(error);
     return { status: "error", message: failure.message, fields: failure.fields, email };

@@ -34,7 +34,7 @@ export function ForgotPasswordForm() {
         Send reset link
       </SubmitButton>
       <MessageSlot className="mt-3">
-        {state.status === "sent" ? (
+        {state.status === "success" ? (
           <Notice tone="success">
             Check your email. If an account uses {state.email}, we sent it a link to choose a new password. The link
             works once, for {state.validMinutes} minutes.
