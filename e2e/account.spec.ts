@@ -79,6 +79,11 @@ test("forgot password: the mailed link resets it, every browser is signed out at
     "/forgot-password",
   );
 
+  // A link without its token says so, with the same way out.
+  await page.goto("/reset-password");
+  await expect(errorAlert(page)).toContainText("This link is incomplete");
+  await expect(errorAlert(page).getByRole("link", { name: "Ask for a new link" })).toBeVisible();
+
   // Only the new password signs in.
   consoleErrors.allow(/Failed to load resource: the server responded with a status of 401/);
   await page.goto("/login");
