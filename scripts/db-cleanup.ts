@@ -4,6 +4,7 @@
 //   SESSION_RETENTION_DAYS ago (default 30; never less than an access token's lifetime + margin,
 //   the window a wiped revocation store re-learns from these rows).
 // - Audit events (session_events) and outbox mail (mail_outbox) older than EVENT_RETENTION_DAYS (default 90; 0 keeps them).
+// - Emailed links (account_tokens: password reset, email verification) past their expiry.
 // Redis needs nothing: every revocation key expires by itself (TTL = token lifetime + margin).
 //
 // Safe on a schedule (cron, a Kubernetes CronJob): idempotent; deletes in batches of --batch-size
@@ -67,7 +68,8 @@ function summary(report: CleanupReport, env: Env, seconds: number): string {
     report.events === null
       ? "kept every event (EVENT_RETENTION_DAYS=0)"
       : `${verb} ${report.events} event(s) and outbox mail (before ${report.eventCutoff!.toISOString()}, EVENT_RETENTION_DAYS=${env.EVENT_RETENTION_DAYS})`;
-  return `db:cleanup on ${describeDatabase(env)}: ${verb} ${sessions}; ${events}; ${seconds.toFixed(1)} s.`;
+  const links = `${verb} ${report.links} expired emailed link(s)`;
+  return `db:cleanup on ${describeDatabase(env)}: ${verb} ${sessions}; ${events}; ${links}; ${seconds.toFixed(1)} s.`;
 }
 
 async function main(options: Options): Promise<void> {

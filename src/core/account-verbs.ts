@@ -5,6 +5,7 @@ import { AuthError, errorMessage, invalidToken } from "./errors";
 import type { PasswordCheck } from "./password-check";
 import type { AccountMail, AccountTokenPurpose, UserRecord } from "./ports";
 import { createReauthentication } from "./reauthentication";
+import { identifyDevice } from "./new-device";
 import type { RevocationFanout } from "./revocation-fanout";
 import type { RequestContext } from "./session-engine";
 import type { ChangeEmailInput, DeleteAccountInput, PasswordResetInput, PasswordResetRequest } from "./validation";
@@ -94,8 +95,13 @@ export function createAccountVerbs(
   return {
     /** After registration: the first verification link (the account exists already, whatever happens here). */
     async sendFirstVerification(user: UserRecord): Promise<void> {
-      const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
-      post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+      try {
+        const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
+        post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+      } catch (error) {
+        // The account exists: a failure here must not fail the registration (the banner can resend).
+        logger.warn("verification_link_failed", { userId: user.id, error: errorMessage(error) });
+      }
     },
 
     async requestPasswordReset(input: PasswordResetRequest, context: RequestContext): Promise<void> {
@@ -113,6 +119,7 @@ export function createAccountVerbs(
             type: "password_reset_requested",
             ip: context.ip,
             userAgent: context.userAgent,
+            device: identifyDevice(context.userAgent).label,
             mailUnverified: !user.emailVerifiedAt,
           },
         ]);
@@ -137,6 +144,7 @@ export function createAccountVerbs(
         reason: "password_reset",
         ip: context.ip,
         userAgent: context.userAgent,
+        device: identifyDevice(context.userAgent).label,
         mailUnverified: !user.emailVerifiedAt,
       });
       post(

@@ -40,6 +40,9 @@ export const activityItemSchema = z.object({
       'Who or what did it ("you, from Chrome on macOS", "password change", "an administrator"); null for sign-ins.',
     ),
   newDevice: z.boolean().describe("A sign-in from a device the account had not used before."),
+  mailUnverified: z
+    .boolean()
+    .describe("A security email about this event went to an address the owner had not verified then."),
   occurredAt: z.iso.datetime().describe("When it happened (ISO 8601, UTC)."),
 });
 export type ActivityItem = z.infer<typeof activityItemSchema>;
@@ -94,6 +97,7 @@ const AUTOMATIC: Record<string, { title: string; actor: string }> = {
   revoked_by_admin: { title: "Signed out by an administrator", actor: "an administrator" },
   user_disabled: { title: "Signed out: the account was disabled", actor: "an administrator" },
   session_limit: { title: "Signed out because of the session limit", actor: "the session limit" },
+  password_reset: { title: "Signed out by a password reset", actor: "password reset" },
 };
 
 /** Revocations the user asked for, from one of their sessions. */
@@ -146,6 +150,21 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
       return { title: "Account disabled; every device was signed out", actor: "an administrator", showDevice: false };
     case "user_enabled":
       return { title: "Account enabled again", actor: "an administrator", showDevice: false };
+    // Asked for and done through emailed links: the device is the one that asked or used the link.
+    case "password_reset_requested":
+      return { title: "Password reset link requested", actor: null, showDevice: true };
+    case "password_reset":
+      return {
+        title: "Password reset with an emailed link; every device was signed out",
+        actor: null,
+        showDevice: true,
+      };
+    case "email_verified":
+      return { title: "Email address verified", actor: null, showDevice: false };
+    case "email_change_requested":
+      return { title: "Email change requested", actor: you(record, currentSessionId), showDevice: false };
+    case "email_changed":
+      return { title: "Email address changed", actor: null, showDevice: false };
     default: {
       const known = AUTOMATIC[record.reason ?? ""];
       const title = `Security event: ${words(record.type)}`;
@@ -167,6 +186,7 @@ export function describeActivity(record: ActivityRecord, currentSessionId: strin
     ip: showDevice ? parseIpAddress(record.ip) : null, // only an address, whatever the row holds
     actor,
     newDevice: record.newDevice,
+    mailUnverified: record.mailUnverified,
     occurredAt: record.createdAt.toISOString(),
   };
 }

@@ -6,11 +6,7 @@ import type { Logger, SessionEventType } from "./ports";
  * are not stored (no user to attach them to, or too many) are logged where they happen.
  */
 export type AuthEventType =
-  | SessionEventType
-  | "sign_in_failed"
-  | "token_refreshed"
-  | "rate_limited"
-  | "account_deleted";
+  SessionEventType | "sign_in_failed" | "token_refreshed" | "rate_limited" | "account_deleted";
 
 /**
  * The only fields an auth event line can carry: ids, reasons, an address and a limit's name.

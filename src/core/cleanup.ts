@@ -15,6 +15,9 @@ export interface CleanupRepository {
   /** Audit events written before `cutoff`, and the outbox mail of that time (at most `limit` rows in all). */
   deleteEventsBefore(cutoff: Date, limit: number): Promise<number>;
   countEventsBefore(cutoff: Date): Promise<number>;
+  /** Emailed links (password reset, verification) that expired before `now`: useless from then on. */
+  deleteExpiredLinks(now: Date, limit: number): Promise<number>;
+  countExpiredLinks(now: Date): Promise<number>;
 }
 
 export interface CleanupPolicy {
@@ -35,6 +38,8 @@ export interface CleanupReport {
   sessions: number;
   /** Events deleted (or that would be); null when events are kept forever. */
   events: number | null;
+  /** Expired emailed links deleted (or that would be). */
+  links: number;
   sessionCutoff: Date;
   eventCutoff: Date | null;
 }
@@ -78,16 +83,19 @@ export async function runCleanup(
     dryRun: options.dryRun,
     sessions: 0,
     events: null,
+    links: 0,
     sessionCutoff: sessionsBefore,
     eventCutoff: eventsBefore,
   };
   if (options.dryRun) {
     report.sessions = await repository.countEndedSessions(sessionsBefore);
     if (eventsBefore) report.events = await repository.countEventsBefore(eventsBefore);
+    report.links = await repository.countExpiredLinks(new Date(nowMs));
     return report;
   }
   report.sessions = await drain((limit) => repository.deleteEndedSessions(sessionsBefore, limit), options.batchSize);
   if (eventsBefore)
     report.events = await drain((limit) => repository.deleteEventsBefore(eventsBefore, limit), options.batchSize);
+  report.links = await drain((limit) => repository.deleteExpiredLinks(new Date(nowMs), limit), options.batchSize);
   return report;
 }

@@ -93,6 +93,8 @@ export function createSignInRecorder(
         userAgent: session.userAgent,
         device: device.label,
         newDevice,
+        // The alert below goes out all the same: the owner may need it (ADR 15).
+        mailUnverified: newDevice && !user.emailVerifiedAt,
       },
     ]);
     if (!newDevice) return;

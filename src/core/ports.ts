@@ -158,6 +158,9 @@ export interface SessionRepository {
   recentRevocations(since: Date): Promise<RevocationSnapshot>;
 }
 
+/** The epoch a deleted account's tokens are held to: none reaches it. */
+export const DELETED_ACCOUNT_EPOCH = Number.MAX_SAFE_INTEGER;
+
 export interface RevocationSnapshot {
   sessions: { sessionId: string; userId: string; revokedAt: Date }[];
   epochs: { userId: string; epoch: number; changedAt: Date }[];

@@ -2,7 +2,7 @@ import { logAuthEvent } from "./auth-events-log";
 import { revocationTtlSeconds } from "./config";
 import type { EngineDeps } from "./deps";
 import { errorMessage } from "./errors";
-import type { RevocationNotice, RevocationReason, SessionEventInput } from "./ports";
+import { DELETED_ACCOUNT_EPOCH, type RevocationNotice, type RevocationReason, type SessionEventInput } from "./ports";
 
 /**
  * What follows a revocation once the database has it (the truth): the revocation store (so every
@@ -111,9 +111,15 @@ export function createRevocationFanout(deps: Pick<EngineDeps, "config" | "store"
       return propagate(
         async () => {
           if (sessionIds.length > 0) await store.revokeSessions(sessionIds, ttl);
-          await store.raiseEpoch(userId, Number.MAX_SAFE_INTEGER, ttl);
+          await store.raiseEpoch(userId, DELETED_ACCOUNT_EPOCH, ttl);
         },
-        { type: "epoch_raised", userId, epoch: Number.MAX_SAFE_INTEGER, keepSessionId: null, reason: "account_deleted" },
+        {
+          type: "epoch_raised",
+          userId,
+          epoch: DELETED_ACCOUNT_EPOCH,
+          keepSessionId: null,
+          reason: "account_deleted",
+        },
       );
     },
   };

@@ -37,6 +37,33 @@ const revocation = (reason: string | null, overrides: Partial<ActivityRecord> = 
   );
 
 describe("describeActivity: what happened, to which device, who did it, when", () => {
+  it("account recovery events: titled, with the device that used the link, and the unverified-address mark", () => {
+    const reset = describeActivity(
+      record({ type: "password_reset", reason: "password_reset", mailUnverified: true }),
+      CURRENT,
+    );
+    expect(reset).toMatchObject({
+      title: "Password reset with an emailed link; every device was signed out",
+      device: "Firefox on Linux",
+      mailUnverified: true,
+    });
+    expect(describeActivity(record({ type: "password_reset_requested" }), CURRENT).title).toBe(
+      "Password reset link requested",
+    );
+    expect(describeActivity(record({ type: "email_verified" }), CURRENT)).toMatchObject({
+      title: "Email address verified",
+      device: null,
+    });
+    expect(
+      describeActivity(record({ type: "email_change_requested", actorSessionId: CURRENT }), CURRENT),
+    ).toMatchObject({ title: "Email change requested", actor: "you, from this device" });
+    expect(describeActivity(record({ type: "email_changed" }), CURRENT).title).toBe("Email address changed");
+    expect(revocation("password_reset")).toMatchObject({
+      title: "Signed out by a password reset",
+      actor: "password reset",
+    });
+  });
+
   it("a sign-in names the device and IP, marks this device, and has no actor", () => {
     expect(describeActivity(record({}), CURRENT)).toEqual({
       id: "1",
@@ -48,6 +75,7 @@ describe("describeActivity: what happened, to which device, who did it, when", (
       ip: "203.0.113.9",
       actor: null,
       newDevice: false,
+      mailUnverified: false,
       occurredAt: "2026-03-10T12:00:00.000Z",
     });
     expect(describeActivity(record({ sessionId: CURRENT }), CURRENT).thisDevice).toBe(true);

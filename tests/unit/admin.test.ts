@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createAdminOperations } from "@/core/admin";
-import { AuthError } from "@/core/errors";
 import { endsSession } from "@/server/auth/sign-out-stream";
 import { parseRevocationNotice } from "@/server/revocation/feed";
+import { failure } from "../support/auth-failure";
 import { makeEngine, MemoryLogger } from "../support/fakes";
 
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse";
 const device = { ip: "198.51.100.4", userAgent: null };
-
-async function failure(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AuthError);
-  return error as AuthError;
-}
 
 async function setup(count = 2) {
   const logger = new MemoryLogger();

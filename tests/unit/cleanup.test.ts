@@ -12,8 +12,10 @@ class FakeCleanupRepository implements CleanupRepository {
   constructor(
     public sessions: Date[],
     public events: Date[],
+    /** Link tokens by expiry. */
+    public links: Date[] = [],
   ) {}
-  private remove(table: "sessions" | "events", cutoff: Date, limit: number): number {
+  private remove(table: "sessions" | "events" | "links", cutoff: Date, limit: number): number {
     this.calls.push(`${table}:${limit}`);
     const doomed = this[table].filter((d) => d < cutoff).slice(0, limit);
     this[table] = this[table].filter((d) => !doomed.includes(d));
@@ -30,6 +32,12 @@ class FakeCleanupRepository implements CleanupRepository {
   }
   async countEventsBefore(cutoff: Date) {
     return this.events.filter((d) => d < cutoff).length;
+  }
+  async deleteExpiredLinks(now: Date, limit: number) {
+    return this.remove("links", now, limit);
+  }
+  async countExpiredLinks(now: Date) {
+    return this.links.filter((d) => d < now).length;
   }
 }
 
@@ -60,7 +68,14 @@ describe("db:cleanup decisions", () => {
     const repository = new FakeCleanupRepository(daysAgo(40, 25), daysAgo(100, 10));
     const report = await run(repository, { batchSize: 10 });
     expect(report).toMatchObject({ sessions: 25, events: 10 });
-    expect(repository.calls).toEqual(["sessions:10", "sessions:10", "sessions:10", "events:10", "events:10"]);
+    expect(repository.calls).toEqual([
+      "sessions:10",
+      "sessions:10",
+      "sessions:10",
+      "events:10",
+      "events:10",
+      "links:10",
+    ]);
   });
 
   it("a dry run counts the same rows and deletes nothing", async () => {
@@ -87,6 +102,16 @@ describe("db:cleanup decisions", () => {
     const report = await run(repository, {}, { sessionRetentionSeconds: 0, eventRetentionSeconds: 0 });
     expect(report.sessions).toBe(1);
     expect(repository.sessions).toEqual([justInside]);
+  });
+
+  it("deletes emailed links once expired, never one that still works; a dry run only counts them", async () => {
+    const expired = [new Date(NOW - 1), new Date(NOW - DAY * 1000)];
+    const working = [new Date(NOW + 60_000)];
+    const repository = new FakeCleanupRepository([], [], [...expired, ...working]);
+    expect((await run(repository, { dryRun: true })).links).toBe(2);
+    expect(repository.links).toHaveLength(3);
+    expect((await run(repository, { batchSize: 1 })).links).toBe(2);
+    expect(repository.links).toEqual(working);
   });
 
   it("refuses a batch size that is not a positive integer", async () => {

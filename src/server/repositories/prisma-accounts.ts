@@ -10,6 +10,9 @@ import { userFields } from "./prisma-users";
 
 type Tx = Prisma.TransactionClient;
 
+/** Far longer than any access token lives (ACCESS_TOKEN_TTL_SECONDS is at most an hour). */
+const TOMBSTONE_MS = 24 * 3600 * 1000;
+
 /** The account's address changed since the link was sent: the link is void (thrown to roll back). */
 class VoidLink extends Error {}
 
@@ -70,17 +73,23 @@ export class PrismaAccountRepository implements AccountRepository {
       await tx.accountToken.deleteMany({ where: { userId: user.id } });
       return { kind: "changed", user, previousEmail: token.email };
     }).catch((error: unknown) => {
-      // A registration that took the new address between the check and the update.
       // A registration took the new address between the check and the update (rolled back).
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return this.taken(args.tokenHash);
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+        return this.taken(args.tokenHash);
       throw error;
     });
   }
 
+  /** The change lost a race for its new address: the link is used up, like when the address was taken before. */
   private async taken(tokenHash: string): Promise<EmailConfirmation | null> {
-    const token = await this.prisma.accountToken.findUnique({ where: { tokenHash }, select: { userId: true } });
-    const user = token && (await this.prisma.user.findUnique({ where: { id: token.userId }, select: userFields }));
-    return user ? { kind: "email_taken", user } : null;
+    const token = await this.prisma.accountToken.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true },
+    });
+    if (!token) return null;
+    const { count } = await this.prisma.accountToken.deleteMany({ where: { id: token.id } });
+    const user = await this.prisma.user.findUnique({ where: { id: token.userId }, select: userFields });
+    return count === 1 && user ? { kind: "email_taken", user } : null;
   }
 
   async deleteUser(userId: string, now: Date): Promise<string[] | null> {
@@ -101,6 +110,10 @@ export class PrismaAccountRepository implements AccountRepository {
         select: { id: true },
       });
       await tx.user.delete({ where: { id: userId } }); // sessions, events, devices, tokens: ON DELETE CASCADE
+      // The tombstone a wiped revocation store re-learns the deletion from (recentRevocations);
+      // those of a day ago and more have outlived every token they could refuse.
+      await tx.deletedAccount.deleteMany({ where: { deletedAt: { lt: new Date(now.getTime() - TOMBSTONE_MS) } } });
+      await tx.deletedAccount.create({ data: { userId, deletedAt: now } });
       return live.map((row) => row.id);
     });
   }

@@ -58,6 +58,15 @@ export class PrismaCleanupRepository implements CleanupRepository {
     );
   }
 
+  async deleteExpiredLinks(now: Date, limit: number): Promise<number> {
+    return this.prisma
+      .$executeRaw`DELETE FROM account_tokens WHERE id IN (SELECT id FROM account_tokens WHERE expires_at < ${now} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+  }
+
+  async countExpiredLinks(now: Date): Promise<number> {
+    return this.count(Prisma.sql`SELECT count(*)::int AS n FROM account_tokens WHERE expires_at < ${now}`);
+  }
+
   private async count(query: Prisma.Sql): Promise<number> {
     const [row] = await this.prisma.$queryRaw<{ n: number }[]>(query);
     return row?.n ?? 0;

@@ -1,12 +1,13 @@
-import type {
-  ChangePasswordCommand,
-  DeviceListEntry,
-  NewSessionRecord,
-  RevocationSnapshot,
-  RevokeCommand,
-  SessionRecord,
-  SessionRepository,
-  SessionWithUserEpoch,
+import {
+  DELETED_ACCOUNT_EPOCH,
+  type ChangePasswordCommand,
+  type DeviceListEntry,
+  type NewSessionRecord,
+  type RevocationSnapshot,
+  type RevokeCommand,
+  type SessionRecord,
+  type SessionRepository,
+  type SessionWithUserEpoch,
 } from "@/core/ports";
 import type { Prisma, PrismaClient } from "@/generated/prisma/client";
 
@@ -195,7 +196,7 @@ export class PrismaSessionRepository implements SessionRepository {
   }
 
   async recentRevocations(since: Date): Promise<RevocationSnapshot> {
-    const [sessions, users] = await Promise.all([
+    const [sessions, users, deleted] = await Promise.all([
       this.prisma.deviceSession.findMany({
         where: { revokedAt: { gte: since } },
         select: { id: true, userId: true, revokedAt: true },
@@ -204,10 +205,15 @@ export class PrismaSessionRepository implements SessionRepository {
         where: { epochChangedAt: { gte: since } },
         select: { id: true, sessionEpoch: true, epochChangedAt: true },
       }),
+      // A deleted account: no epoch any token reaches (its session rows went with it).
+      this.prisma.deletedAccount.findMany({ where: { deletedAt: { gte: since } } }),
     ]);
     return {
       sessions: sessions.map((s) => ({ sessionId: s.id, userId: s.userId, revokedAt: s.revokedAt ?? since })),
-      epochs: users.map((u) => ({ userId: u.id, epoch: u.sessionEpoch, changedAt: u.epochChangedAt ?? since })),
+      epochs: [
+        ...users.map((u) => ({ userId: u.id, epoch: u.sessionEpoch, changedAt: u.epochChangedAt ?? since })),
+        ...deleted.map((d) => ({ userId: d.userId, epoch: DELETED_ACCOUNT_EPOCH, changedAt: d.deletedAt })),
+      ],
     };
   }
 }

@@ -22,6 +22,9 @@ export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
         </p>
         {where ? <p className="mt-0.5 text-sm break-words text-slate-600">{where}</p> : null}
         {item.actor ? <p className="mt-0.5 text-sm text-slate-600">By {item.actor}</p> : null}
+        {item.mailUnverified ? (
+          <p className="mt-0.5 text-sm text-amber-900">Emailed to your address before it was verified</p>
+        ) : null}
       </div>
       <p className="shrink-0 text-sm text-slate-600">
         <time dateTime={item.occurredAt} title={formatDateTime(item.occurredAt)}>
