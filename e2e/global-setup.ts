@@ -6,13 +6,19 @@
  * APP_URL=http://127.0.0.1:<port> (next-auth's public URL). The returned function is Playwright's
  * global teardown: it stops the app, drops the database, deletes the keys and saves the app's output
  * to test-results/e2e-app.log.
+ *
+ * The app's mail goes over SMTP to a capturing server (scripts/lib/mail-capture.ts) started here,
+ * which writes each message as a JSON file into a fresh folder; specs read it through
+ * E2E_MAIL_DIR (e2e/mail.ts).
  */
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { require as tsxRequire } from "tsx/cjs/api";
+import type * as MailCaptureModule from "../scripts/lib/mail-capture";
 import type * as TestAppModule from "../scripts/lib/test-app";
 import { findChromium } from "./chromium";
 
@@ -20,6 +26,10 @@ import { findChromium } from "./chromium";
 // repository's scripts run under, rather than Playwright's own TypeScript loader (which compiles to
 // CommonJS, this package not being "type": "module"); types stay exact.
 const { startTestApp } = tsxRequire("../scripts/lib/test-app.ts", __filename) as typeof TestAppModule;
+const { startMailCapture, CAPTURE_MAIL_FROM } = tsxRequire(
+  "../scripts/lib/mail-capture.ts",
+  __filename,
+) as typeof MailCaptureModule;
 
 /** Fails fast with a clear message instead of waiting on (or testing!) someone else's server. */
 function assertPortFree(port: number): Promise<void> {
@@ -43,9 +53,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   const baseURL = `http://127.0.0.1:${port}`;
   await assertPortFree(port);
 
-  const testApp = await startTestApp("e2e", { APP_URL: baseURL }, port);
+  const mailDir = await mkdtemp(path.join(tmpdir(), "e2e-mail-"));
+  const mail = await startMailCapture({ dir: mailDir });
+  const testApp = await startTestApp(
+    "e2e",
+    { APP_URL: baseURL, SMTP_URL: mail.url, MAIL_FROM: CAPTURE_MAIL_FROM },
+    port,
+  ).catch(async (error: unknown) => {
+    await mail.close();
+    throw error;
+  });
   // Specs and fixtures run in worker processes, which inherit this environment.
   process.env.E2E_BASE_URL = baseURL;
+  process.env.E2E_MAIL_DIR = mailDir;
   console.log(
     `e2e: app on ${baseURL} (${testApp.database.kind}${testApp.redisUrl ? " + Redis" : " + in-process store"})`,
   );
@@ -53,6 +73,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   return async function globalTeardown() {
     const logFile = path.join(root, "test-results", "e2e-app.log");
     await testApp.stop();
+    await mail.close();
+    await rm(mailDir, { recursive: true, force: true });
     await mkdir(path.dirname(logFile), { recursive: true });
     await writeFile(logFile, testApp.app.logs);
     console.log(`e2e: app stopped; its output is in ${path.relative(root, logFile)}`);

@@ -2,11 +2,13 @@
  * Not a test: refreshes the README's screenshots in docs/screenshots/ when UPDATE_SCREENSHOTS=1
  * (skipped otherwise). Desktop shots at 1280x800 (laptop: Chrome on macOS), the mobile one at
  * 390x844 (phone: Mobile Safari on iOS), with a user signed in on both so the list shows two rows.
+ * The account pages (issue 12) use the links the app mailed to the capturing SMTP server.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { deviceRows, expect, test } from "./fixtures";
+import { linkMailedTo } from "./mail";
 
 test.skip(process.env.UPDATE_SCREENSHOTS !== "1", "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots");
 
@@ -27,15 +29,35 @@ test("docs screenshots", async ({ newUser, device, signIn, signedIn }, testInfo)
   await expect(laptop.page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   await shoot(laptop.page, "login");
 
+  await laptop.page.goto("/forgot-password");
+  await laptop.page.getByLabel("Email", { exact: true }).fill(user.email);
+  const since = Date.now();
+  await laptop.page.getByRole("button", { name: "Send reset link", exact: true }).click();
+  await expect(laptop.page.getByText("Check your email")).toBeVisible();
+  await shoot(laptop.page, "forgot-password");
+  await laptop.page.goto((await linkMailedTo(user.email, "reset-password", since)).url);
+  await expect(laptop.page.getByRole("button", { name: "Reset password", exact: true })).toBeEnabled();
+  await shoot(laptop.page, "reset-password");
+
   await signIn(laptop.page, user);
+  await expect(laptop.page.getByRole("button", { name: "Resend verification email", exact: true })).toBeVisible();
+  await shoot(laptop.page, "unverified-banner");
+  await laptop.page.goto((await linkMailedTo(user.email, "verify-email")).url);
+  await expect(laptop.page.getByText("Email verified")).toBeVisible();
+  await shoot(laptop.page, "verify-email");
+
   const phone = await signedIn("phone", user);
-  await laptop.page.reload();
+  await laptop.page.goto("/devices");
   await expect(deviceRows(laptop.page)).toHaveCount(2);
   await shoot(laptop.page, "devices");
 
   await laptop.page.goto("/settings/password");
   await expect(laptop.page.getByRole("button", { name: "Change password", exact: true })).toBeVisible();
   await shoot(laptop.page, "password");
+
+  await laptop.page.goto("/settings/account");
+  await expect(laptop.page.getByRole("button", { name: "Change email", exact: true })).toBeVisible();
+  await shoot(laptop.page, "account");
 
   await phone.page.setViewportSize({ width: 390, height: 844 });
   await phone.page.reload();

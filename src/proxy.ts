@@ -57,7 +57,8 @@ export async function proxy(request: NextRequest): Promise<Response> {
       ? await guardPage(request, services)
       : NextResponse.next({ request: { headers: request.headers } });
   response.headers.set("Content-Security-Policy", csp);
-  for (const [name, value] of Object.entries(securityHeaders(services.env))) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(services.env, pathname)))
+    response.headers.set(name, value);
   return response;
 }
 

@@ -1,8 +1,10 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, Ref } from "react";
 
 interface FormFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   id: string;
   label: string;
+  /** The input element (React 19 passes `ref` as a prop). */
+  ref?: Ref<HTMLInputElement>;
   /** Field errors; the first few are shown under the input and linked with aria-describedby. */
   errors?: readonly string[];
   hint?: string;

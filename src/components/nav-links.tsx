@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/devices", label: "Devices" },
   { href: "/settings/password", label: "Password" },
   { href: "/settings/activity", label: "Activity" },
+  { href: "/settings/account", label: "Account" },
 ] as const;
 
 function isActive(pathname: string, href: string): boolean {

@@ -129,4 +129,27 @@ describe("which pushed notices end a session", () => {
       ),
     ).toBeNull();
   });
+
+  it("tells a password reset and a deleted account apart from other sign-outs (their own words on /login)", () => {
+    const reset = {
+      type: "epoch_raised",
+      userId: "u1",
+      epoch: 3,
+      keepSessionId: null,
+      reason: "password_reset",
+    } as const;
+    expect(endsSession(reset, me)).toBe("password_reset");
+    expect(endsSession({ ...reset, userId: "u2" }, me)).toBeNull();
+    const deleted = {
+      type: "epoch_raised",
+      userId: "u1",
+      epoch: Number.MAX_SAFE_INTEGER,
+      keepSessionId: null,
+      reason: "account_deleted",
+    } as const;
+    expect(endsSession(deleted, me)).toBe("account_deleted");
+    expect(
+      endsSession({ type: "sessions_revoked", userId: "u1", sessionIds: ["s1"], reason: "account_deleted" }, me),
+    ).toBe("account_deleted");
+  });
 });

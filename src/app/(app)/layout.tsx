@@ -1,8 +1,9 @@
 import type { ReactNode } from "react";
 import { SessionWatcher } from "@/components/session-watcher";
 import { SiteHeader } from "@/components/site-header";
+import { UnverifiedEmailBanner } from "@/components/unverified-email-banner";
 import { requireSession } from "@/server/auth/current-session";
-import { signOutAction } from "./actions";
+import { resendVerificationAction, signOutAction } from "./actions";
 
 // Every page below reads the request's session.
 export const dynamic = "force-dynamic";
@@ -22,6 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <SiteHeader email={user.email} signOutAction={signOutAction} />
+      {user.emailVerified ? null : <UnverifiedEmailBanner email={user.email} resendAction={resendVerificationAction} />}
       <main id="main" className="mx-auto max-w-4xl px-4 py-8 sm:py-10">
         {children}
       </main>

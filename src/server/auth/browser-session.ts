@@ -5,7 +5,16 @@ import type { RequestContext, SessionEngine, TokenPair } from "@/core/session-en
 /** Renew a little before expiry, so a page render never starts with a token about to lapse. */
 const RENEW_BEFORE_SECONDS = 30;
 
-export type SignedOutReason = "revoked" | "expired" | "logout" | "everywhere" | "admin" | "disabled" | "session_limit";
+export type SignedOutReason =
+  | "revoked"
+  | "expired"
+  | "logout"
+  | "everywhere"
+  | "admin"
+  | "disabled"
+  | "session_limit"
+  | "password_reset"
+  | "account_deleted";
 
 export type BrowserSessionState =
   | { kind: "active"; claims: AccessClaims }

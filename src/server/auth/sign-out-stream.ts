@@ -20,13 +20,23 @@ export function endsSession(
   return notice.epoch > session.sv ? reasonFor(notice.reason) : null;
 }
 
+/** A record, so that a revocation reason added to the ports gets its own words on /login (or says so here). */
+const SIGNED_OUT_REASON: Record<RevocationReason, SignedOutReason> = {
+  logout: "logout",
+  revoked_by_user: "revoked",
+  logout_others: "revoked",
+  logout_everywhere: "everywhere",
+  password_change: "revoked",
+  refresh_token_reused: "revoked",
+  revoked_by_admin: "admin",
+  user_disabled: "disabled",
+  session_limit: "session_limit",
+  password_reset: "password_reset",
+  account_deleted: "account_deleted",
+};
+
 function reasonFor(reason: RevocationReason): SignedOutReason {
-  if (reason === "logout") return "logout";
-  if (reason === "logout_everywhere") return "everywhere";
-  if (reason === "revoked_by_admin") return "admin";
-  if (reason === "user_disabled") return "disabled";
-  if (reason === "session_limit") return "session_limit";
-  return "revoked";
+  return SIGNED_OUT_REASON[reason] ?? "revoked";
 }
 
 /**

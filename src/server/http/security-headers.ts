@@ -41,9 +41,20 @@ function developmentSources(nonce: string): string[] {
   return [`script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'unsafe-eval'`, "style-src 'self' 'unsafe-inline'"];
 }
 
-export function securityHeaders(env: Env): Record<string, string> {
+/**
+ * Pages that receive a secret in their address (the emailed links' `?token=`): they send no
+ * Referer at all, so the token cannot leak to any request the page makes before it strips it.
+ */
+const LINK_TOKEN_PAGES = /^\/(reset-password|verify-email)\/?$/;
+
+export function referrerPolicyFor(pathname: string): string {
+  return LINK_TOKEN_PAGES.test(pathname) ? "no-referrer" : "strict-origin-when-cross-origin";
+}
+
+/** `pathname`: the page's path, for the pages that must not send a Referer (see referrerPolicyFor). */
+export function securityHeaders(env: Env, pathname = "/"): Record<string, string> {
   const headers: Record<string, string> = {
-    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Referrer-Policy": referrerPolicyFor(pathname),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",

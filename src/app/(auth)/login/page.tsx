@@ -16,6 +16,8 @@ const REASONS: Record<SignedOutReason, string> = {
   disabled: "This account has been disabled by an administrator.",
   session_limit:
     "This device was signed out because your account signed in on another device and has reached its maximum number of devices.",
+  password_reset: "Your password was reset and every device was signed out. Sign in with the new password.",
+  account_deleted: "Your account was deleted and every device was signed out.",
 };
 
 function reasonNotice(value: string | string[] | undefined): string | null {
@@ -39,7 +41,10 @@ export default async function LoginPage({
         </Notice>
       ) : null}
       <LoginForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
-      <p className="mt-6 text-center text-sm text-slate-600">
+      <p className="mt-4 text-center text-sm">
+        <TextLink href="/forgot-password">Forgot password?</TextLink>
+      </p>
+      <p className="mt-4 text-center text-sm text-slate-600">
         New here? <TextLink href="/register">Create an account</TextLink>
       </p>
     </>

@@ -1,0 +1,60 @@
+"use client";
+
+import { useActionState, useRef } from "react";
+import { FormField } from "@/components/form-field";
+import { MessageSlot, Notice } from "@/components/notice";
+import { SubmitButton } from "@/components/submit-button";
+import { useFocusFirstInvalid } from "@/components/use-focus-first-invalid";
+import { changeEmailAction, type ChangeEmailState } from "./actions";
+
+const INITIAL: ChangeEmailState = { status: "idle" };
+
+/** New address and password; the change happens only when the link mailed to the new address is used. */
+export function ChangeEmailForm() {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [state, formAction] = useActionState(changeEmailAction, INITIAL);
+  useFocusFirstInvalid(formRef, state, "change-email-password");
+  const fields = state.status === "error" ? state.fields : {};
+
+  return (
+    <form ref={formRef} action={formAction} noValidate aria-labelledby="change-email-heading">
+      <FormField
+        id="newEmail"
+        name="newEmail"
+        label="New email"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        defaultValue={state.status === "error" ? state.newEmail : ""}
+        errors={fields.newEmail}
+      />
+      <FormField
+        id="change-email-password"
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={fields.password}
+        className="mt-3"
+      />
+      <SubmitButton pendingLabel="Sending link…" className="mt-3 w-full sm:w-auto">
+        Change email
+      </SubmitButton>
+      <MessageSlot className="mt-3">
+        {state.status === "success" ? (
+          <Notice tone="success">
+            We sent a link to {state.newEmail}. Open it to confirm the change: until then, nothing changes and you keep
+            signing in with {state.currentEmail}.
+          </Notice>
+        ) : null}
+        {state.status === "error" ? (
+          <Notice variant="inline" tone="error">
+            {state.message}
+          </Notice>
+        ) : null}
+      </MessageSlot>
+    </form>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState } from "react";
+import { buttonClasses } from "@/components/button-styles";
+import { FormField } from "@/components/form-field";
+import { MessageSlot, Notice } from "@/components/notice";
+import { SubmitButton } from "@/components/submit-button";
+import { deleteAccountAction, type DeleteAccountState } from "./actions";
+
+const INITIAL: DeleteAccountState = { status: "idle" };
+
+/**
+ * Two steps: the password, then a confirmation dialog (a modal <dialog>: focus moves into it,
+ * Escape or "Cancel" closes it and nothing happens). Only "Yes, delete my account" submits.
+ */
+export function DeleteAccountForm() {
+  const formRef = useRef<HTMLFormElement>(null);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const [state, formAction] = useActionState(deleteAccountAction, INITIAL);
+  const [missing, setMissing] = useState(false);
+  const fields = state.status === "error" ? state.fields : {};
+  const passwordErrors = missing ? ["Password is required."] : fields.password;
+
+  // A refused deletion (a wrong password): the dialog is gone, the field says why and has focus.
+  useEffect(() => {
+    if (state.status !== "error") return;
+    dialogRef.current?.close();
+    passwordRef.current?.focus();
+  }, [state]);
+
+  function askToConfirm() {
+    if (!passwordRef.current?.value) {
+      setMissing(true);
+      passwordRef.current?.focus();
+      return;
+    }
+    setMissing(false);
+    dialogRef.current?.showModal();
+  }
+
+  return (
+    <form ref={formRef} action={formAction} noValidate aria-labelledby="delete-account-heading">
+      <FormField
+        ref={passwordRef}
+        id="delete-account-password"
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={passwordErrors}
+        onKeyDown={(event) => {
+          // Enter in the field takes the same first step as the button, never the deletion itself.
+          if (event.key === "Enter") {
+            event.preventDefault();
+            askToConfirm();
+          }
+        }}
+      />
+      <button type="button" onClick={askToConfirm} className={buttonClasses("danger", "mt-3 w-full sm:w-auto")}>
+        Delete account
+      </button>
+      <MessageSlot className="mt-3">
+        {state.status === "error" && !fields.password ? (
+          <Notice variant="inline" tone="error">
+            {state.message}
+          </Notice>
+        ) : null}
+      </MessageSlot>
+      <dialog
+        ref={dialogRef}
+        aria-labelledby="confirm-delete-heading"
+        aria-describedby="confirm-delete-text"
+        className="m-auto w-[min(28rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      >
+        <h2 id="confirm-delete-heading" className="text-lg font-semibold">
+          Delete your account?
+        </h2>
+        <p id="confirm-delete-text" className="mt-2 text-sm text-slate-700">
+          Every device will be signed out and your account, its devices and its activity will be deleted for good. This
+          cannot be undone.
+        </p>
+        <div className="mt-5 flex flex-wrap justify-end gap-2">
+          <button
+            type="button"
+            autoFocus
+            onClick={() => dialogRef.current?.close()}
+            className={buttonClasses("secondary")}
+          >
+            Cancel
+          </button>
+          <SubmitButton variant="danger" pendingLabel="Deleting account…">
+            Yes, delete my account
+          </SubmitButton>
+        </div>
+      </dialog>
+    </form>
+  );
+}

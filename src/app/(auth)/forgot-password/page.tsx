@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { TextLink } from "@/components/text-link";
+import { ForgotPasswordForm } from "./forgot-password-form";
+
+export const metadata: Metadata = { title: "Forgot password" };
+
+export default function ForgotPasswordPage() {
+  return (
+    <>
+      <h1 className="text-xl font-semibold tracking-tight">Forgot your password?</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        Enter your account&apos;s email address and we will send you a link to choose a new password.
+      </p>
+      <ForgotPasswordForm />
+      <p className="mt-6 text-center text-sm text-slate-600">
+        Remembered it? <TextLink href="/login">Sign in</TextLink>
+      </p>
+    </>
+  );
+}

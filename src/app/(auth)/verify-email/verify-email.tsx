@@ -1,0 +1,73 @@
+"use client";
+
+import { startTransition, useActionState, useEffect, useRef } from "react";
+import { Notice } from "@/components/notice";
+import { TextLink } from "@/components/text-link";
+import { useLinkToken } from "@/components/use-link-token";
+import { verifyEmailAction, type VerifyEmailState } from "./actions";
+
+const INITIAL: VerifyEmailState = { status: "idle" };
+
+/**
+ * Reads the link's token (and takes it out of the address bar), then uses it at once through a
+ * server action: a POST, which a mail scanner fetching the link never makes.
+ */
+export function VerifyEmail() {
+  const token = useLinkToken();
+  const [state, verify, pending] = useActionState(verifyEmailAction, INITIAL);
+  const started = useRef(false);
+
+  useEffect(() => {
+    if (!token || started.current) return;
+    started.current = true; // once: the token is single use (and React may run effects twice)
+    const form = new FormData();
+    form.set("token", token);
+    startTransition(() => verify(form));
+  }, [token, verify]);
+
+  if (token === null) return <DeadLink message="This link is incomplete: it has no token." />;
+  if (state.status === "idle" || pending) {
+    return (
+      <p role="status" className="mt-6 text-sm text-slate-700">
+        Verifying your email address…
+      </p>
+    );
+  }
+  if (state.status === "error") {
+    return state.reason === "dead_link" ? (
+      <DeadLink message={state.message} />
+    ) : (
+      <Notice tone="error" className="mt-6">
+        {state.message}
+      </Notice>
+    );
+  }
+  return (
+    <>
+      <Notice tone="success" className="mt-6">
+        <p className="font-medium">Email verified</p>
+        <p className="mt-1">
+          {state.changed
+            ? `Your account's email address is now ${state.email}. Sign in with it from now on.`
+            : `${state.email} is confirmed as your account's email address.`}
+        </p>
+      </Notice>
+      <p className="mt-6 text-center text-sm">
+        {state.signedIn ? (
+          <TextLink href="/devices">Continue to your devices</TextLink>
+        ) : (
+          <TextLink href="/login">Sign in</TextLink>
+        )}
+      </p>
+    </>
+  );
+}
+
+function DeadLink({ message }: { message: string }) {
+  return (
+    <Notice tone="error" className="mt-6">
+      {message} Sign in and use &ldquo;Resend verification email&rdquo; to get a new one.{" "}
+      <TextLink href="/login">Sign in</TextLink>
+    </Notice>
+  );
+}
