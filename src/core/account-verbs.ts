@@ -30,6 +30,11 @@ const LINK_TOKEN_BYTES = 32;
 /** 32 bytes in base64url: anything else was not issued here and is not looked up. */
 const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/** Who used (or asked for) a link, for its event: there is no session to name the device. */
+function linkUser(context: RequestContext) {
+  return { ip: context.ip, userAgent: context.userAgent, device: identifyDevice(context.userAgent).label };
+}
+
 function invalidLink(): AuthError {
   return new AuthError("invalid_grant", "This link is invalid, was already used or has expired.");
 }
@@ -117,9 +122,7 @@ export function createAccountVerbs(
             userId: user.id,
             sessionId: null,
             type: "password_reset_requested",
-            ip: context.ip,
-            userAgent: context.userAgent,
-            device: identifyDevice(context.userAgent).label,
+            ...linkUser(context),
             mailUnverified: !user.emailVerifiedAt,
           },
         ]);
@@ -142,9 +145,7 @@ export function createAccountVerbs(
         sessionId: null,
         type: "password_reset",
         reason: "password_reset",
-        ip: context.ip,
-        userAgent: context.userAgent,
-        device: identifyDevice(context.userAgent).label,
+        ...linkUser(context),
         mailUnverified: !user.emailVerifiedAt,
       });
       post(
@@ -165,10 +166,10 @@ export function createAccountVerbs(
         throw new AuthError("email_taken", "Another account uses that email address now; the change was not made.");
       }
       if (result.kind === "verified") {
-        await fanout.audit([{ userId: user.id, sessionId: null, type: "email_verified", ip: context.ip }]);
+        await fanout.audit([{ userId: user.id, sessionId: null, type: "email_verified", ...linkUser(context) }]);
         return { userId: user.id, email: user.email, changed: false };
       }
-      await fanout.audit([{ userId: user.id, sessionId: null, type: "email_changed", ip: context.ip }]);
+      await fanout.audit([{ userId: user.id, sessionId: null, type: "email_changed", ...linkUser(context) }]);
       post(
         {
           kind: "email_changed",
