@@ -70,6 +70,7 @@ beforeAll(async () => {
       });
     },
   });
+  mailServer.on("error", () => undefined); // a client gone mid-connection (see scripts/lib/mail-capture.ts)
   await new Promise<void>((resolve) => mailServer.listen(0, "127.0.0.1", resolve));
   const smtpPort = (mailServer.server.address() as AddressInfo).port;
   // Grace 0: a refresh token presented twice is reuse at once (the reuse test needs no wait).
