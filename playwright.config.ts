@@ -7,10 +7,20 @@ import { CHROMIUM_ARGS, findChromium } from "./e2e/chromium";
  * context per device. `npm test` reads the JSON report below; `list` is for people.
  */
 const port = Number(process.env.E2E_PORT ?? 3210);
+
+/**
+ * With STORAGE_TESTS_ONLY=1 (the second pass of .ci/run, on another storage mode) only the specs
+ * whose browser-visible outcome rests on the storage: sign-outs pushed live across browsers and
+ * instances' stores, a revoked cookie, the account flows (reset and deletion push every browser
+ * out). Forms, validation, activity pages and screenshots do not change with storage; their
+ * storage paths run on both modes in the integration tests.
+ */
+const STORAGE_SPECS = ["devices.spec.ts", "revoked-cookie.spec.ts", "account.spec.ts"];
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: "e2e",
+  ...(process.env.STORAGE_TESTS_ONLY === "1" ? { testMatch: STORAGE_SPECS } : {}),
   globalSetup: "./e2e/global-setup.ts",
   // One app, two browsers at a time: tests share the app, never a user (each makes its own).
   workers: 2,
