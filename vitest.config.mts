@@ -5,8 +5,9 @@ const alias = { "@": path.resolve(import.meta.dirname, "src") };
 
 /**
  * Integration files whose outcome does not depend on the storage mode (they bring their own Redis
- * servers, or measure/observe something storage cannot change; admin and cleanup run their app on
- * PostgreSQL + Redis in both modes, a private server of each when the mode has none, and their
+ * servers, or measure/observe something storage cannot change; admin, cleanup, the cluster and the
+ * PostgreSQL outage run their apps on PostgreSQL + Redis in both modes, a private server of each
+ * when the mode has none, and admin and cleanup have their
  * embedded-database cases on a PGlite folder of their own; the log's lines, the OpenAPI document
  * and the sign-in's equal answers do not depend on where sessions are kept). `.ci/run` runs the whole suite
  * against PostgreSQL + Redis, then again on the embedded default with STORAGE_TESTS_ONLY=1, which
@@ -18,9 +19,11 @@ export const STORAGE_INDEPENDENT = [
   "tests/integration/bearer-gate.test.ts",
   "tests/integration/bench-smoke.test.ts",
   "tests/integration/cleanup.test.ts",
+  "tests/integration/cluster.test.ts",
   "tests/integration/dev-mode.test.ts",
   "tests/integration/enumeration.test.ts",
   "tests/integration/openapi.test.ts",
+  "tests/integration/postgres-outage.test.ts",
   "tests/integration/redis-store.test.ts",
   "tests/integration/redis-topologies.test.ts",
   "tests/integration/resource-server.test.ts",
