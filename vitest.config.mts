@@ -4,14 +4,13 @@ import { defineConfig } from "vitest/config";
 const alias = { "@": path.resolve(import.meta.dirname, "src") };
 
 /**
- * Integration files whose outcome does not depend on the storage mode (they bring their own Redis
- * servers, or measure/observe something storage cannot change; admin, cleanup, the cluster and the
- * PostgreSQL outage run their apps on PostgreSQL + Redis in both modes, a private server of each
- * when the mode has none, and admin and cleanup have their
- * embedded-database cases on a PGlite folder of their own; the log's lines, the OpenAPI document
- * and the sign-in's equal answers do not depend on where sessions are kept). `.ci/run` runs the whole suite
- * against PostgreSQL + Redis, then again on the embedded default with STORAGE_TESTS_ONLY=1, which
- * leaves these out (and, in scripts/test.mjs, the static checks and unit tests).
+ * Integration files whose outcome does not depend on the storage mode: they bring their own Redis
+ * servers; or they run their apps on PostgreSQL + Redis in both modes, a private server of each when
+ * the mode has none (admin, cleanup, the cluster, the PostgreSQL outage; admin and cleanup test the
+ * embedded database on a PGlite folder of their own); or they observe what storage cannot change
+ * (the log's lines, the OpenAPI document, the sign-in's equal answers). `.ci/run` runs the whole
+ * suite against PostgreSQL + Redis, then again on the embedded default with STORAGE_TESTS_ONLY=1,
+ * which leaves these out (and, in scripts/test.mjs, the static checks and unit tests).
  */
 export const STORAGE_INDEPENDENT = [
   "tests/integration/admin.test.ts",
