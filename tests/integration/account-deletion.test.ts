@@ -6,53 +6,35 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, uniqueEmail } from "../../scripts/lib/api-client";
-import { AppServer } from "../../scripts/lib/app-server";
-import { usingPostgres } from "../../scripts/lib/databases";
-import { CAPTURE_MAIL_FROM, linkIn, startMailCapture, type MailCapture } from "../../scripts/lib/mail-capture";
-import { sharedRedisUrl } from "../../scripts/lib/redis";
-import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
-import { accountApi, withOldAuthTime } from "../support/account-api";
+import type { AppServer } from "../../scripts/lib/app-server";
+import { linkIn, type MailCapture } from "../../scripts/lib/mail-capture";
+import type { TestApp } from "../../scripts/lib/test-app";
+import { accountApi, startAccountApps, withOldAuthTime, type AccountApps } from "../support/account-api";
 
 const PASSWORD = "correct horse battery";
-const SHARED_STORAGE = usingPostgres() && Boolean(sharedRedisUrl());
 /** REAUTH_MAX_AGE_SECONDS's default: a sign-in older than this needs the password again. */
 const REAUTH_MAX_AGE_SECONDS = 600;
 
+let apps: AccountApps;
 let capture: MailCapture;
 let testApp: TestApp;
-/** Real rate limits (RATE_LIMIT_SCALE=1): wrong passwords spend the sign-in failure budget. */
+/** Real rate limits (RATE_LIMIT_SCALE=1). */
 let limitsApp: TestApp;
+/** A second instance on the same storage (PostgreSQL + Redis only). */
 let second: AppServer | undefined;
 let api: Api;
-let account: ReturnType<typeof accountApi>;
+let account: AccountApps["account"];
 
 beforeAll(async () => {
-  capture = await startMailCapture();
-  const mail = { SMTP_URL: capture.url, MAIL_FROM: CAPTURE_MAIL_FROM };
-  [testApp, limitsApp] = await Promise.all([
-    startTestApp("deletion", mail),
-    startTestApp("deletionlimits", { ...mail, RATE_LIMIT_SCALE: "1" }),
-  ]);
-  if (SHARED_STORAGE) second = await AppServer.start(testApp.env);
-  console.log(
-    `account-deletion: ${second ? "two instances on PostgreSQL + Redis" : "one instance (embedded storage)"}`,
-  );
-  api = new Api(testApp.app.url);
-  account = accountApi(api);
+  apps = await startAccountApps("deletion", {});
+  ({ capture, testApp, limitsApp, second, api, account } = apps);
 });
 
 afterAll(async () => {
-  await second?.stop();
-  await Promise.all([testApp?.stop(), limitsApp?.stop()]);
-  await capture?.close();
+  await apps?.stop();
 });
 
-async function newAccount(label: string, client = api): Promise<string> {
-  const email = uniqueEmail(label);
-  const res = await client.register(email, PASSWORD);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return email;
-}
+const newAccount = (label: string, client = api) => apps.newAccount(label, PASSWORD, client);
 
 function expectInsufficientAuthentication(res: { status: number; body: Record<string, unknown>; headers: Headers }) {
   expect(res.status, JSON.stringify(res.body)).toBe(401);

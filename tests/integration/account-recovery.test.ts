@@ -8,54 +8,39 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, uniqueEmail } from "../../scripts/lib/api-client";
-import { AppServer } from "../../scripts/lib/app-server";
-import { usingPostgres } from "../../scripts/lib/databases";
-import { CAPTURE_MAIL_FROM, linkIn, startMailCapture, type MailCapture } from "../../scripts/lib/mail-capture";
-import { sharedRedisUrl } from "../../scripts/lib/redis";
-import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
-import { accountApi } from "../support/account-api";
+import type { AppServer } from "../../scripts/lib/app-server";
+import { linkIn, type MailCapture } from "../../scripts/lib/mail-capture";
+import type { TestApp } from "../../scripts/lib/test-app";
+import { accountApi, startAccountApps, type AccountApps } from "../support/account-api";
 
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "a brand new passphrase";
-/** Two instances need shared storage: PostgreSQL and Redis. */
-const SHARED_STORAGE = usingPostgres() && Boolean(sharedRedisUrl());
 
+let apps: AccountApps;
 let capture: MailCapture;
 let testApp: TestApp;
-/** Real rate limits (RATE_LIMIT_SCALE=1); the client address comes from X-Forwarded-For. */
+/** Real rate limits (RATE_LIMIT_SCALE=1). */
 let limitsApp: TestApp;
+/** A second instance on the same storage (PostgreSQL + Redis only). */
 let second: AppServer | undefined;
 let api: Api;
-let account: ReturnType<typeof accountApi>;
+let account: AccountApps["account"];
 
 beforeAll(async () => {
-  capture = await startMailCapture();
-  const mail = { SMTP_URL: capture.url, MAIL_FROM: CAPTURE_MAIL_FROM };
-  [testApp, limitsApp] = await Promise.all([
+  apps = await startAccountApps("recovery", {
     // Info level: every auth event is logged, and none may carry a link's token (last test).
-    startTestApp("recovery", { ...mail, LOG_LEVEL: "info" }),
-    startTestApp("recoverylimits", { ...mail, LOG_LEVEL: "info", RATE_LIMIT_SCALE: "1", TRUST_PROXY_HOPS: "1" }),
-  ]);
-  if (SHARED_STORAGE) second = await AppServer.start(testApp.env);
-  console.log(
-    `account-recovery: ${second ? "two instances on PostgreSQL + Redis" : "one instance (embedded storage)"}`,
-  );
-  api = new Api(testApp.app.url);
-  account = accountApi(api);
+    app: { LOG_LEVEL: "info" },
+    // The client address comes from X-Forwarded-For (per-address limits).
+    limits: { TRUST_PROXY_HOPS: "1" },
+  });
+  ({ capture, testApp, limitsApp, second, api, account } = apps);
 });
 
 afterAll(async () => {
-  await second?.stop();
-  await Promise.all([testApp?.stop(), limitsApp?.stop()]);
-  await capture?.close();
+  await apps?.stop();
 });
 
-async function newAccount(label: string, client = api): Promise<string> {
-  const email = uniqueEmail(label);
-  const res = await client.register(email, PASSWORD);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return email;
-}
+const newAccount = (label: string, client = api) => apps.newAccount(label, PASSWORD, client);
 
 /** Asks for a reset link for `email` and answers its token, from the mail. */
 async function resetLink(email: string): Promise<string> {

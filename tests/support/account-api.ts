@@ -2,7 +2,13 @@ import { decodeJwt } from "jose";
 import { AccessTokens } from "../../src/core/access-tokens";
 import { defaultEngineConfig } from "../../src/core/config";
 import { loadKeyRing, type PrivateJwk } from "../../src/core/signing-keys";
-import type { Api } from "../../scripts/lib/api-client";
+import { expect } from "vitest";
+import { Api, uniqueEmail } from "../../scripts/lib/api-client";
+import { AppServer } from "../../scripts/lib/app-server";
+import { usingPostgres } from "../../scripts/lib/databases";
+import { CAPTURE_MAIL_FROM, startMailCapture, type MailCapture } from "../../scripts/lib/mail-capture";
+import { sharedRedisUrl } from "../../scripts/lib/redis";
+import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * The account recovery, verification, email change and deletion endpoints, as a client calls
@@ -72,4 +78,53 @@ export async function withOldAuthTime(
     notAfterMs: now + 3600_000,
   });
   return token;
+}
+
+/** What the account integration files run against: apps that mail to a capturing SMTP server. */
+export interface AccountApps {
+  capture: MailCapture;
+  testApp: TestApp;
+  /** Real rate limits (RATE_LIMIT_SCALE=1). */
+  limitsApp: TestApp;
+  /** A second instance on `testApp`'s storage: only with PostgreSQL + Redis (PGlite is one process's). */
+  second: AppServer | undefined;
+  api: Api;
+  account: ReturnType<typeof accountApi>;
+  /** Registers a new account (asserting 201) and answers its email. */
+  newAccount(label: string, password: string, client?: Api): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startAccountApps(
+  label: string,
+  env: { app?: Record<string, string>; limits?: Record<string, string> } = {},
+): Promise<AccountApps> {
+  const capture = await startMailCapture();
+  const mail = { SMTP_URL: capture.url, MAIL_FROM: CAPTURE_MAIL_FROM };
+  const [testApp, limitsApp] = await Promise.all([
+    startTestApp(label, { ...mail, ...env.app }),
+    startTestApp(`${label}limits`, { ...mail, ...env.app, RATE_LIMIT_SCALE: "1", ...env.limits }),
+  ]);
+  const second = usingPostgres() && sharedRedisUrl() ? await AppServer.start(testApp.env) : undefined;
+  console.log(`${label}: ${second ? "two instances on PostgreSQL + Redis" : "one instance (embedded storage)"}`);
+  const api = new Api(testApp.app.url);
+  return {
+    capture,
+    testApp,
+    limitsApp,
+    second,
+    api,
+    account: accountApi(api),
+    async newAccount(accountLabel, password, client = api) {
+      const email = uniqueEmail(accountLabel);
+      const res = await client.register(email, password);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return email;
+    },
+    async stop() {
+      await second?.stop();
+      await Promise.all([testApp.stop(), limitsApp.stop()]);
+      await capture.close();
+    },
+  };
 }
