@@ -2,7 +2,7 @@
  * Not a test: refreshes the README's screenshots in docs/screenshots/ when UPDATE_SCREENSHOTS=1
  * (skipped otherwise). Desktop shots at 1280x800 (laptop: Chrome on macOS), the mobile one at
  * 390x844 (phone: Mobile Safari on iOS), with a user signed in on both so the list shows two rows.
- * The account pages (issue 12) use the links the app mailed to the capturing SMTP server.
+ * The account pages use the links the app mailed to the capturing SMTP server.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Email change, re-authentication and account deletion over HTTP (issue 12), with the mail taken
+ * Email change, re-authentication and account deletion over HTTP, with the mail taken
  * from a real SMTP server (scripts/lib/mail-capture.ts). Storage follows DATABASE_URL / REDIS_URL;
  * with PostgreSQL + Redis a second instance on the same storage shows that a deletion signs every
  * device out everywhere (the embedded PGlite cannot be shared between two processes).

@@ -1,5 +1,5 @@
 /**
- * Password reset and email verification over HTTP (issue 12), with the mail taken from a real SMTP
+ * Password reset and email verification over HTTP, with the mail taken from a real SMTP
  * server (scripts/lib/mail-capture.ts) the apps send to. Storage follows DATABASE_URL / REDIS_URL;
  * with PostgreSQL + Redis a second instance on the same storage shows that a reset signs every
  * device out everywhere at once (the embedded PGlite cannot be shared between two processes).

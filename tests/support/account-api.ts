@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 /**
  * The account recovery, verification, email change and deletion endpoints, as a client calls
- * them (integration tests of issue 12).
+ * them (the account integration tests).
  */
 export function accountApi(api: Api) {
   return {
