@@ -1,5 +1,5 @@
 /**
- * Account recovery, verified email, email change and deletion in the browser (issue 12), with the
+ * Account recovery, verified email, email change and deletion in the browser, with the
  * mail the app really sent over SMTP (captured by e2e/global-setup.ts, read through e2e/mail.ts).
  */
 import { errorAlert, expect, expectFieldError, fillSignInForm, test, type Device } from "./fixtures";
