@@ -12,10 +12,16 @@ import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 export interface CapturedMail {
+  /** The envelope's sender (MAIL FROM) and recipients (RCPT TO, lower-cased). */
   from: string;
   to: string[];
+  /** The From header as written ("Security <security@app.test>"). */
+  fromHeader: string;
   subject: string;
+  /** The text body, decoded. */
   text: string;
+  /** The message as it came over the wire (headers and encoded body). */
+  raw: string;
   receivedAt: number;
 }
 
@@ -52,13 +58,21 @@ export async function startMailCapture(options: { dir?: string } = {}): Promise<
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((parsed) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      new Promise<Buffer>((resolve, reject) => {
+        stream.on("end", () => resolve(Buffer.concat(chunks)));
+        stream.on("error", reject);
+      })
+        .then(async (raw) => {
+          const parsed = await simpleParser(raw);
           const mail: CapturedMail = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
             to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            fromHeader: (parsed.headerLines.find((h) => h.key === "from")?.line ?? "").replace(/^From:\s*/i, ""),
             subject: parsed.subject ?? "",
             text: parsed.text ?? "",
+            raw: raw.toString("utf8"),
             receivedAt: Date.now(),
           };
           messages.push(mail);

@@ -1,17 +1,16 @@
 /**
  * Security activity and new-device alerts against the real app (`next start`): two apps, one
  * without SMTP (mail goes to the outbox, viewer enabled) and one sending to a real SMTP server
- * started here (smtp-server). Storage follows DATABASE_URL / REDIS_URL like every integration test.
+ * captured here (scripts/lib/mail-capture.ts). Storage follows DATABASE_URL / REDIS_URL like every integration test.
  */
-import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import pg from "pg";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, CHROME_MAC, SAFARI_IPHONE, uniqueEmail } from "../../scripts/lib/api-client";
 import { browserSignIn, cookieHeader } from "../support/browser-sign-in";
 import { usingPostgres } from "../../scripts/lib/databases";
 import { waitFor } from "../../scripts/lib/ports";
+import { startMailCapture, type MailCapture } from "../../scripts/lib/mail-capture";
 import { startTestApp, type TestApp } from "../../scripts/lib/test-app";
 
 const PASSWORD = "correct horse battery";
@@ -38,45 +37,19 @@ interface ActivityBody {
   olderCursor: string | null;
   newerCursor: string | null;
 }
-interface ReceivedMail {
-  from: string;
-  to: string[];
-  raw: string;
-}
 
 let plain: TestApp; // no SMTP: the outbox, viewable (MAIL_OUTBOX_VIEWER=1)
-let smtp: TestApp; // SMTP_URL -> the server below
+let smtp: TestApp; // SMTP_URL -> the capturing server below
 let api: Api;
 let smtpApi: Api;
-let mailServer: SMTPServer;
-const received: ReceivedMail[] = [];
+let capture: MailCapture;
 
 beforeAll(async () => {
-  mailServer = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-        received.push({
-          from,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  mailServer.on("error", () => undefined); // a client gone mid-connection (see scripts/lib/mail-capture.ts)
-  await new Promise<void>((resolve) => mailServer.listen(0, "127.0.0.1", resolve));
-  const smtpPort = (mailServer.server.address() as AddressInfo).port;
+  capture = await startMailCapture();
   // Grace 0: a refresh token presented twice is reuse at once (the reuse test needs no wait).
   [plain, smtp] = await Promise.all([
     startTestApp("activity", { MAIL_OUTBOX_VIEWER: "1", REFRESH_GRACE_SECONDS: "0" }),
-    startTestApp("activitysmtp", { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM }),
+    startTestApp("activitysmtp", { SMTP_URL: capture.url, MAIL_FROM }),
   ]);
   api = new Api(plain.app.url);
   smtpApi = new Api(smtp.app.url);
@@ -84,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([plain?.stop(), smtp?.stop()]);
-  await new Promise<void>((resolve) => (mailServer ? mailServer.close(() => resolve()) : resolve()));
+  await capture?.close();
 });
 
 function activity(client: Api, token: string, query = "") {
@@ -160,15 +133,13 @@ describe("new-device sign-ins", () => {
     const second = await smtpApi.device(email, PASSWORD, SAFARI_IPHONE);
 
     const alerts = () =>
-      received.filter(
-        (m) => m.to.includes(email.toLowerCase()) && /^Subject: New sign-in/m.test(decodeQuotedPrintable(m.raw)),
-      );
+      capture.messages.filter((m) => m.to.includes(email.toLowerCase()) && /^New sign-in/.test(m.subject));
     const mail = await waitFor("the alert on the SMTP server", async () => alerts()[0], 10_000, 100);
     expect(mail.from).toBe("security@revocable.test");
     expect(mail.to).toEqual([email.toLowerCase()]);
-    const text = decodeQuotedPrintable(mail.raw);
-    expect(text).toMatch(/^Subject: New sign-in to your account from Mobile Safari on iOS\r?$/m);
-    expect(text).toMatch(/^From: Security <security@revocable\.test>\r?$/m);
+    const { text } = mail;
+    expect(mail.subject).toBe("New sign-in to your account from Mobile Safari on iOS");
+    expect(mail.fromHeader).toBe("Security <security@revocable.test>");
     expect(text).toContain("Where: Mobile Safari on iOS, IP address 127.0.0.1");
     expect(text).toMatch(/When: {2}\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC/);
     expect(text).toContain(`${smtp.app.url}/settings/password`);
@@ -419,13 +390,6 @@ describe("logs", () => {
     }
   });
 });
-
-/** Soft line breaks and =XX escapes of a quoted-printable body (nodemailer uses it for long lines). */
-function decodeQuotedPrintable(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 /** Opens a server-sent-events stream, runs `trigger` once it is ready, returns the data of the first `name` event. */
 async function nextSseEvent(
