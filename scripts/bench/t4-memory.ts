@@ -168,6 +168,8 @@ function realisticClaims(i: number): AccessClaims {
     name: "Bench User",
     jti: randomToken(12),
     email_verified: true,
+    amr: ["pwd"],
+    two_factor: false,
     auth_time: 0,
     iat,
     exp: iat + 300,

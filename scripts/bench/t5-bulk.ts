@@ -55,6 +55,8 @@ function claimsFor(user: SeededUser, epoch: number): AccessClaims {
     name: "Bulk User",
     jti: randomToken(12),
     email_verified: true,
+    amr: ["pwd"],
+    two_factor: false,
     auth_time: 0,
     iat,
     exp: iat + 300,

@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/devices", label: "Devices" },
   { href: "/settings/password", label: "Password" },
+  { href: "/settings/security", label: "Security" },
   { href: "/settings/activity", label: "Activity" },
   { href: "/settings/account", label: "Account" },
 ] as const;

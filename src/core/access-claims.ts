@@ -19,6 +19,13 @@ export interface AccessClaims {
    * across refreshes. Re-authentication rules read it (src/core/reauthentication.ts).
    */
   auth_time: number;
+  /**
+   * OIDC's `amr`: how the holder signed in (RFC 8176 values: "pwd", "otp", "mfa", "hwk", "user";
+   * "fed" for an identity provider). Empty for tokens issued before the claim existed.
+   */
+  amr: string[];
+  /** The account had two-factor sign-in (TOTP) on when this token was issued. */
+  two_factor: boolean;
   jti: string;
   iat: number;
   exp: number;

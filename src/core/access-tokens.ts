@@ -45,6 +45,10 @@ export class AccessTokens {
     emailVerified: boolean;
     /** When the holder last proved who they are (ms): the `auth_time` claim. */
     authTimeMs: number;
+    /** How they proved it: the `amr` claim (absent from the token when empty). */
+    amr?: readonly string[];
+    /** The account has two-factor sign-in on: the `two_factor` claim. */
+    twoFactor?: boolean;
     nowMs: number;
     notAfterMs: number;
   }): Promise<IssuedAccessToken> {
@@ -57,6 +61,8 @@ export class AccessTokens {
       ...(args.name ? { name: args.name } : {}),
       email_verified: args.emailVerified,
       auth_time: Math.floor(args.authTimeMs / 1000),
+      ...(args.amr?.length ? { amr: [...args.amr] } : {}),
+      two_factor: args.twoFactor ?? false,
     })
       .setProtectedHeader({ alg: this.keys.signing.alg, kid: this.keys.signing.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.config.issuer)
@@ -112,7 +118,7 @@ export class AccessTokens {
         },
       );
       if (protectedHeader.alg === "ES256" && !isLowS(token)) throw invalidToken("signature");
-      const { sub, sid, sv, jti, iat, exp, email, name, email_verified, auth_time } = payload;
+      const { sub, sid, sv, jti, iat, exp, email, name, email_verified, auth_time, amr, two_factor } = payload;
       if (
         typeof sub !== "string" ||
         typeof sid !== "string" ||
@@ -125,7 +131,9 @@ export class AccessTokens {
         typeof email !== "string" ||
         (name !== undefined && typeof name !== "string") ||
         (email_verified !== undefined && typeof email_verified !== "boolean") ||
-        (auth_time !== undefined && (typeof auth_time !== "number" || !Number.isSafeInteger(auth_time)))
+        (auth_time !== undefined && (typeof auth_time !== "number" || !Number.isSafeInteger(auth_time))) ||
+        (amr !== undefined && !(Array.isArray(amr) && amr.every((value) => typeof value === "string"))) ||
+        (two_factor !== undefined && typeof two_factor !== "boolean")
       ) {
         throw invalidToken("malformed");
       }
@@ -141,6 +149,8 @@ export class AccessTokens {
         name: name ?? null,
         email_verified: email_verified ?? false,
         auth_time: auth_time ?? 0,
+        amr: (amr as string[] | undefined) ?? [],
+        two_factor: two_factor ?? false,
       };
     } catch (error) {
       throw toInvalidToken(error);

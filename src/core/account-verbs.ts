@@ -1,12 +1,10 @@
 import type { AccessClaims } from "./access-claims";
 import { randomToken, sha256 } from "./crypto";
 import type { EngineDeps } from "./deps";
+import type { EngineParts } from "./engine-parts";
 import { AuthError, errorMessage, invalidToken } from "./errors";
-import type { PasswordCheck } from "./password-check";
 import type { AccountMail, AccountTokenPurpose, UserRecord } from "./ports";
-import { createReauthentication } from "./reauthentication";
 import { identifyDevice } from "./new-device";
-import type { RevocationFanout } from "./revocation-fanout";
 import type { RequestContext } from "./session-engine";
 import type { ChangeEmailInput, DeleteAccountInput, PasswordResetInput, PasswordResetRequest } from "./validation";
 
@@ -39,13 +37,9 @@ function invalidLink(): AuthError {
   return new AuthError("invalid_grant", "This link is invalid, was already used or has expired.");
 }
 
-export function createAccountVerbs(
-  deps: EngineDeps,
-  shared: { fanout: RevocationFanout; verifyPasswordOf: PasswordCheck },
-) {
+export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
   const { config, users, accounts, hasher, clock, logger, rateLimits, mailer } = deps;
-  const { fanout, verifyPasswordOf } = shared;
-  const reauthenticate = createReauthentication(deps, verifyPasswordOf);
+  const { fanout, reauthenticate } = shared;
 
   async function issueLink(
     user: UserRecord,

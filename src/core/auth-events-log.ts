@@ -45,6 +45,14 @@ const LEVELS: Record<AuthEventType, Level> = {
   email_change_requested: "info",
   email_changed: "info",
   account_deleted: "info",
+  two_factor_enabled: "info",
+  two_factor_disabled: "warn",
+  recovery_code_used: "warn",
+  recovery_codes_regenerated: "info",
+  passkey_added: "info",
+  passkey_removed: "info",
+  identity_linked: "info",
+  identity_unlinked: "info",
 };
 
 export function logAuthEvent(logger: Logger, type: AuthEventType, fields: AuthEventFields): void {

@@ -25,6 +25,10 @@ export interface EngineConfig {
   passwordResetTtlSeconds: number;
   /** How long an email verification (or email change) link works. */
   emailVerificationTtlSeconds: number;
+  /** The app's name: the issuer authenticator apps show for its TOTP codes, the passkeys' relying party name. */
+  appName: string;
+  /** The app's web origin (from APP_URL): the origin WebAuthn ceremonies must come from; its host is the RP id. */
+  appOrigin: string;
 }
 
 export const defaultEngineConfig: Omit<EngineConfig, "issuer" | "audience"> = {
@@ -36,6 +40,8 @@ export const defaultEngineConfig: Omit<EngineConfig, "issuer" | "audience"> = {
   reauthMaxAgeSeconds: 600,
   passwordResetTtlSeconds: 1800,
   emailVerificationTtlSeconds: 24 * 3600,
+  appName: "Revocable Sessions",
+  appOrigin: "http://localhost:3000",
 };
 
 /**

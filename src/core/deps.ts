@@ -2,6 +2,7 @@ import type { AccessTokens } from "./access-tokens";
 import type { EngineConfig } from "./config";
 import type {
   AccountRepository,
+  ChallengeRepository,
   Clock,
   EventLog,
   KnownDeviceRepository,
@@ -9,8 +10,11 @@ import type {
   PasswordHasher,
   RevocationNotifier,
   RevocationStore,
+  SecretBox,
   SecurityMailer,
   SessionRepository,
+  SignInMethodRepository,
+  TwoFactorRepository,
   UserRepository,
 } from "./ports";
 import type { RateLimitPolicy } from "./rate-limits";
@@ -35,4 +39,12 @@ export interface EngineDeps {
   mailer: SecurityMailer;
   /** One-time link tokens and the account changes they make; account deletion. */
   accounts: AccountRepository;
+  /** Short-lived, single-use challenges: the second step of a sign-in, WebAuthn ceremonies. */
+  challenges: ChallengeRepository;
+  /** TOTP secrets and recovery codes. */
+  twoFactor: TwoFactorRepository;
+  /** Passkeys and identities linked at identity providers. */
+  signInMethods: SignInMethodRepository;
+  /** Seals the secrets kept at rest (TOTP). */
+  secrets: SecretBox;
 }

@@ -9,7 +9,9 @@ export const AUTH_ERROR_CODES = [
   "invalid_token",
   "insufficient_user_authentication",
   "unsupported_grant_type",
+  "mfa_required",
   "email_taken",
+  "conflict",
   "not_found",
   "payload_too_large",
   "rate_limited",
@@ -27,6 +29,11 @@ export interface AuthErrorDetails {
   reason?: InvalidTokenReason;
   /** For `insufficient_user_authentication`: how recent (seconds) a password check must be. */
   maxAgeSeconds?: number;
+  /**
+   * For `mfa_required`: the single-use token of the sign-in's second step (RFC 6749 §5.2 error
+   * response with an `mfa_token`, as the OAuth 2.0 MFA draft has it). A secret: never log it.
+   */
+  mfaToken?: string;
 }
 
 /**

@@ -6,22 +6,24 @@ import type { UserRecord } from "./ports";
  * change, re-authentication): refused with `rate_limited` while the account's failure budget is
  * spent (per account and address, and per account), and every wrong password counts against that
  * budget. Answers the user when the password is theirs, else null; `user` is null for an unknown
- * email (the same time is spent, the failure counted all the same).
+ * email (the same time is spent, the failure counted all the same). An account without a password
+ * (made through an identity provider) has no password that matches.
  */
 export type PasswordCheck = (
   email: string,
   user: UserRecord | null,
   password: string,
   ip: string | null,
-) => Promise<UserRecord | null>;
+) => Promise<(UserRecord & { passwordHash: string }) | null>;
 
 export function createPasswordCheck(deps: Pick<EngineDeps, "hasher" | "rateLimits">): PasswordCheck {
   const { hasher, rateLimits } = deps;
   let dummyHash: Promise<string> | undefined;
 
-  async function passwordMatches(hash: string | undefined, password: string): Promise<boolean> {
+  async function passwordMatches(hash: string | null | undefined, password: string): Promise<boolean> {
     if (hash) return hasher.verify(hash, password);
-    // Unknown email: spend the same argon2 time, so timing does not tell which emails exist.
+    // Unknown email, or an account without a password: spend the same argon2 time, so timing does
+    // not tell which emails exist.
     dummyHash ??= hasher.hash("not-a-real-password-only-for-timing");
     await hasher.verify(await dummyHash, password);
     return false;
@@ -29,9 +31,10 @@ export function createPasswordCheck(deps: Pick<EngineDeps, "hasher" | "rateLimit
 
   return async function verifyPasswordOf(email, user, password, ip) {
     await rateLimits.beforePasswordCheck(email, ip);
-    if ((await passwordMatches(user?.passwordHash, password)) && user) {
+    const hash = user?.passwordHash ?? null;
+    if ((await passwordMatches(hash, password)) && user && hash) {
       await rateLimits.passwordCheckSucceeded(email, ip);
-      return user;
+      return { ...user, passwordHash: hash };
     }
     await rateLimits.passwordCheckFailed(email, ip);
     return null;

@@ -7,13 +7,22 @@ export interface UserRecord {
   id: string;
   email: string;
   name: string | null;
-  passwordHash: string;
+  /** Null for an account created through an identity provider that has not set a password. */
+  passwordHash: string | null;
   sessionEpoch: number;
   /** Set while an administrator has disabled the account: no sign-in. */
   disabledAt: Date | null;
   /** When the owner proved they receive mail at `email` (a verification link); null until then. */
   emailVerifiedAt: Date | null;
+  /** TOTP is on: a password sign-in needs a code (or a recovery code) as its second step. */
+  twoFactorEnabled: boolean;
 }
+
+/**
+ * How a device signed in: "password" (with or without a second factor), "passkey", or the id of an
+ * identity provider ("oidc", "github"). Shown per device.
+ */
+export type SignInMethod = string;
 
 export interface SessionRecord {
   id: string;
@@ -41,12 +50,19 @@ export interface SessionRecord {
    * the access token's `auth_time`, kept across refreshes. Re-authentication rules read it.
    */
   authTime: Date;
+  /** How this device signed in (see `SignInMethod`). */
+  signInMethod: SignInMethod;
+  /**
+   * The access token's `amr` (RFC 8176: "pwd", "otp", "mfa", "hwk", "user"; "fed" for an identity
+   * provider), set at sign-in and kept by refreshes.
+   */
+  amr: string[];
 }
 
 /** What the devices list shows of a session: only these columns are read. */
 export type DeviceListEntry = Pick<
   SessionRecord,
-  "id" | "deviceName" | "browser" | "os" | "deviceType" | "ip" | "createdAt" | "lastActiveAt"
+  "id" | "deviceName" | "browser" | "os" | "deviceType" | "ip" | "createdAt" | "lastActiveAt" | "signInMethod" | "amr"
 >;
 
 /** A session together with its user's current epoch (and who they are), read in one query. */
@@ -55,6 +71,7 @@ export interface SessionWithUserEpoch extends SessionRecord {
   userEmail: string;
   userName: string | null;
   userEmailVerified: boolean;
+  userTwoFactor: boolean;
 }
 
 /** What every session starts with: live, never rotated (the database's column defaults say the same). */
@@ -178,7 +195,8 @@ export type SessionEventType =
   | "password_reset"
   | "email_verified"
   | "email_change_requested"
-  | "email_changed";
+  | "email_changed"
+  | SignInMethodChange;
 
 export interface SessionEventInput {
   userId: string;
@@ -271,7 +289,33 @@ export type AccountMail =
   /** To the old address: the account's email is now `newEmail`. */
   | { kind: "email_changed"; to: string; name: string | null; newEmail: string; at: Date }
   /** The account and everything in it were deleted. */
-  | { kind: "account_deleted"; to: string; name: string | null; at: Date };
+  | { kind: "account_deleted"; to: string; name: string | null; at: Date }
+  /**
+   * A change to the ways into the account: two-factor sign-in turned on or off, a recovery code
+   * used (`remaining` left), recovery codes replaced, a passkey added or removed (`detail`: its
+   * name), an identity provider connected or disconnected (`detail`: its display name).
+   */
+  | {
+      kind: "sign_in_methods_changed";
+      to: string;
+      name: string | null;
+      change: SignInMethodChange;
+      detail: string | null;
+      remaining?: number;
+      at: Date;
+      ip: string | null;
+    };
+
+/** A change to the ways into an account: an event of its own, and the subject of a mail. */
+export type SignInMethodChange =
+  | "two_factor_enabled"
+  | "two_factor_disabled"
+  | "recovery_code_used"
+  | "recovery_codes_regenerated"
+  | "passkey_added"
+  | "passkey_removed"
+  | "identity_linked"
+  | "identity_unlinked";
 
 /** Email to the account owner (SMTP, or the outbox table in development). Best effort. */
 export interface SecurityMailer {
@@ -332,6 +376,146 @@ export interface AccountRepository {
    * when there is no such user.
    */
   deleteUser(userId: string, now: Date): Promise<string[] | null>;
+}
+
+// ---- second factors, passkeys, identity providers -----------------------------------------------
+
+/** What a short-lived sign-in challenge is for (see `ChallengeRepository`). */
+export type ChallengePurpose = "mfa" | "passkey_registration" | "passkey_sign_in";
+
+/** A challenge as stored: its SHA-256 only (an mfa_token, or a WebAuthn challenge). */
+export interface ChallengeRecord {
+  tokenHash: string;
+  purpose: ChallengePurpose;
+  /** Whose ceremony it is; null for a passkey sign-in (the passkey tells who). */
+  userId: string | null;
+  /** mfa: the user's epoch when the password was right; a later raise voids the challenge. */
+  epoch: number | null;
+  /** mfa: the device name the sign-in asked for. */
+  deviceName: string | null;
+  /** Wrong answers so far. */
+  attempts: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** Short-lived, single-use challenges: the second step of a sign-in, WebAuthn ceremonies. */
+export interface ChallengeRepository {
+  create(challenge: Omit<ChallengeRecord, "attempts">): Promise<void>;
+  /** The unexpired challenge with this hash and purpose, or null. Does not use it up. */
+  find(tokenHash: string, purpose: ChallengePurpose, now: Date): Promise<ChallengeRecord | null>;
+  /** Uses it up (deletes it): the record for exactly one of concurrent callers, null for the others. */
+  consume(tokenHash: string, purpose: ChallengePurpose, now: Date): Promise<ChallengeRecord | null>;
+  /** Counts a wrong answer; deletes the challenge once `maxAttempts` are reached. */
+  countFailure(tokenHash: string, maxAttempts: number): Promise<void>;
+}
+
+/** An account's TOTP secret as stored (sealed, see `SecretBox`). */
+export interface TotpRecord {
+  secretSealed: string;
+  createdAt: Date;
+  /** Null while set-up waits for the first code. */
+  enabledAt: Date | null;
+  lastUsedStep: number | null;
+}
+
+/** TOTP secrets and recovery codes (SHA-256 only). */
+export interface TwoFactorRepository {
+  findTotp(userId: string): Promise<TotpRecord | null>;
+  /** Stores a new pending secret (replacing a pending one); false when TOTP is already on. */
+  savePendingTotp(userId: string, secretSealed: string, now: Date): Promise<boolean>;
+  /**
+   * Turns the pending secret on, only while it is still `secretSealed` and not on, with these
+   * recovery codes (replacing any), and marks `step` used. False (nothing written) otherwise.
+   */
+  enableTotp(args: {
+    userId: string;
+    secretSealed: string;
+    recoveryCodeHashes: string[];
+    step: number;
+    now: Date;
+  }): Promise<boolean>;
+  /** Marks a time step used: true only when it is later than the last one used (one caller wins). */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Uses an unused recovery code: true for exactly one caller. */
+  useRecoveryCode(userId: string, codeHash: string, now: Date): Promise<boolean>;
+  /** Unused recovery codes left. */
+  countRecoveryCodes(userId: string): Promise<number>;
+  /** Replaces every recovery code (used or not) while TOTP is on; false when it is not. */
+  replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<boolean>;
+  /** Turns TOTP off: the secret and the recovery codes are deleted. False when it was not on. */
+  disableTotp(userId: string): Promise<boolean>;
+}
+
+/** A WebAuthn credential. */
+export interface PasskeyRecord {
+  /** The credential id, base64url. */
+  id: string;
+  userId: string;
+  name: string;
+  publicKey: Uint8Array;
+  counter: number;
+  transports: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** A linked account at an identity provider. */
+export interface IdentityRecord {
+  provider: string;
+  subject: string;
+  userId: string;
+  email: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** A way into an account that can be removed. */
+export type WayIn = { kind: "passkey"; id: string } | { kind: "identity"; provider: string };
+
+/** What removing a way in did. */
+export type WayInRemoval = "removed" | "not_found" | "last_way_in";
+
+/** Passkeys and linked identities: the ways into an account besides the password. */
+export interface SignInMethodRepository {
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  findPasskey(credentialId: string): Promise<PasskeyRecord | null>;
+  /** False when a passkey with this id exists already. */
+  addPasskey(passkey: PasskeyRecord): Promise<boolean>;
+  /**
+   * Records a sign-in with the passkey: the new counter (compare-and-set on `expectedCounter`) and
+   * the time. False when the counter moved meanwhile or the passkey is gone.
+   */
+  recordPasskeyUse(
+    credentialId: string,
+    args: { expectedCounter: number; newCounter: number; now: Date },
+  ): Promise<boolean>;
+  findIdentity(provider: string, subject: string): Promise<IdentityRecord | null>;
+  listIdentities(userId: string): Promise<IdentityRecord[]>;
+  /** "taken": this identity is linked to some account, or this account has one of this provider. */
+  linkIdentity(identity: IdentityRecord): Promise<"linked" | "taken">;
+  recordIdentityUse(provider: string, subject: string, now: Date): Promise<void>;
+  /**
+   * Creates an account without a password and links the identity to it, in one transaction. Null
+   * when the email is taken (or the identity is linked meanwhile).
+   */
+  createUserWithIdentity(
+    user: { id: string; email: string; name: string | null; emailVerifiedAt: Date | null },
+    identity: IdentityRecord,
+  ): Promise<UserRecord | null>;
+  /**
+   * Removes a passkey or an identity of the user unless it is the account's last way in (no
+   * password, no other passkey or identity): decided under the lock on the user's row, so two
+   * removals at once cannot leave an account no one can enter.
+   */
+  removeWayIn(userId: string, wayIn: WayIn): Promise<WayInRemoval>;
+}
+
+/** Seals secrets at rest (AES-256-GCM under a key derived from AUTH_SECRET, src/core/crypto.ts). */
+export interface SecretBox {
+  seal(plaintext: string): string;
+  /** Throws when the sealed text was not sealed with this key or was altered. */
+  open(sealed: string): string;
 }
 
 /** What the revocation store knows about one token's session and user. */

@@ -2,22 +2,19 @@ import type { AccessClaims } from "./access-claims";
 import { logAuthEvent } from "./auth-events-log";
 import { createAuthenticator, type Authenticate } from "./authenticate";
 import type { EngineDeps } from "./deps";
-import { clampUserAgent, describeDevice } from "./device";
-import { AuthError, accountDisabled, invalidGrant } from "./errors";
-import { SESSION_ID_PATTERN, newSessionId, newUserId } from "./ids";
+import { AuthError, invalidGrant } from "./errors";
+import { SESSION_ID_PATTERN, newUserId } from "./ids";
 import { createSignInRecorder } from "./new-device";
-import {
-  NEW_SESSION_STATE,
-  type Logger,
-  type RevocationReason,
-  type SessionWithUserEpoch,
-  type UserRecord,
-} from "./ports";
+import type { RevocationReason, SessionWithUserEpoch } from "./ports";
 import { createPasswordCheck } from "./password-check";
+import { createReauthentication } from "./reauthentication";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
-import { createSessionWithinLimit } from "./session-limit";
+import { createPairIssuer, createSessionStarter, ensureEnabled } from "./session-start";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
+import { createTwoFactorVerbs, type TwoFactorVerbs } from "./two-factor";
+import { createPasskeyVerbs, type PasskeyVerbs } from "./passkeys";
+import { createIdentityVerbs, type IdentityVerbs } from "./identities";
 import type {
   ChangeEmailInput,
   ChangePasswordInput,
@@ -52,7 +49,7 @@ export type LogoutScope = "local" | "others" | "global";
  * sessions and tokens. Failures are `AuthError`s (src/core/errors.ts), mapped to HTTP at the edge.
  * Verbs that take `claims` act for the holder of an access token already accepted by `authenticate`.
  */
-export interface SessionEngine {
+export interface SessionEngine extends TwoFactorVerbs, PasskeyVerbs, IdentityVerbs {
   /**
    * The per-request check of an access token: signature and expiry locally, then revocation (the
    * store, else the database, else `temporarily_unavailable`). Answers the token's claims.
@@ -66,6 +63,8 @@ export interface SessionEngine {
    * Email + password to a new device session and its first token pair; `invalid_grant` for wrong
    * credentials or a disabled account (told only after the right password). May sign out the
    * oldest session beyond the per-user limit, and records the sign-in (new device: alert + email).
+   * With two-factor sign-in on, no session is made: `mfa_required` carries the token of the second
+   * step (`completeSignIn`).
    */
   signIn(input: SignInInput, context: RequestContext): Promise<TokenPair>;
 
@@ -138,49 +137,20 @@ export interface SessionEngine {
   deleteAccount(claims: AccessClaims, input: DeleteAccountInput, context: RequestContext): Promise<void>;
 }
 
-/**
- * Sign-in refuses a disabled account, but only once the password has been verified: someone
- * guessing gets "Wrong email or password." like for any other account and learns nothing.
- */
-function ensureEnabled(user: UserRecord, logger: Logger, ip: string | null): void {
-  if (!user.disabledAt) return;
-  logAuthEvent(logger, "sign_in_failed", { userId: user.id, ip, reason: "account_disabled" });
-  throw accountDisabled();
-}
-
 export function createSessionEngine(deps: EngineDeps): SessionEngine {
   const { config, users, sessions, hasher, accessTokens, refreshTokens, clock, logger, rateLimits } = deps;
   const authenticate = createAuthenticator(deps);
   const fanout = createRevocationFanout(deps);
   const recordSignIn = createSignInRecorder(deps, fanout.audit);
   const verifyPasswordOf = createPasswordCheck(deps);
-  const account = createAccountVerbs(deps, { fanout, verifyPasswordOf });
-
-  async function issuePair(
-    session: SessionWithUserEpoch,
-    epoch: number,
-    refreshToken: string,
-    nowMs: number,
-  ): Promise<TokenPair> {
-    const access = await accessTokens.issue({
-      userId: session.userId,
-      email: session.userEmail,
-      name: session.userName,
-      sessionId: session.id,
-      epoch,
-      emailVerified: session.userEmailVerified,
-      authTimeMs: session.authTime.getTime(),
-      nowMs,
-      notAfterMs: session.absoluteExpiresAt.getTime(),
-    });
-    return {
-      accessToken: access.token,
-      tokenType: "Bearer",
-      expiresIn: access.expiresIn,
-      refreshToken,
-      sessionId: session.id,
-    };
-  }
+  const reauthenticate = createReauthentication(deps, verifyPasswordOf);
+  const issuePair = createPairIssuer(deps);
+  const startSession = createSessionStarter(deps, { fanout, recordSignIn, issuePair });
+  const shared = { fanout, verifyPasswordOf, reauthenticate, startSession };
+  const account = createAccountVerbs(deps, shared);
+  const twoFactor = createTwoFactorVerbs(deps, shared);
+  const passkeys = createPasskeyVerbs(deps, shared);
+  const identities = createIdentityVerbs(deps, shared);
 
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());
@@ -273,7 +243,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         });
       await fanout.audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
       await account.sendFirstVerification(user);
-      return { id: user.id, email: user.email, name: user.name, emailVerified: false };
+      return { id: user.id, email: user.email, name: user.name, emailVerified: false, twoFactor: false };
     },
 
     async signIn(input: SignInInput, context: RequestContext): Promise<TokenPair> {
@@ -284,42 +254,9 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         logAuthEvent(logger, "sign_in_failed", { userId: found?.id, ip: context.ip, reason: "invalid_credentials" });
         throw new AuthError("invalid_grant", "Wrong email or password.");
       }
-      ensureEnabled(user, logger, context.ip);
-      const nowMs = clock();
-      const now = new Date(nowMs);
-      const id = newSessionId();
-      const refreshToken = refreshTokens.mint(id, user.sessionEpoch);
-      const record = {
-        id,
-        userId: user.id,
-        epoch: user.sessionEpoch,
-        deviceName: input.deviceName ?? null,
-        userAgent: clampUserAgent(context.userAgent),
-        ...describeDevice(context.userAgent),
-        ip: context.ip,
-        createdAt: now,
-        lastActiveAt: now,
-        idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
-        absoluteExpiresAt: new Date(nowMs + config.sessionAbsoluteTtlSeconds * 1000),
-        refreshHash: refreshTokens.hash(refreshToken),
-        authTime: now,
-      };
-      const displaced = await createSessionWithinLimit(sessions, config, record);
-      await recordSignIn(user, record); // the signed_in event; new device: notice + email (ADR 8)
-      await fanout.sessionsRevoked(user.id, displaced, "session_limit", null);
-      return issuePair(
-        {
-          ...record,
-          ...NEW_SESSION_STATE,
-          userEpoch: user.sessionEpoch,
-          userEmail: user.email,
-          userName: user.name,
-          userEmailVerified: user.emailVerifiedAt !== null,
-        },
-        user.sessionEpoch,
-        refreshToken,
-        nowMs,
-      );
+      ensureEnabled(user, deps, context.ip);
+      if (user.twoFactorEnabled) throw await twoFactor.secondStepRequired(user, input.deviceName ?? null);
+      return startSession(user, { method: "password", amr: ["pwd"], deviceName: input.deviceName }, context);
     },
 
     /**
@@ -341,7 +278,13 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     },
 
     getUser(claims: AccessClaims): PublicUser {
-      return { id: claims.sub, email: claims.email, name: claims.name, emailVerified: claims.email_verified };
+      return {
+        id: claims.sub,
+        email: claims.email,
+        name: claims.name,
+        emailVerified: claims.email_verified,
+        twoFactor: claims.two_factor,
+      };
     },
 
     async listSessions(claims: AccessClaims): Promise<SessionView[]> {
@@ -469,5 +412,8 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     sendVerificationEmail: account.sendVerificationEmail,
     changeEmail: account.changeEmail,
     deleteAccount: account.deleteAccount,
+    ...twoFactor.verbs,
+    ...passkeys,
+    ...identities,
   };
 }

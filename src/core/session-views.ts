@@ -8,6 +8,8 @@ export interface PublicUser {
   name: string | null;
   /** The owner proved they receive mail at `email` (as of the access token's issue, for a token's holder). */
   emailVerified: boolean;
+  /** Two-factor sign-in (TOTP) is on (as of the access token's issue, for a token's holder). */
+  twoFactor: boolean;
 }
 
 /** A device as the owner sees it in the devices list. */
@@ -21,6 +23,10 @@ export interface SessionView {
   ip: string | null;
   createdAt: string;
   lastActiveAt: string;
+  /** How the device signed in: "password", "passkey", or an identity provider's id. */
+  signInMethod: string;
+  /** The session's `amr` (e.g. ["pwd", "otp", "mfa"] for a password and an authenticator code). */
+  amr: string[];
 }
 
 export function toSessionView(session: DeviceListEntry, currentSessionId: string): SessionView {
@@ -34,6 +40,8 @@ export function toSessionView(session: DeviceListEntry, currentSessionId: string
     ip: parseIpAddress(session.ip), // a row stored before addresses were checked may hold any text
     createdAt: session.createdAt.toISOString(),
     lastActiveAt: session.lastActiveAt.toISOString(),
+    signInMethod: session.signInMethod,
+    amr: session.amr,
   };
 }
 

@@ -4,6 +4,7 @@ import { createActivityFeed, type ActivityFeed } from "@/core/activity";
 import { createAdminOperations, type AdminOperations } from "@/core/admin";
 import { runCleanup, type CleanupOptions, type CleanupReport } from "@/core/cleanup";
 import { revocationTtlSeconds, type EngineConfig } from "@/core/config";
+import { createSecretBox, deriveKey } from "@/core/crypto";
 import type { EngineDeps } from "@/core/deps";
 import { createIntrospection, type Introspection } from "@/core/introspection";
 import type { Logger, RateLimiter, RevocationStore } from "@/core/ports";
@@ -21,10 +22,13 @@ import { createMailTransport } from "./mail/transport";
 import { argon2Hasher } from "./password-hasher";
 import { PrismaAccountRepository } from "./repositories/prisma-accounts";
 import { PrismaActivityLog } from "./repositories/prisma-activity";
+import { PrismaChallengeRepository } from "./repositories/prisma-challenges";
 import { PrismaCleanupRepository } from "./repositories/prisma-cleanup";
 import { PrismaEventLog } from "./repositories/prisma-events";
 import { PrismaKnownDeviceRepository } from "./repositories/prisma-known-devices";
 import { PrismaSessionRepository } from "./repositories/prisma-sessions";
+import { createSignInMethodRepository } from "./repositories/prisma-sign-in-methods";
+import { PrismaTwoFactorRepository } from "./repositories/prisma-two-factor";
 import { PrismaUserRepository } from "./repositories/prisma-users";
 import type { RevocationFeed } from "./revocation/feed";
 import { MemoryRevocationNotifier } from "./revocation/memory-notifier";
@@ -99,6 +103,8 @@ export function engineConfig(env: Env): EngineConfig {
     reauthMaxAgeSeconds: env.REAUTH_MAX_AGE_SECONDS,
     passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
     emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,
+    appName: env.APP_NAME,
+    appOrigin: new URL(env.APP_URL).origin,
   };
 }
 
@@ -173,6 +179,10 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     knownDevices: new PrismaKnownDeviceRepository(database.prisma),
     mailer: createSecurityMailer(mailTransport, env.APP_URL),
     accounts: new PrismaAccountRepository(database.prisma),
+    challenges: new PrismaChallengeRepository(database.prisma),
+    twoFactor: new PrismaTwoFactorRepository(database.prisma),
+    signInMethods: createSignInMethodRepository(database.prisma),
+    secrets: createSecretBox(deriveKey(authSecret, "totp-secrets")),
   };
   const engine = createSessionEngine(deps);
   const introspection = createIntrospection({

@@ -56,6 +56,8 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     /** Unset: see withAppUrlDefault. */
     APP_URL: z.url().optional(),
+    /** Shown by authenticator apps next to the TOTP codes, and by browsers when a passkey is made. */
+    APP_NAME: z.string().trim().min(1).max(64).default("Revocable Sessions"),
     /** Set by Next to the port it listens on; only read for APP_URL's development default. */
     PORT: z.coerce.number().int().min(1).max(65_535).optional(),
     DATABASE_URL: optionalUrl(

@@ -63,6 +63,8 @@ async function newSession(userId: string, epoch = 0) {
     absoluteExpiresAt: new Date(at.getTime() + 7_200_000),
     refreshHash: sha256(randomUUID()),
     authTime: at,
+    signInMethod: "password",
+    amr: ["pwd"],
   });
   return id;
 }

@@ -71,6 +71,7 @@ describe("POST /api/auth/register", () => {
       email: email.toLowerCase(),
       name: "Ada",
       emailVerified: false,
+      twoFactor: false,
     });
     expect(created.body).not.toHaveProperty("user.passwordHash");
     const again = await api.register(email.toUpperCase(), PASSWORD);
@@ -196,7 +197,7 @@ describe("GET /api/me", () => {
     const me = await api.me(devices[0]!.access_token);
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
-      user: { id: expect.any(String), email, name: null, emailVerified: false },
+      user: { id: expect.any(String), email, name: null, emailVerified: false, twoFactor: false },
       session: { id: devices[0]!.session_id },
     });
     expectInvalidToken(await api.call("GET", "/api/me"));

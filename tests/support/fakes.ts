@@ -10,6 +10,9 @@ import type {
   AccountRepository,
   AccountTokenPurpose,
   AccountTokenRecord,
+  ChallengePurpose,
+  ChallengeRecord,
+  ChallengeRepository,
   ChangePasswordCommand,
   EmailConfirmation,
   EventLog,
@@ -36,6 +39,9 @@ import { RateLimitPolicy, scaleRateLimits } from "@/core/rate-limits";
 import { RefreshTokens } from "@/core/refresh-tokens";
 import { MemoryRateLimiter } from "@/server/rate-limit/memory-rate-limiter";
 import { createSessionEngine } from "@/core/session-engine";
+import { createSecretBox } from "@/core/crypto";
+import { FakeSignInMethods } from "./fake-sign-in-methods";
+import { FakeTwoFactor } from "./fake-two-factor";
 import { generateSigningKey, loadKeyRing } from "@/core/signing-keys";
 
 export class FakeUsers implements UserRepository {
@@ -50,7 +56,13 @@ export class FakeUsers implements UserRepository {
   }
   async create(user: { id: string; email: string; name: string | null; passwordHash: string }) {
     if (await this.findByEmail(user.email)) return null;
-    const row: UserRecord = { ...user, sessionEpoch: 0, disabledAt: null, emailVerifiedAt: null };
+    const row: UserRecord = {
+      ...user,
+      sessionEpoch: 0,
+      disabledAt: null,
+      emailVerifiedAt: null,
+      twoFactorEnabled: false,
+    };
     this.rows.set(user.id, row);
     return row;
   }
@@ -124,6 +136,7 @@ export class FakeSessions implements SessionRepository {
       userEmail: user?.email ?? "",
       userName: user?.name ?? null,
       userEmailVerified: Boolean(user?.emailVerifiedAt),
+      userTwoFactor: Boolean(user?.twoFactorEnabled),
     };
   }
   async rotateRefreshToken(args: {
@@ -264,6 +277,30 @@ export class FakeAccounts implements AccountRepository {
   }
 }
 
+/** The auth_challenges table. No await inside a method: each is atomic, like its SQL. */
+export class FakeChallenges implements ChallengeRepository {
+  readonly rows = new Map<string, ChallengeRecord>();
+  async create(challenge: Omit<ChallengeRecord, "attempts">) {
+    this.rows.set(challenge.tokenHash, { ...challenge, attempts: 0 });
+  }
+  async find(tokenHash: string, purpose: ChallengePurpose, now: Date) {
+    const row = this.rows.get(tokenHash);
+    return row && row.purpose === purpose && row.expiresAt > now ? { ...row } : null;
+  }
+  async consume(tokenHash: string, purpose: ChallengePurpose, now: Date) {
+    const row = this.rows.get(tokenHash);
+    if (!row || row.purpose !== purpose || row.expiresAt <= now) return null;
+    this.rows.delete(tokenHash);
+    return row;
+  }
+  async countFailure(tokenHash: string, maxAttempts: number) {
+    const row = this.rows.get(tokenHash);
+    if (!row) return;
+    row.attempts += 1;
+    if (row.attempts >= maxAttempts) this.rows.delete(tokenHash);
+  }
+}
+
 export class FakeStore implements RevocationStore {
   readonly kind = "memory" as const;
   readonly revoked = new Set<string>();
@@ -378,6 +415,9 @@ export async function makeEngine(
   const events = new FakeEvents();
   const knownDevices = new FakeKnownDevices();
   const mailer = new FakeMailer();
+  const challenges = new FakeChallenges();
+  const twoFactor = new FakeTwoFactor(users);
+  const signInMethods = new FakeSignInMethods(users);
   const deps: EngineDeps = {
     config,
     users,
@@ -394,6 +434,10 @@ export async function makeEngine(
     knownDevices,
     mailer,
     accounts,
+    challenges,
+    twoFactor,
+    signInMethods,
+    secrets: createSecretBox(new Uint8Array(32).fill(7)),
   };
   const engine = createSessionEngine(deps);
   const device = {
@@ -423,5 +467,8 @@ export async function makeEngine(
     knownDevices,
     mailer,
     accounts,
+    challenges,
+    twoFactor,
+    signInMethods,
   };
 }

@@ -42,6 +42,15 @@ const mails: Record<AccountMail["kind"], AccountMail> = {
   },
   email_changed: { kind: "email_changed", to: "ada@example.com", name: "Ada", newEmail: "ada@new.example", at: AT },
   account_deleted: { kind: "account_deleted", to: "ada@example.com", name: null, at: AT },
+  sign_in_methods_changed: {
+    kind: "sign_in_methods_changed",
+    to: "ada@example.com",
+    name: "Ada",
+    change: "passkey_added",
+    detail: "Work laptop",
+    at: AT,
+    ip: "203.0.113.7",
+  },
 };
 
 const LINKS: Partial<Record<AccountMail["kind"], string>> = {
@@ -58,6 +67,7 @@ const SUBJECTS: Record<AccountMail["kind"], RegExp> = {
   email_change_requested: /change of your email address was requested/,
   email_changed: /^Your email address was changed$/,
   account_deleted: /^Your account was deleted$/,
+  sign_in_methods_changed: /^A passkey was added to your account$/,
 };
 
 function occurrences(text: string, needle: string): number {

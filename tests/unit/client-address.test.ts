@@ -86,6 +86,8 @@ describe("what reaches an email or a page is an IP address or nothing", () => {
         deviceType: null,
         createdAt: at,
         lastActiveAt: at,
+        signInMethod: "password",
+        amr: ["pwd"],
       };
       expect(toSessionView({ ...session, ip: text }, "s1").ip).toBeNull();
       const event = {

@@ -139,6 +139,8 @@ describe("the RFC 7662 answer", () => {
     name: "Ada",
     jti: "j",
     email_verified: false,
+    amr: ["pwd"],
+    two_factor: false,
     auth_time: 0,
     iat: 1_800_000_000,
     exp: 1_800_000_300,

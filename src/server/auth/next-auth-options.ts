@@ -1,17 +1,15 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { deriveKey } from "@/core/crypto";
-import { errorMessage, isAuthError } from "@/core/errors";
-import { parseInput, signInSchema } from "@/core/validation";
+import { errorMessage } from "@/core/errors";
 import type { Services } from "../build-services";
-import { clientContext } from "../http/client-info";
 import { checkBrowserToken } from "./browser-session";
-import { clearSessionCookies, cookieNames, cookieOptions, writeSessionCookies } from "./cookies";
+import { clearSessionCookies, cookieNames, cookieOptions } from "./cookies";
+import { passwordProvider } from "./providers/password";
 
 /**
- * next-auth runs the browser sign-in (Credentials provider, JWT strategy), bound to a device session
+ * next-auth runs the browser sign-in (its providers, JWT strategy), bound to a device session
  * of the engine: its session cookie carries that session's access JWT (our own ES256 format, not
  * next-auth's encrypted one), so the cookie is refused the moment the session is revoked or the
  * epoch moves, and it verifies against /.well-known/jwks.json. See docs/decisions/0006.
@@ -36,29 +34,9 @@ export function authOptions(services: Services): NextAuthOptions {
         return { sub: check.claims.sub, sid: check.claims.sid, accessToken: token };
       },
     },
-    providers: [
-      CredentialsProvider({
-        name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials, req) {
-          try {
-            const input = parseInput(signInSchema, { email: credentials?.email, password: credentials?.password });
-            const pair = await engine.signIn(
-              input,
-              clientContext(new Headers(req.headers as Record<string, string>), env.TRUST_PROXY_HOPS),
-            );
-            // The refresh cookie is ours; next-auth writes the session cookie from the token below.
-            writeSessionCookies(await cookies(), env, pair);
-            return { id: pair.sessionId, accessToken: pair.accessToken };
-          } catch (error) {
-            // next-auth hands the message to the sign-in form: make it one a person can read.
-            if (isAuthError(error) && error.code !== "temporarily_unavailable") throw new Error(error.message);
-            logger.error("browser_sign_in_failed", { error: errorMessage(error) });
-            throw new Error("Signing in is not possible right now. Please try again in a moment.");
-          }
-        },
-      }),
-    ],
+    // Each way in is a provider of its own (src/server/auth/providers); every one ends in an engine
+    // device session whose access token becomes the session cookie.
+    providers: [passwordProvider(services)],
     callbacks: {
       jwt: ({ token, user }) => (user && "accessToken" in user ? { accessToken: user.accessToken } : token),
       session: ({ session }) => session,

@@ -8,8 +8,10 @@ const statusOf: Record<AuthErrorCode, number> = {
   unsupported_grant_type: 400,
   invalid_token: 401,
   insufficient_user_authentication: 401,
+  mfa_required: 400,
   not_found: 404,
   email_taken: 409,
+  conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
   temporarily_unavailable: 503,
@@ -19,6 +21,8 @@ export interface ErrorBody {
   error: string;
   error_description: string;
   fields?: Record<string, string[]>;
+  /** With `mfa_required`: the token of the sign-in's second step. */
+  mfa_token?: string;
 }
 
 /** On every API response: a browser never sniffs it into another type (a JSON body run as HTML or script). */
@@ -49,6 +53,7 @@ export function authErrorResponse(error: AuthError): Response {
   if (error.code === "temporarily_unavailable") headers["Retry-After"] = "5";
   const body: ErrorBody = { error: error.code, error_description: error.message };
   if (error.details.fields) body.fields = error.details.fields;
+  if (error.code === "mfa_required" && error.details.mfaToken) body.mfa_token = error.details.mfaToken;
   return errorJson(statusOf[error.code], body, headers);
 }
 

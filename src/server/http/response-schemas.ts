@@ -16,6 +16,10 @@ export const errorBodySchema = z.strictObject({
     .record(z.string(), z.array(z.string()))
     .optional()
     .meta({ description: "Per-field messages for invalid_request." }),
+  mfa_token: z.string().optional().meta({
+    description:
+      "With mfa_required only: the single-use token of the sign-in's second step (grant_type mfa_otp or mfa_recovery_code), valid for 5 minutes.",
+  }),
 });
 
 export const tokenResponseSchema = z.strictObject({
@@ -33,6 +37,10 @@ export const publicUserSchema = z.strictObject({
   emailVerified: z.boolean().meta({
     description:
       "The owner proved they receive mail at `email` (a verification link). For a token's holder: as of the token's issue (a refresh brings it up to date).",
+  }),
+  twoFactor: z.boolean().meta({
+    description:
+      "Two-factor sign-in (TOTP) is on. For a token's holder: as of the token's issue (a refresh brings it up to date).",
   }),
 });
 
@@ -53,6 +61,13 @@ export const sessionViewSchema = z.strictObject({
   ip: z.string().nullable(),
   createdAt: z.iso.datetime(),
   lastActiveAt: z.iso.datetime(),
+  signInMethod: z.string().meta({
+    description: 'How the device signed in: "password", "passkey", or an identity provider\'s id (e.g. "oidc").',
+  }),
+  amr: z.array(z.string()).meta({
+    description:
+      'The session\'s authentication methods (RFC 8176), e.g. ["pwd", "otp", "mfa"]; "fed" for an identity provider.',
+  }),
 });
 
 export const sessionsResponseSchema = z.strictObject({ sessions: z.array(sessionViewSchema) });

@@ -150,5 +150,77 @@ export function accountMail(mail: AccountMail, appUrl: string, now: number = Dat
           "the same one.",
         ),
       };
+    case "sign_in_methods_changed": {
+      const ip = parseIpAddress(mail.ip);
+      const { subject, what } = signInMethodChange(mail);
+      return {
+        to: mail.to,
+        subject,
+        text: lines(
+          what,
+          "",
+          `  When:  ${formatWhen(mail.at)}`,
+          ...(ip ? [`  From:  IP address ${ip}`] : []),
+          "",
+          "If this was you, there is nothing to do.",
+          "",
+          ...secure,
+          "  3. Review how your account can be signed in to:",
+          `     ${base}/settings/security`,
+        ),
+      };
+    }
+  }
+}
+
+/** The subject and first sentence of a "sign_in_methods_changed" mail. */
+function signInMethodChange(mail: Extract<AccountMail, { kind: "sign_in_methods_changed" }>): {
+  subject: string;
+  what: string;
+} {
+  const detail = mail.detail ?? "";
+  switch (mail.change) {
+    case "two_factor_enabled":
+      return {
+        subject: "Two-factor authentication was turned on",
+        what: `Two-factor authentication is now on for your account ${mail.to}: signing in with the password also needs a code from the authenticator app.`,
+      };
+    case "two_factor_disabled":
+      return {
+        subject: "Two-factor authentication was turned off",
+        what: `Two-factor authentication was turned off for your account ${mail.to}: the password alone now signs in.`,
+      };
+    case "recovery_code_used": {
+      const left = mail.remaining ?? 0;
+      return {
+        subject: "A recovery code was used to sign in",
+        what: `A recovery code was used to sign in to your account ${mail.to}. ${left === 1 ? "1 unused code is" : `${left} unused codes are`} left.`,
+      };
+    }
+    case "recovery_codes_regenerated":
+      return {
+        subject: "New recovery codes were made",
+        what: `New recovery codes were made for your account ${mail.to}; the earlier ones no longer work.`,
+      };
+    case "passkey_added":
+      return {
+        subject: "A passkey was added to your account",
+        what: `A passkey named "${detail}" was added to your account ${mail.to}: it can sign in without the password.`,
+      };
+    case "passkey_removed":
+      return {
+        subject: "A passkey was removed from your account",
+        what: `The passkey named "${detail}" was removed from your account ${mail.to}.`,
+      };
+    case "identity_linked":
+      return {
+        subject: `${detail} was connected to your account`,
+        what: `Your ${detail} account was connected to your account ${mail.to}: it can sign in without the password.`,
+      };
+    case "identity_unlinked":
+      return {
+        subject: `${detail} was disconnected from your account`,
+        what: `Your ${detail} account was disconnected from your account ${mail.to}: it no longer signs in.`,
+      };
   }
 }

@@ -7,7 +7,7 @@ import {
   type UserRecord,
 } from "@/core/ports";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
-import { userFields } from "./prisma-users";
+import { toUserRecord, userFields } from "./prisma-users";
 
 type Tx = Prisma.TransactionClient;
 
@@ -39,11 +39,13 @@ export class PrismaAccountRepository implements AccountRepository {
     return this.inTransaction(async (tx) => {
       const token = await useToken(tx, args.tokenHash, ["password_reset"], args.now);
       if (!token) return null;
-      const user = await tx.user.update({
-        where: { id: token.userId, email: token.email, disabledAt: null },
-        data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
-        select: userFields,
-      });
+      const user = toUserRecord(
+        await tx.user.update({
+          where: { id: token.userId, email: token.email, disabledAt: null },
+          data: { passwordHash: args.newPasswordHash, sessionEpoch: { increment: 1 }, epochChangedAt: args.now },
+          select: userFields,
+        }),
+      );
       await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: { in: [...LINKS_VOIDED_BY_PASSWORD] } } });
       return { user, epoch: user.sessionEpoch };
     });
@@ -59,17 +61,21 @@ export class PrismaAccountRepository implements AccountRepository {
           data: { emailVerifiedAt: args.now },
           select: userFields,
         });
-        return { kind: "verified", user };
+        return { kind: "verified", user: toUserRecord(user) };
       }
-      const current = await tx.user.findUniqueOrThrow({ where: { id: token.userId }, select: userFields });
+      const current = toUserRecord(
+        await tx.user.findUniqueOrThrow({ where: { id: token.userId }, select: userFields }),
+      );
       if (current.email !== token.email || !token.newEmail) throw new VoidLink();
       const taken = await tx.user.findUnique({ where: { email: token.newEmail }, select: { id: true } });
       if (taken) return { kind: "email_taken", user: current };
-      const user = await tx.user.update({
-        where: { id: token.userId },
-        data: { email: token.newEmail, emailVerifiedAt: args.now },
-        select: userFields,
-      });
+      const user = toUserRecord(
+        await tx.user.update({
+          where: { id: token.userId },
+          data: { email: token.newEmail, emailVerifiedAt: args.now },
+          select: userFields,
+        }),
+      );
       // Links sent to the old address (a password reset, a verification) die with it.
       await tx.accountToken.deleteMany({ where: { userId: user.id } });
       return { kind: "changed", user, previousEmail: token.email };
@@ -89,7 +95,7 @@ export class PrismaAccountRepository implements AccountRepository {
     });
     if (!token) return null;
     const { count } = await this.prisma.accountToken.deleteMany({ where: { id: token.id } });
-    const user = await this.prisma.user.findUnique({ where: { id: token.userId }, select: userFields });
+    const user = toUserRecord(await this.prisma.user.findUnique({ where: { id: token.userId }, select: userFields }));
     return count === 1 && user ? { kind: "email_taken", user } : null;
   }
 

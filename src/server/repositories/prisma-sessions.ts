@@ -57,7 +57,17 @@ export class PrismaSessionRepository implements SessionRepository {
   async findById(id: string): Promise<SessionWithUserEpoch | null> {
     const row = await this.prisma.deviceSession.findUnique({
       where: { id },
-      include: { user: { select: { sessionEpoch: true, email: true, name: true, emailVerifiedAt: true } } },
+      include: {
+        user: {
+          select: {
+            sessionEpoch: true,
+            email: true,
+            name: true,
+            emailVerifiedAt: true,
+            totp: { select: { enabledAt: true } },
+          },
+        },
+      },
     });
     if (!row) return null;
     const { user, ...session } = row;
@@ -67,6 +77,7 @@ export class PrismaSessionRepository implements SessionRepository {
       userEmail: user.email,
       userName: user.name,
       userEmailVerified: user.emailVerifiedAt !== null,
+      userTwoFactor: !!user.totp?.enabledAt,
     };
   }
 
@@ -107,6 +118,8 @@ export class PrismaSessionRepository implements SessionRepository {
         ip: true,
         createdAt: true,
         lastActiveAt: true,
+        signInMethod: true,
+        amr: true,
       },
     });
   }

@@ -9,20 +9,32 @@ const userFields = {
   sessionEpoch: true,
   disabledAt: true,
   emailVerifiedAt: true,
+  totp: { select: { enabledAt: true } },
 } as const;
 
-/** The columns of a `UserRecord`: every repository that answers one reads these. */
-export { userFields };
+type UserRow = Prisma.UserGetPayload<{ select: typeof userFields }>;
+
+/** A row read with `userFields` as the engine's `UserRecord`. */
+function toUserRecord(row: UserRow): UserRecord;
+function toUserRecord(row: UserRow | null): UserRecord | null;
+function toUserRecord(row: UserRow | null): UserRecord | null {
+  if (!row) return null;
+  const { totp, ...user } = row;
+  return { ...user, twoFactorEnabled: !!totp?.enabledAt };
+}
+
+/** The columns of a `UserRecord` and how to read them: every repository that answers one uses these. */
+export { toUserRecord, userFields };
 
 export class PrismaUserRepository implements UserRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  findByEmail(email: string): Promise<UserRecord | null> {
-    return this.prisma.user.findUnique({ where: { email }, select: userFields });
+  async findByEmail(email: string): Promise<UserRecord | null> {
+    return toUserRecord(await this.prisma.user.findUnique({ where: { email }, select: userFields }));
   }
 
-  findById(id: string): Promise<UserRecord | null> {
-    return this.prisma.user.findUnique({ where: { id }, select: userFields });
+  async findById(id: string): Promise<UserRecord | null> {
+    return toUserRecord(await this.prisma.user.findUnique({ where: { id }, select: userFields }));
   }
 
   async create(user: {
@@ -32,7 +44,7 @@ export class PrismaUserRepository implements UserRepository {
     passwordHash: string;
   }): Promise<UserRecord | null> {
     try {
-      return await this.prisma.user.create({ data: user, select: userFields });
+      return toUserRecord(await this.prisma.user.create({ data: user, select: userFields }));
     } catch (error) {
       // The unique index decides, so two registrations racing for one email cannot both win.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;

@@ -28,6 +28,7 @@ export const GET = benchmarkRoute(async ({ request, services }) => {
       email: String(payload.email),
       name: typeof payload.name === "string" ? payload.name : null,
       emailVerified: payload.email_verified === true,
+      twoFactor: payload.two_factor === true,
     },
     session: { id: String(payload.sid) },
   });

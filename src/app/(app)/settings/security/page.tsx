@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { requireSession } from "@/server/auth/current-session";
+import { ConnectedAccountsSection } from "./connected-accounts-section";
+import { PasskeysSection } from "./passkeys-section";
+import { TwoFactorSection } from "./two-factor-section";
+
+export const metadata: Metadata = { title: "Security" };
+export const dynamic = "force-dynamic";
+
+/** How the account can be signed in to: a second factor, passkeys, identity providers. */
+export default async function SecurityPage() {
+  const session = await requireSession("/settings/security");
+  return (
+    <div className="max-w-xl">
+      <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
+      <p className="mt-1 text-sm text-slate-600">How your account can be signed in to.</p>
+      <TwoFactorSection session={session} />
+      <PasskeysSection session={session} />
+      <ConnectedAccountsSection session={session} />
+    </div>
+  );
+}
