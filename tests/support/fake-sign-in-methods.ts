@@ -1,4 +1,4 @@
-import type { IdentityRecord, PasskeyRecord, SignInMethodRepository, WayInRemoval } from "@/core/ports";
+import type { IdentityRecord, PasskeyRecord, SignInMethodRepository, WayIn, WayInRemoval } from "@/core/ports";
 import type { FakeUsers } from "./fakes";
 
 /** The passkeys and external_identities tables, for unit tests of src/core. */
@@ -34,7 +34,24 @@ export class FakeSignInMethods implements SignInMethodRepository {
   createUserWithIdentity(..._args: unknown[]): Promise<null> {
     throw new Error("not built yet");
   }
-  removeWayIn(..._args: unknown[]): Promise<WayInRemoval> {
-    throw new Error("not built yet");
+  /** No await inside: atomic, like the real one under its lock on the user's row. */
+  async removeWayIn(userId: string, wayIn: WayIn): Promise<WayInRemoval> {
+    const user = this.users.rows.get(userId);
+    if (!user) return "not_found";
+    const passkeys = [...this.passkeys.values()].filter((p) => p.userId === userId);
+    const identities = this.identities.filter((i) => i.userId === userId);
+    const found =
+      wayIn.kind === "passkey"
+        ? passkeys.some((p) => p.id === wayIn.id)
+        : identities.some((i) => i.provider === wayIn.provider);
+    if (!found) return "not_found";
+    if ((user.passwordHash ? 1 : 0) + passkeys.length + identities.length - 1 < 1) return "last_way_in";
+    if (wayIn.kind === "passkey") this.passkeys.delete(wayIn.id);
+    else
+      this.identities.splice(
+        this.identities.findIndex((i) => i.userId === userId && i.provider === wayIn.provider),
+        1,
+      );
+    return "removed";
   }
 }
