@@ -208,3 +208,29 @@ describe("identity claims", () => {
     );
   });
 });
+
+describe("how the holder signed in", () => {
+  it("carries amr and two_factor, and refuses them in any other shape", async () => {
+    const { tokens, ring } = await setup();
+    const issued = await tokens.issue({ ...ISSUE, amr: ["pwd", "otp", "mfa"], twoFactor: true });
+    await expect(tokens.verify(issued.token, NOW)).resolves.toMatchObject({
+      amr: ["pwd", "otp", "mfa"],
+      two_factor: true,
+    });
+    const claims = { sid: "s", sv: 0, email: "a@b.c" };
+    const header = { alg: "ES256", kid: ring.signing.kid };
+    await refused(tokens, await craft(ring.signing.key, header, { ...claims, amr: "pwd" }));
+    await refused(tokens, await craft(ring.signing.key, header, { ...claims, amr: ["pwd", 1] }));
+    await refused(tokens, await craft(ring.signing.key, header, { ...claims, two_factor: "yes" }));
+  });
+
+  it("reads a token issued before the claims existed as no methods and no second factor", async () => {
+    const { tokens, ring } = await setup();
+    const old = await craft(
+      ring.signing.key,
+      { alg: "ES256", kid: ring.signing.kid },
+      { sid: "s", sv: 0, email: "a@b.c" },
+    );
+    await expect(tokens.verify(old, NOW)).resolves.toMatchObject({ amr: [], two_factor: false });
+  });
+});
