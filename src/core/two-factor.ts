@@ -133,10 +133,23 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
     return { codes, hashes: codes.map(recoveryCodeHash) };
   }
 
-  /** The open secret of the account's TOTP credential, or null when there is none. */
-  async function secretOf(userId: string) {
+  /**
+   * The account's TOTP credential with its secret opened, or null when there is none. A secret that
+   * does not open (AUTH_SECRET changed since it was sealed) lets no code in: a clear refusal that
+   * points to the recovery codes, and an error in the log for the operator.
+   */
+  async function secretOf(userId: string, field: "code" | "otp") {
     const totp = await repository.findTotp(userId);
-    return totp ? { ...totp, secret: secrets.open(totp.secretSealed) } : null;
+    if (!totp) return null;
+    try {
+      return { ...totp, secret: secrets.open(totp.secretSealed) };
+    } catch (error) {
+      logger.error("totp_secret_unreadable", { userId, error: errorMessage(error) });
+      throw wrongCode(
+        field,
+        "Codes from your authenticator app cannot be checked for this account. Use a recovery code, or set it up again.",
+      );
+    }
   }
 
   /** A wrong second factor: the challenge loses one of its attempts, the account one of its budget. */
@@ -165,7 +178,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
 
     async confirmTotp(claims, input, context) {
       const user = await currentUser(claims);
-      const pending = await secretOf(user.id);
+      const pending = await secretOf(user.id, "code");
       if (pending?.enabledAt) throw new AuthError("conflict", "Two-factor authentication is already on.");
       const nowMs = clock();
       if (!pending || nowMs - pending.createdAt.getTime() > TOTP_SETUP_TTL_SECONDS * 1000) {
@@ -233,7 +246,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
       let amr: string[];
       let recoveryCodeUsed = false;
       if ("otp" in input) {
-        const totp = await secretOf(user.id);
+        const totp = await secretOf(user.id, "otp");
         const step = totp?.enabledAt ? totpStepOf(totp.secret, input.otp, nowMs) : null;
         if (step === null) {
           throw await refuseSecondStep(
