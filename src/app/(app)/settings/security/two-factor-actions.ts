@@ -26,10 +26,26 @@ interface Failure {
   needsPassword: boolean;
 }
 
-async function failed(error: unknown): Promise<Failure> {
-  const failure = await toActionFailure(error);
-  const needsPassword = isAuthError(error) && error.code === "insufficient_user_authentication";
-  return { status: "error", message: failure.message, fields: failure.fields, needsPassword };
+type Verbs = Awaited<ReturnType<typeof getServices>>["engine"];
+type Claims = Awaited<ReturnType<typeof requireSession>>["claims"];
+type Context = Awaited<ReturnType<typeof actionClientContext>>;
+
+/**
+ * One engine verb for the signed-in user (signed out: to /login): what `work` answers, or what the
+ * form shows of its failure (never a stack trace).
+ */
+async function forSignedIn<T>(
+  work: (engine: Verbs, claims: Claims, context: Context) => Promise<T>,
+): Promise<T | Failure> {
+  const { claims } = await requireSession(PAGE);
+  try {
+    const { engine } = await getServices();
+    return await work(engine, claims, await actionClientContext());
+  } catch (error) {
+    const failure = await toActionFailure(error);
+    const needsPassword = isAuthError(error) && error.code === "insufficient_user_authentication";
+    return { status: "error", message: failure.message, fields: failure.fields, needsPassword };
+  }
 }
 
 export type TotpSetupState =
@@ -40,57 +56,38 @@ export type TotpSetupState =
 
 /** Starts set-up: a new pending secret, shown as a QR code and as text. */
 export async function beginTotpSetupAction(_prev: unknown, formData: unknown): Promise<TotpSetupState> {
-  const session = await requireSession(PAGE);
-  try {
+  return forSignedIn(async (engine, claims, context) => {
     const input = parseInput(optionalPasswordForm, formFields(formData, ["password"]));
-    const { engine } = await getServices();
-    const setup = await engine.beginTotpSetup(session.claims, input, await actionClientContext());
+    const setup = await engine.beginTotpSetup(claims, input, context);
     const qrSvg = await QRCode.toString(setup.otpauthUri, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
-    return { status: "setup", secret: setup.secret, qrSvg };
-  } catch (error) {
-    return failed(error);
-  }
+    return { status: "setup", secret: setup.secret, qrSvg } as const;
+  });
 }
 
 export type RecoveryCodesState = { status: "idle" } | Failure | { status: "codes"; recoveryCodes: string[] };
 
 /** Turns two-factor authentication on with a code from the app: the recovery codes, shown once. */
 export async function confirmTotpAction(_prev: unknown, formData: unknown): Promise<RecoveryCodesState> {
-  const session = await requireSession(PAGE);
-  try {
+  return forSignedIn(async (engine, claims, context) => {
     const input = parseInput(confirmForm, formFields(formData, ["code"]));
-    const { engine } = await getServices();
-    const { recoveryCodes } = await engine.confirmTotp(session.claims, input, await actionClientContext());
-    return { status: "codes", recoveryCodes };
-  } catch (error) {
-    return failed(error);
-  }
+    return { status: "codes", ...(await engine.confirmTotp(claims, input, context)) } as const;
+  });
 }
 
 /** Ten new recovery codes, the old ones void. */
 export async function regenerateRecoveryCodesAction(_prev: unknown, formData: unknown): Promise<RecoveryCodesState> {
-  const session = await requireSession(PAGE);
-  try {
+  return forSignedIn(async (engine, claims, context) => {
     const input = parseInput(optionalPasswordForm, formFields(formData, ["password"]));
-    const { engine } = await getServices();
-    const { recoveryCodes } = await engine.regenerateRecoveryCodes(session.claims, input, await actionClientContext());
-    return { status: "codes", recoveryCodes };
-  } catch (error) {
-    return failed(error);
-  }
+    return { status: "codes", ...(await engine.regenerateRecoveryCodes(claims, input, context)) } as const;
+  });
 }
 
 export type DisableTotpState = { status: "idle" } | Failure | { status: "done" };
 
 /** Turns two-factor authentication off (the password is always asked). */
 export async function disableTotpAction(_prev: unknown, formData: unknown): Promise<DisableTotpState> {
-  const session = await requireSession(PAGE);
-  try {
-    const input = parseInput(disableForm, formFields(formData, ["password"]));
-    const { engine } = await getServices();
-    await engine.disableTotp(session.claims, input, await actionClientContext());
-    return { status: "done" };
-  } catch (error) {
-    return failed(error);
-  }
+  return forSignedIn(async (engine, claims, context) => {
+    await engine.disableTotp(claims, parseInput(disableForm, formFields(formData, ["password"])), context);
+    return { status: "done" } as const;
+  });
 }
