@@ -69,7 +69,8 @@ function summary(report: CleanupReport, env: Env, seconds: number): string {
       ? "kept every event (EVENT_RETENTION_DAYS=0)"
       : `${verb} ${report.events} event(s) and outbox mail (before ${report.eventCutoff!.toISOString()}, EVENT_RETENTION_DAYS=${env.EVENT_RETENTION_DAYS})`;
   const links = `${verb} ${report.links} expired emailed link(s)`;
-  return `db:cleanup on ${describeDatabase(env)}: ${verb} ${sessions}; ${events}; ${links}; ${seconds.toFixed(1)} s.`;
+  const challenges = `${verb} ${report.challenges} expired sign-in challenge(s) and unconfirmed TOTP set-up(s)`;
+  return `db:cleanup on ${describeDatabase(env)}: ${verb} ${sessions}; ${events}; ${links}; ${challenges}; ${seconds.toFixed(1)} s.`;
 }
 
 async function main(options: Options): Promise<void> {

@@ -165,6 +165,16 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
       return { title: "Email change requested", actor: you(record, currentSessionId), showDevice: false };
     case "email_changed":
       return { title: "Email address changed", actor: null, showDevice: false };
+    // Two-factor sign-in: turned on or off and codes replaced from a signed-in device (the actor);
+    // a recovery code used by the device it signed in.
+    case "two_factor_enabled":
+      return { title: "Two-factor authentication turned on", actor: you(record, currentSessionId), showDevice: false };
+    case "two_factor_disabled":
+      return { title: "Two-factor authentication turned off", actor: you(record, currentSessionId), showDevice: false };
+    case "recovery_codes_regenerated":
+      return { title: "New recovery codes made", actor: you(record, currentSessionId), showDevice: false };
+    case "recovery_code_used":
+      return { title: "Signed in with a recovery code", actor: null, showDevice: true };
     default: {
       const known = AUTOMATIC[record.reason ?? ""];
       const title = `Security event: ${words(record.type)}`;

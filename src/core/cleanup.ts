@@ -18,7 +18,16 @@ export interface CleanupRepository {
   /** Emailed links (password reset, verification) that expired before `now`: useless from then on. */
   deleteExpiredLinks(now: Date, limit: number): Promise<number>;
   countExpiredLinks(now: Date): Promise<number>;
+  /**
+   * Sign-in challenges (mfa, WebAuthn) that expired before `now`, and TOTP set-ups never confirmed
+   * that were started before `pendingBefore` (at most `limit` rows in all).
+   */
+  deleteExpiredChallenges(now: Date, pendingBefore: Date, limit: number): Promise<number>;
+  countExpiredChallenges(now: Date, pendingBefore: Date): Promise<number>;
 }
+
+/** An unconfirmed TOTP set-up stops working after 15 minutes; its sealed secret is deleted after a day. */
+export const PENDING_TOTP_RETENTION_SECONDS = 86_400;
 
 export interface CleanupPolicy {
   /** How long an ended session is kept (for support and forensics). */
@@ -40,6 +49,8 @@ export interface CleanupReport {
   events: number | null;
   /** Expired emailed links deleted (or that would be). */
   links: number;
+  /** Expired sign-in challenges and day-old unconfirmed TOTP set-ups deleted (or that would be). */
+  challenges: number;
   sessionCutoff: Date;
   eventCutoff: Date | null;
 }
@@ -79,11 +90,13 @@ export async function runCleanup(
   const nowMs = deps.clock();
   const sessionsBefore = sessionCutoff(deps.config, policy, nowMs);
   const eventsBefore = eventCutoff(policy, nowMs);
+  const pendingBefore = new Date(nowMs - PENDING_TOTP_RETENTION_SECONDS * 1000);
   const report: CleanupReport = {
     dryRun: options.dryRun,
     sessions: 0,
     events: null,
     links: 0,
+    challenges: 0,
     sessionCutoff: sessionsBefore,
     eventCutoff: eventsBefore,
   };
@@ -91,11 +104,16 @@ export async function runCleanup(
     report.sessions = await repository.countEndedSessions(sessionsBefore);
     if (eventsBefore) report.events = await repository.countEventsBefore(eventsBefore);
     report.links = await repository.countExpiredLinks(new Date(nowMs));
+    report.challenges = await repository.countExpiredChallenges(new Date(nowMs), pendingBefore);
     return report;
   }
   report.sessions = await drain((limit) => repository.deleteEndedSessions(sessionsBefore, limit), options.batchSize);
   if (eventsBefore)
     report.events = await drain((limit) => repository.deleteEventsBefore(eventsBefore, limit), options.batchSize);
   report.links = await drain((limit) => repository.deleteExpiredLinks(new Date(nowMs), limit), options.batchSize);
+  report.challenges = await drain(
+    (limit) => repository.deleteExpiredChallenges(new Date(nowMs), pendingBefore, limit),
+    options.batchSize,
+  );
   return report;
 }

@@ -33,7 +33,9 @@ export function createPasswordCheck(deps: Pick<EngineDeps, "hasher" | "rateLimit
     await rateLimits.beforePasswordCheck(email, ip);
     const hash = user?.passwordHash ?? null;
     if ((await passwordMatches(hash, password)) && user && hash) {
-      await rateLimits.passwordCheckSucceeded(email, ip);
+      // With a second factor on, the password alone proves too little to forget the failures (wrong
+      // codes count there too): the second step forgets them once it passes.
+      if (!user.twoFactorEnabled) await rateLimits.passwordCheckSucceeded(email, ip);
       return { ...user, passwordHash: hash };
     }
     await rateLimits.passwordCheckFailed(email, ip);

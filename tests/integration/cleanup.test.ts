@@ -38,6 +38,7 @@ interface CleanupJson {
   dryRun: boolean;
   sessions: number;
   events: number | null;
+  challenges: number;
 }
 
 async function cleanup(args: string[] = [], env: Record<string, string> = {}): Promise<CleanupJson> {
@@ -211,6 +212,37 @@ describe("npm run db:cleanup, with the app running", () => {
     expect(await sessionIdsLike(f.tag)).toEqual([...f.gone, ...f.kept].sort());
     expect(await eventCount(f.userIds)).toBe(4);
     await cleanup();
+  });
+
+  it("deletes expired sign-in challenges and TOTP set-ups left unconfirmed for a day, nothing else of theirs", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const [pendingOld, pendingNew, enabledOld] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of [pendingOld, pendingNew, enabledOld]) {
+      await sql(
+        `INSERT INTO users (id, email, password_hash, session_epoch, updated_at) VALUES ('${id}', '${id}@example.com', 'x', 0, now())`,
+      );
+    }
+    await sql(
+      `INSERT INTO auth_challenges (token_hash, purpose, user_id, epoch, created_at, expires_at) VALUES ` +
+        `('${tag}-expired', 'mfa', '${pendingOld}', 0, now() - interval '10 minutes', now() - interval '5 minutes'), ` +
+        `('${tag}-live', 'mfa', '${pendingOld}', 0, now(), now() + interval '5 minutes')`,
+    );
+    await sql(
+      `INSERT INTO totp_credentials (user_id, secret_sealed, created_at, enabled_at) VALUES ` +
+        `('${pendingOld}', 's', ${ago(2)}, NULL), ('${pendingNew}', 's', now(), NULL), ('${enabledOld}', 's', ${ago(10)}, ${ago(10)})`,
+    );
+    expect(await cleanup(["--dry-run"])).toMatchObject({ challenges: 2 });
+    expect(await cleanup()).toMatchObject({ challenges: 2 });
+    const challenges = await sql<{ token_hash: string }>(
+      "SELECT token_hash FROM auth_challenges WHERE token_hash LIKE $1",
+      [`${tag}-%`],
+    );
+    expect(challenges.map((r) => r.token_hash)).toEqual([`${tag}-live`]);
+    const totp = await sql<{ user_id: string }>(
+      "SELECT user_id::text FROM totp_credentials WHERE user_id = ANY($1::uuid[]) ORDER BY user_id",
+      [[pendingOld, pendingNew, enabledOld]],
+    );
+    expect(totp.map((r) => r.user_id)).toEqual([pendingNew, enabledOld].sort());
   });
 
   it("Redis needs none: every key the app writes expires by itself, except the one 'ready' marker", async () => {

@@ -150,6 +150,24 @@ describe("describeActivity: what happened, to which device, who did it, when", (
     });
   });
 
+  it("two-factor events: turned on or off and new codes by the user's device; a recovery code names the device it signed in", () => {
+    const by = (type: string) =>
+      describeActivity(record({ type, actorSessionId: OTHER, actorDevice: "Chrome on macOS" }), CURRENT);
+    expect(by("two_factor_enabled")).toMatchObject({
+      title: "Two-factor authentication turned on",
+      actor: "you, from Chrome on macOS",
+      device: null,
+    });
+    expect(by("two_factor_disabled")).toMatchObject({ title: "Two-factor authentication turned off" });
+    expect(by("recovery_codes_regenerated")).toMatchObject({ title: "New recovery codes made" });
+    expect(describeActivity(record({ type: "recovery_code_used" }), CURRENT)).toMatchObject({
+      title: "Signed in with a recovery code",
+      device: "Firefox on Linux",
+      ip: "203.0.113.9",
+      actor: null,
+    });
+  });
+
   it("account creation, refresh-token reuse and unknown event types", () => {
     expect(
       describeActivity(record({ type: "user_registered", sessionId: null, device: null, ip: null }), CURRENT),

@@ -14,8 +14,16 @@ class FakeCleanupRepository implements CleanupRepository {
     public events: Date[],
     /** Link tokens by expiry. */
     public links: Date[] = [],
+    /** Sign-in challenges by expiry. */
+    public challenges: Date[] = [],
+    /** Unconfirmed TOTP set-ups by the time they were started. */
+    public pendingTotp: Date[] = [],
   ) {}
-  private remove(table: "sessions" | "events" | "links", cutoff: Date, limit: number): number {
+  private remove(
+    table: "sessions" | "events" | "links" | "challenges" | "pendingTotp",
+    cutoff: Date,
+    limit: number,
+  ): number {
     this.calls.push(`${table}:${limit}`);
     const doomed = this[table].filter((d) => d < cutoff).slice(0, limit);
     this[table] = this[table].filter((d) => !doomed.includes(d));
@@ -38,6 +46,13 @@ class FakeCleanupRepository implements CleanupRepository {
   }
   async countExpiredLinks(now: Date) {
     return this.links.filter((d) => d < now).length;
+  }
+  async deleteExpiredChallenges(now: Date, pendingBefore: Date, limit: number) {
+    const challenges = this.remove("challenges", now, limit);
+    return challenges + (challenges < limit ? this.remove("pendingTotp", pendingBefore, limit - challenges) : 0);
+  }
+  async countExpiredChallenges(now: Date, pendingBefore: Date) {
+    return this.challenges.filter((d) => d < now).length + this.pendingTotp.filter((d) => d < pendingBefore).length;
   }
 }
 
@@ -75,6 +90,8 @@ describe("db:cleanup decisions", () => {
       "events:10",
       "events:10",
       "links:10",
+      "challenges:10",
+      "pendingTotp:10",
     ]);
   });
 
@@ -112,6 +129,19 @@ describe("db:cleanup decisions", () => {
     expect(repository.links).toHaveLength(3);
     expect((await run(repository, { batchSize: 1 })).links).toBe(2);
     expect(repository.links).toEqual(working);
+  });
+
+  it("deletes expired sign-in challenges and TOTP set-ups left unconfirmed for a day, never a live one", async () => {
+    const expired = [new Date(NOW - 1), new Date(NOW - 600_000)];
+    const live = [new Date(NOW + 60_000)];
+    const stale = [new Date(NOW - (DAY + 1) * 1000)];
+    const recent = [new Date(NOW - 3600_000)];
+    const repository = new FakeCleanupRepository([], [], [], [...expired, ...live], [...stale, ...recent]);
+    expect((await run(repository, { dryRun: true })).challenges).toBe(3);
+    expect(repository.challenges).toHaveLength(3);
+    expect((await run(repository, { batchSize: 1 })).challenges).toBe(3);
+    expect(repository.challenges).toEqual(live);
+    expect(repository.pendingTotp).toEqual(recent);
   });
 
   it("refuses a batch size that is not a positive integer", async () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SESSION_ID_PATTERN } from "@/core/ids";
 import { emailSchema, existingPasswordSchema, signInSchema } from "@/core/validation";
+import { mfaOtpGrantSchema, mfaRecoveryCodeGrantSchema } from "./two-factor-schemas";
 
 /** Request shapes of the HTTP API that differ from the engine's (RFC 6749 field names). */
 export const passwordGrantSchema = z
@@ -30,6 +31,8 @@ export const sessionIdSchema = z.string().regex(SESSION_ID_PATTERN);
 export const tokenRequestSchema = z.union([
   z.object({ grant_type: z.literal("password") }).and(passwordGrantSchema),
   z.object({ grant_type: z.literal("refresh_token") }).and(refreshGrantSchema),
+  z.object({ grant_type: z.literal("mfa_otp") }).and(mfaOtpGrantSchema),
+  z.object({ grant_type: z.literal("mfa_recovery_code") }).and(mfaRecoveryCodeGrantSchema),
 ]);
 
 /** What next-auth's browser client posts to /api/auth/_log (it adds the failure's details, which are not kept). */

@@ -25,6 +25,14 @@ import {
 import { nextAuthClientLogSchema, revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
 import { activityQuerySchema, activityResponseSchema } from "../http/activity-schemas";
 import {
+  recoveryCodesResponseSchema,
+  totpConfirmSchema,
+  totpDisableSchema,
+  totpReauthSchema,
+  totpSetupResponseSchema,
+  totpStatusResponseSchema,
+} from "../http/two-factor-schemas";
+import {
   authorizationServerMetadataSchema,
   introspectionRequestSchema,
   introspectionResponseSchema,
@@ -171,7 +179,7 @@ export const operations: Operation[] = [
     operationId: "token",
     summary: "Sign a device in (password grant) or rotate its refresh token (refresh_token grant)",
     description:
-      "RFC 6749 §4.3 and §6. Each password grant creates a new device session. A refresh token is single use: presenting any earlier one of the session again (outside a few seconds' grace for parallel requests) signs that device out; a forged one is only invalid_grant. Refused refresh tokens count against the caller's address: over its limit, 429 with Retry-After.",
+      "RFC 6749 §4.3 and §6. Each password grant creates a new device session. A refresh token is single use: presenting any earlier one of the session again (outside a few seconds' grace for parallel requests) signs that device out; a forged one is only invalid_grant. Refused refresh tokens count against the caller's address: over its limit, 429 with Retry-After. With two-factor sign-in on, the password grant makes no session and answers 400 `mfa_required` with an `mfa_token` (single use, 5 minutes, at most 5 wrong answers); `grant_type=mfa_otp` (`mfa_token`, `otp`: the 6-digit code, a code never accepted twice) or `grant_type=mfa_recovery_code` (`mfa_token`, `recovery_code`) then answers the token pair. Wrong codes spend the account's sign-in failure budget, like wrong passwords (429 once it is spent).",
     tag: TAGS.tokens,
     security: "none",
     request: { schema: tokenRequestSchema, contentTypes: FORM_OR_JSON },
@@ -533,4 +541,87 @@ export const operations: Operation[] = [
     ok: { description: "Always `{}`.", schema: emptyResponseSchema },
     errors: errors(400, 503),
   }),
+  // ---- two-factor sign-in (TOTP and recovery codes) ----------------------------------------------
+  {
+    method: "get",
+    path: "/api/account/totp",
+    operationId: "totpStatus",
+    summary: "Whether two-factor sign-in (TOTP) is on, and how many recovery codes are left",
+    tag: TAGS.account,
+    security: "bearer",
+    responses: {
+      200: { description: "The account's two-factor state.", schema: totpStatusResponseSchema },
+      ...errors(400, 401, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/totp",
+    operationId: "beginTotpSetup",
+    summary: "Start TOTP set-up: a new secret and its otpauth:// URI (nothing changes until confirmed)",
+    description: `The secret is stored sealed (AES-256-GCM under a key derived from AUTH_SECRET) and pending: confirm it with a code within 15 minutes (\`POST /api/account/totp/confirm\`). Starting again replaces a pending secret. ${REAUTHENTICATION_NOTE}`,
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: totpReauthSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      200: { description: "The secret, shown this once.", schema: totpSetupResponseSchema },
+      ...REAUTHENTICATION,
+      409: { description: "`conflict`: two-factor sign-in is already on.", errorBody: true },
+      ...errors(403, 413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/totp/confirm",
+    operationId: "confirmTotp",
+    summary: "Turn TOTP on with a code from the pending secret; answers ten recovery codes",
+    description:
+      "Tokens issued before keep `two_factor: false` until their next refresh. A mail tells the owner; the activity log records it.",
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: totpConfirmSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      200: { description: "On; the recovery codes, shown this once.", schema: recoveryCodesResponseSchema },
+      400: {
+        description: "`invalid_grant` with `fields.code`: the code is wrong. `invalid_request`: a missing field.",
+        errorBody: true,
+      },
+      409: {
+        description: "`conflict`: no set-up is waiting (none started, or older than 15 minutes), or it is on already.",
+        errorBody: true,
+      },
+      ...errors(401, 403, 413, 503),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/account/totp",
+    operationId: "disableTotp",
+    summary: "Turn TOTP off (the password is required); its secret and recovery codes are deleted",
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: totpDisableSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      204: { description: "Off." },
+      ...REAUTHENTICATION,
+      409: { description: "`conflict`: two-factor sign-in is not on.", errorBody: true },
+      ...errors(403, 413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/totp/recovery-codes",
+    operationId: "regenerateRecoveryCodes",
+    summary: "Ten new recovery codes; the earlier ones stop working",
+    description: REAUTHENTICATION_NOTE,
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: totpReauthSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      200: { description: "The new codes, shown this once.", schema: recoveryCodesResponseSchema },
+      ...REAUTHENTICATION,
+      409: { description: "`conflict`: two-factor sign-in is not on.", errorBody: true },
+      ...errors(403, 413, 429, 503),
+    },
+  },
 ];

@@ -67,6 +67,27 @@ export class PrismaCleanupRepository implements CleanupRepository {
     return this.count(Prisma.sql`SELECT count(*)::int AS n FROM account_tokens WHERE expires_at < ${now}`);
   }
 
+  /** Expired auth_challenges, then TOTP secrets never confirmed and started before `pendingBefore`. */
+  async deleteExpiredChallenges(now: Date, pendingBefore: Date, limit: number): Promise<number> {
+    const challenges = await this.prisma
+      .$executeRaw`DELETE FROM auth_challenges WHERE token_hash IN (SELECT token_hash FROM auth_challenges WHERE expires_at < ${now} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+    if (challenges >= limit) return challenges;
+    return (
+      challenges +
+      (await this.prisma
+        .$executeRaw`DELETE FROM totp_credentials WHERE user_id IN (SELECT user_id FROM totp_credentials WHERE enabled_at IS NULL AND created_at < ${pendingBefore} LIMIT ${limit - challenges} FOR UPDATE SKIP LOCKED)`)
+    );
+  }
+
+  async countExpiredChallenges(now: Date, pendingBefore: Date): Promise<number> {
+    return (
+      (await this.count(Prisma.sql`SELECT count(*)::int AS n FROM auth_challenges WHERE expires_at < ${now}`)) +
+      (await this.count(
+        Prisma.sql`SELECT count(*)::int AS n FROM totp_credentials WHERE enabled_at IS NULL AND created_at < ${pendingBefore}`,
+      ))
+    );
+  }
+
   private async count(query: Prisma.Sql): Promise<number> {
     const [row] = await this.prisma.$queryRaw<{ n: number }[]>(query);
     return row?.n ?? 0;

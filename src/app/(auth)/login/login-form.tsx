@@ -2,32 +2,73 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useActionState, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
 import { SubmitButton } from "@/components/submit-button";
 import { useFocusFirstInvalid } from "@/components/use-focus-first-invalid";
 import { signInSchema } from "@/core/validation";
+import { SECOND_FACTOR_REQUIRED, SECOND_FACTOR_RESTART } from "@/server/auth/providers/second-factor-signal";
 
 type LoginState =
   | { status: "idle"; email: string }
   | { status: "error"; email: string; message: string | null; fields: { email?: string[]; password?: string[] } }
+  /** The password was right and the account asks for a code (the mfa token is in an HttpOnly cookie). */
+  | { status: "second-factor"; email: string; message: string | null; fields: { code?: string[] } }
   | { status: "success"; email: string };
 
 const WRONG_CREDENTIALS = "Wrong email or password.";
+const UNREACHABLE = "We could not reach the server. Check your connection and try again.";
+const RESTART = "This sign-in has expired or was already completed. Please sign in again.";
 
 function readableError(error: string | null | undefined): string {
   if (!error || error === "CredentialsSignin") return WRONG_CREDENTIALS;
   return error;
 }
 
-/** Email and password, checked with the shared schema, then next-auth's credentials sign-in. */
+/**
+ * Email and password, checked with the shared schema, then next-auth's credentials sign-in. With
+ * two-factor authentication on, a second step asks for the code from the authenticator app (or a
+ * recovery code) and completes the sign-in through the "second-factor" provider.
+ */
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
+  const [useRecoveryCode, setUseRecoveryCode] = useState(false);
 
-  async function logIn(_prev: LoginState, formData: FormData): Promise<LoginState> {
+  function signedIn(email: string): LoginState {
+    router.replace(callbackUrl);
+    router.refresh();
+    return { status: "success", email };
+  }
+
+  async function secondStep(prev: LoginState, formData: FormData): Promise<LoginState> {
+    const email = prev.email;
+    const code = String(formData.get("code") ?? "").trim();
+    const recovery = formData.get("kind") === "recovery";
+    if (!code) return { status: "second-factor", email, message: null, fields: { code: ["Enter the code."] } };
+    try {
+      const result = await signIn("second-factor", {
+        ...(recovery ? { recoveryCode: code } : { code }),
+        redirect: false,
+      });
+      if (result?.ok && !result.error) return signedIn(email);
+      const error = result?.error ?? "";
+      if (error.startsWith(SECOND_FACTOR_RESTART)) {
+        const message = error.slice(SECOND_FACTOR_RESTART.length).replace(/^:\s*/, "") || RESTART;
+        setUseRecoveryCode(false); // a new sign-in asks for the app's code first again
+        return { status: "error", email, message, fields: {} };
+      }
+      const message = readableError(error);
+      return { status: "second-factor", email, message: null, fields: { code: [message] } };
+    } catch {
+      return { status: "second-factor", email, message: UNREACHABLE, fields: {} };
+    }
+  }
+
+  async function logIn(prev: LoginState, formData: FormData): Promise<LoginState> {
+    if (prev.status === "second-factor") return secondStep(prev, formData);
     const email = String(formData.get("email") ?? "");
     const parsed = signInSchema.safeParse({ email, password: formData.get("password") ?? "" });
     if (!parsed.success) {
@@ -45,25 +86,77 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         password: parsed.data.password,
         redirect: false,
       });
+      if (result?.error === SECOND_FACTOR_REQUIRED) {
+        return { status: "second-factor", email, message: null, fields: {} };
+      }
       if (!result?.ok || result.error)
         return { status: "error", email, message: readableError(result?.error), fields: {} };
     } catch {
-      return {
-        status: "error",
-        email,
-        message: "We could not reach the server. Check your connection and try again.",
-        fields: {},
-      };
+      return { status: "error", email, message: UNREACHABLE, fields: {} };
     }
-    router.replace(callbackUrl);
-    router.refresh();
-    return { status: "success", email };
+    return signedIn(email);
   }
 
   const [state, formAction] = useActionState(logIn, { status: "idle", email: "" });
-  useFocusFirstInvalid(formRef, state, "password");
-  const fields = state.status === "error" ? state.fields : {};
+  const secondFactor = state.status === "second-factor";
+  useFocusFirstInvalid(formRef, state, secondFactor ? "code" : "password");
+  const codeRef = useRef<HTMLInputElement>(null);
+  // Entering the second step (or switching code kinds) puts the cursor in the code field.
+  useEffect(() => {
+    if (secondFactor) codeRef.current?.focus();
+  }, [secondFactor, useRecoveryCode]);
 
+  if (state.status === "second-factor") {
+    const fields = state.fields;
+    return (
+      <form ref={formRef} action={formAction} noValidate className="mt-6" aria-labelledby="second-step-heading">
+        <h2 id="second-step-heading" className="text-base font-semibold">
+          Two-factor authentication
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600">
+          {useRecoveryCode
+            ? "Enter one of the recovery codes you saved when you turned on two-factor authentication. Each works once."
+            : "Enter the 6-digit code your authenticator app shows for this account."}
+        </p>
+        <input type="hidden" name="kind" value={useRecoveryCode ? "recovery" : "code"} />
+        <FormField
+          key={useRecoveryCode ? "recovery" : "code"}
+          ref={codeRef}
+          id="code"
+          name="code"
+          label={useRecoveryCode ? "Recovery code" : "Code"}
+          type="text"
+          autoComplete={useRecoveryCode ? "off" : "one-time-code"}
+          inputMode={useRecoveryCode ? "text" : "numeric"}
+          spellCheck={false}
+          maxLength={64}
+          required
+          errors={fields.code}
+        />
+        <SubmitButton pendingLabel="Verifying…" className="mt-3 w-full">
+          Verify
+        </SubmitButton>
+        <p className="mt-3 text-center text-sm">
+          <button
+            type="button"
+            onClick={() => setUseRecoveryCode((value) => !value)}
+            className="font-medium text-indigo-700 underline-offset-2 hover:underline"
+          >
+            {useRecoveryCode ? "Use the code from your app" : "Use a recovery code"}
+          </button>
+        </p>
+        <MessageSlot className="mt-3">
+          {state.message ? (
+            <Notice variant="inline" tone="error">
+              {state.message}
+            </Notice>
+          ) : null}
+        </MessageSlot>
+      </form>
+    );
+  }
+
+  const fields = state.status === "error" ? state.fields : {};
   return (
     <form ref={formRef} action={formAction} noValidate className="mt-6">
       <FormField

@@ -1,6 +1,20 @@
 import type { CurrentSession } from "@/server/auth/current-session";
+import { getServices } from "@/server/services";
+import { TwoFactorPanel } from "./two-factor-panel";
 
-/** Not built yet. */
-export async function TwoFactorSection(_props: { session: CurrentSession }) {
-  return null;
+/** Two-factor authentication (TOTP): set it up, see how many recovery codes are left, replace them, turn it off. */
+export async function TwoFactorSection({ session }: { session: CurrentSession }) {
+  const { engine } = await getServices();
+  const status = await engine.twoFactorStatus(session.claims);
+  return (
+    <section
+      aria-labelledby="two-factor-heading"
+      className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
+      <h2 id="two-factor-heading" className="text-lg font-semibold">
+        Two-factor authentication
+      </h2>
+      <TwoFactorPanel enabled={status.enabled} recoveryCodesLeft={status.recoveryCodesLeft} />
+    </section>
+  );
 }

@@ -1,0 +1,241 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useRef, useState } from "react";
+import { buttonClasses } from "@/components/button-styles";
+import { FormField } from "@/components/form-field";
+import { MessageSlot, Notice } from "@/components/notice";
+import { SubmitButton } from "@/components/submit-button";
+import {
+  beginTotpSetupAction,
+  confirmTotpAction,
+  disableTotpAction,
+  regenerateRecoveryCodesAction,
+  type DisableTotpState,
+  type RecoveryCodesState,
+  type TotpSetupState,
+} from "./two-factor-actions";
+
+/**
+ * The section's states: off (a "Set up" button), set-up (QR code, setup key, "Code", "Turn on"),
+ * recovery codes shown once ("I have saved these codes"), and on (codes left, new codes, turn off).
+ */
+export function TwoFactorPanel({ enabled, recoveryCodesLeft }: { enabled: boolean; recoveryCodesLeft: number }) {
+  const router = useRouter();
+  const [codes, setCodes] = useState<string[] | null>(null);
+
+  if (codes) {
+    return (
+      <RecoveryCodes
+        codes={codes}
+        onSaved={() => {
+          setCodes(null);
+          router.refresh();
+        }}
+      />
+    );
+  }
+  if (!enabled) return <SetUp onCodes={setCodes} />;
+  return (
+    <>
+      <p className="mt-1 text-sm text-slate-700">
+        Two-factor authentication is <strong>on</strong>: signing in with your password also asks for a code from your
+        authenticator app.
+      </p>
+      <p className="mt-2 text-sm text-slate-700">
+        {recoveryCodesLeft === 1 ? "1 recovery code is left." : `${recoveryCodesLeft} recovery codes are left.`}
+        {recoveryCodesLeft <= 3 ? " Make new ones before you run out." : ""}
+      </p>
+      <NewRecoveryCodes onCodes={setCodes} />
+      <TurnOff onDone={() => router.refresh()} />
+    </>
+  );
+}
+
+function PasswordAgain({ id, errors }: { id: string; errors?: string[] }) {
+  return (
+    <FormField
+      id={id}
+      name="password"
+      label="Password"
+      type="password"
+      autoComplete="current-password"
+      required
+      errors={errors}
+      className="mt-3"
+    />
+  );
+}
+
+function ErrorLine({ state, hideWhenField }: { state: { status: string; message?: string }; hideWhenField: boolean }) {
+  return (
+    <MessageSlot className="mt-3">
+      {state.status === "error" && !hideWhenField ? (
+        <Notice variant="inline" tone="error">
+          {state.message}
+        </Notice>
+      ) : null}
+    </MessageSlot>
+  );
+}
+
+const IDLE = { status: "idle" } as const;
+
+function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
+  const [setup, begin] = useActionState<TotpSetupState, FormData>(beginTotpSetupAction, IDLE);
+  const [confirmed, confirm] = useActionState<RecoveryCodesState, FormData>(async (prev, form) => {
+    const result = await confirmTotpAction(prev, form);
+    if (result.status === "codes") onCodes(result.recoveryCodes);
+    return result;
+  }, IDLE);
+
+  if (setup.status !== "setup") {
+    const askPassword = setup.status === "error" && (setup.needsPassword || !!setup.fields.password);
+    return (
+      <form action={begin} noValidate>
+        <p className="mt-1 text-sm text-slate-600">
+          Two-factor authentication is off. Turn it on to ask for a code from an authenticator app (such as 1Password,
+          Google Authenticator or Aegis) after your password when you sign in.
+        </p>
+        {askPassword ? <PasswordAgain id="two-factor-setup-password" errors={setup.fields.password} /> : null}
+        <SubmitButton pendingLabel="Setting up…" className="mt-4">
+          Set up
+        </SubmitButton>
+        <ErrorLine state={setup} hideWhenField={setup.status === "error" && !!setup.fields.password} />
+      </form>
+    );
+  }
+
+  const confirmError = confirmed.status === "error" ? confirmed : null;
+  return (
+    <form action={confirm} noValidate>
+      <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-slate-700">
+        <li>Scan this QR code with your authenticator app, or type the setup key into it.</li>
+        <li>Enter the 6-digit code the app shows, then choose “Turn on”.</li>
+      </ol>
+      <div className="mt-4 flex flex-wrap items-center gap-6">
+        <div
+          role="img"
+          aria-label="QR code for your authenticator app"
+          className="size-44 shrink-0 rounded-lg border border-slate-200 bg-white p-1 [&_svg]:size-full"
+          // SVG markup drawn on the server by the qrcode library from the otpauth URI: no script in it.
+          dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
+        />
+        <div className="min-w-0">
+          <p id="two-factor-setup-key-label" className="text-sm font-medium text-slate-800">
+            Setup key
+          </p>
+          <code
+            aria-labelledby="two-factor-setup-key-label"
+            className="mt-1 block font-mono text-sm break-all text-slate-900"
+          >
+            {setup.secret.match(/.{1,4}/g)?.join(" ")}
+          </code>
+          <p className="mt-1 text-xs text-slate-600">Time-based, 6 digits, every 30 seconds.</p>
+        </div>
+      </div>
+      <FormField
+        id="two-factor-code"
+        name="code"
+        label="Code"
+        type="text"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={64}
+        required
+        errors={confirmError?.fields.code}
+        className="mt-4 max-w-48"
+      />
+      <SubmitButton pendingLabel="Turning on…" className="mt-1">
+        Turn on
+      </SubmitButton>
+      <ErrorLine state={confirmed} hideWhenField={!!confirmError?.fields.code} />
+    </form>
+  );
+}
+
+function RecoveryCodes({ codes, onSaved }: { codes: string[]; onSaved: () => void }) {
+  return (
+    <div>
+      <Notice tone="success" className="mt-3">
+        Save these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app. They
+        are shown only now.
+      </Notice>
+      <ul aria-label="Recovery codes" className="mt-4 grid grid-cols-2 gap-2 font-mono text-sm text-slate-900">
+        {codes.map((code) => (
+          <li key={code} className="rounded-md bg-slate-100 px-3 py-1.5 text-center">
+            {code}
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={onSaved} className={buttonClasses("primary", "mt-4")} autoFocus>
+        I have saved these codes
+      </button>
+    </div>
+  );
+}
+
+function NewRecoveryCodes({ onCodes }: { onCodes: (codes: string[]) => void }) {
+  const [state, action] = useActionState<RecoveryCodesState, FormData>(async (prev, form) => {
+    const result = await regenerateRecoveryCodesAction(prev, form);
+    if (result.status === "codes") onCodes(result.recoveryCodes);
+    return result;
+  }, IDLE);
+  const error = state.status === "error" ? state : null;
+  return (
+    <form
+      action={action}
+      noValidate
+      className="mt-4 border-t border-slate-200 pt-4"
+      aria-labelledby="new-codes-heading"
+    >
+      <h3 id="new-codes-heading" className="text-sm font-semibold">
+        Recovery codes
+      </h3>
+      <p className="mt-1 text-sm text-slate-600">New codes replace every earlier one.</p>
+      {error && (error.needsPassword || error.fields.password) ? (
+        <PasswordAgain id="new-codes-password" errors={error.fields.password} />
+      ) : null}
+      <SubmitButton variant="secondary" pendingLabel="Making new codes…" className="mt-3">
+        New recovery codes
+      </SubmitButton>
+      <ErrorLine state={state} hideWhenField={!!error?.fields.password} />
+    </form>
+  );
+}
+
+function TurnOff({ onDone }: { onDone: () => void }) {
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const [state, action] = useActionState<DisableTotpState, FormData>(async (prev, form) => {
+    const result = await disableTotpAction(prev, form);
+    if (result.status === "done") onDone();
+    else passwordRef.current?.focus();
+    return result;
+  }, IDLE);
+  const error = state.status === "error" ? state : null;
+  return (
+    <form action={action} noValidate className="mt-4 border-t border-slate-200 pt-4" aria-labelledby="turn-off-heading">
+      <h3 id="turn-off-heading" className="text-sm font-semibold">
+        Turn off
+      </h3>
+      <p className="mt-1 text-sm text-slate-600">
+        Your password alone will sign in again. Enter it to turn two-factor authentication off.
+      </p>
+      <FormField
+        ref={passwordRef}
+        id="turn-off-password"
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={error?.fields.password}
+        className="mt-3"
+      />
+      <SubmitButton variant="danger" pendingLabel="Turning off…" className="mt-1">
+        Turn off
+      </SubmitButton>
+      <ErrorLine state={state} hideWhenField={!!error?.fields.password} />
+    </form>
+  );
+}
