@@ -91,7 +91,7 @@ export const registrationResponseSchema = z.looseObject({
     transports: z.array(z.string().max(32)).max(10).optional(),
   }),
   clientExtensionResults: z.looseObject({}),
-  authenticatorAttachment: z.string().max(32).optional(),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
 });
 
 export const authenticationResponseSchema = z.looseObject({
@@ -105,7 +105,7 @@ export const authenticationResponseSchema = z.looseObject({
     userHandle: base64url.optional(),
   }),
   clientExtensionResults: z.looseObject({}),
-  authenticatorAttachment: z.string().max(32).optional(),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
 });
 
 export const addPasskeySchema = z.object({
