@@ -165,6 +165,11 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
       return { title: "Email change requested", actor: you(record, currentSessionId), showDevice: false };
     case "email_changed":
       return { title: "Email address changed", actor: null, showDevice: false };
+    // Passkeys: added or removed from one of the user's sessions (the settings page, or the API).
+    case "passkey_added":
+      return { title: "Passkey added", actor: you(record, currentSessionId), showDevice: false };
+    case "passkey_removed":
+      return { title: "Passkey removed", actor: you(record, currentSessionId), showDevice: false };
     default: {
       const known = AUTOMATIC[record.reason ?? ""];
       const title = `Security event: ${words(record.type)}`;

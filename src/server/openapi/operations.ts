@@ -567,6 +567,25 @@ export const operations: Operation[] = [
   },
   {
     method: "post",
+    path: "/api/auth/callback/passkey",
+    operationId: "nextAuthPasskeySignIn",
+    summary: "next-auth: browser sign-in with a passkey (sets the session cookies)",
+    description:
+      "`response`: the JSON text of the browser's `navigator.credentials.get` answer to options from `POST /api/auth/passkey/options`; checked like `POST /api/auth/passkey`.",
+    tag: TAGS.browser,
+    security: "none",
+    responses: {
+      200: { description: "With `json=true`: where to go next.", schema: nextAuthUrlSchema },
+      401: {
+        description: "With `json=true`: the passkey was refused; the URL's `error` is the readable reason.",
+        schema: nextAuthUrlSchema,
+      },
+      302: { description: "Without `json=true`: a redirect." },
+      ...errors(400, 403, 503),
+    },
+  },
+  {
+    method: "post",
     path: "/api/auth/signout",
     operationId: "nextAuthSignOut",
     summary: "next-auth: browser sign-out (also ends this device session)",
