@@ -36,19 +36,42 @@ export const passkeyViewSchema = z.strictObject({
 
 export const passkeysResponseSchema = z.strictObject({ passkeys: z.array(passkeyViewSchema) });
 
+const credentialDescriptor = z.object({
+  id: z.string(),
+  type: z.string(),
+  transports: z.array(z.string()).optional(),
+});
+
 export const passkeyCreationOptionsSchema = z
   .object({
     challenge: z.string(),
     rp: z.object({ id: z.string().optional(), name: z.string() }),
     user: z.object({ id: z.string(), name: z.string(), displayName: z.string() }),
     pubKeyCredParams: z.array(z.object({ type: z.string(), alg: z.number() })),
+    timeout: z.number().optional(),
+    excludeCredentials: z.array(credentialDescriptor).optional(),
+    authenticatorSelection: z.unknown().optional(),
+    hints: z.array(z.string()).optional(),
+    attestation: z.string().optional(),
+    attestationFormats: z.array(z.string()).optional(),
+    extensions: z.unknown().optional(),
   })
   .meta({
     description:
       "`PublicKeyCredentialCreationOptionsJSON` for `navigator.credentials.create` (WebAuthn Level 3 JSON form). The challenge is single use and valid 5 minutes.",
   });
 
-export const passkeyRequestOptionsSchema = z.object({ challenge: z.string(), rpId: z.string().optional() }).meta({
-  description:
-    "`PublicKeyCredentialRequestOptionsJSON` for `navigator.credentials.get`, naming no account (discoverable credentials). The challenge is single use and valid 5 minutes.",
-});
+export const passkeyRequestOptionsSchema = z
+  .object({
+    challenge: z.string(),
+    rpId: z.string().optional(),
+    timeout: z.number().optional(),
+    allowCredentials: z.array(credentialDescriptor).optional(),
+    userVerification: z.string().optional(),
+    hints: z.array(z.string()).optional(),
+    extensions: z.unknown().optional(),
+  })
+  .meta({
+    description:
+      "`PublicKeyCredentialRequestOptionsJSON` for `navigator.credentials.get`, naming no account (discoverable credentials). The challenge is single use and valid 5 minutes.",
+  });
