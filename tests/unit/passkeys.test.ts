@@ -5,6 +5,7 @@
  * tests/integration/passkeys.test.ts; in Chromium: e2e/passkeys.spec.ts.
  */
 import { describe, expect, it } from "vitest";
+import { describeActivity } from "@/core/activity";
 import { sha256 } from "@/core/crypto";
 import { PASSKEY_CHALLENGE_TTL_SECONDS } from "@/core/passkeys";
 import { failure } from "../support/auth-failure";
@@ -296,5 +297,30 @@ describe("removing a passkey", () => {
     expect(error.code).toBe("conflict");
     expect(error.message).toMatch(/only way into your account/);
     expect(t.signInMethods.passkeys.has(second)).toBe(true);
+  });
+});
+
+describe("the activity", () => {
+  it("describes an added and a removed passkey, and who did it", () => {
+    const record = {
+      id: "1",
+      reason: null,
+      sessionId: "s1",
+      actorSessionId: "s1",
+      device: "Firefox on Linux",
+      actorDevice: "Firefox on Linux",
+      ip: "203.0.113.7",
+      newDevice: false,
+      mailUnverified: false,
+      createdAt: new Date(0),
+    };
+    expect(describeActivity({ ...record, type: "passkey_added" }, "s1")).toMatchObject({
+      title: "Passkey added",
+      actor: "you, from this device",
+    });
+    expect(describeActivity({ ...record, type: "passkey_removed" }, "s2")).toMatchObject({
+      title: "Passkey removed",
+      actor: "you, from Firefox on Linux",
+    });
   });
 });
