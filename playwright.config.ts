@@ -16,7 +16,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
  * storage paths run on both modes in the integration tests.
  */
 const STORAGE_SPECS = ["devices.spec.ts", "revoked-cookie.spec.ts", "account.spec.ts"];
-const baseURL = `http://127.0.0.1:${port}`;
+// localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party id (e2e/passkeys.spec.ts).
+const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
   testDir: "e2e",

@@ -3,7 +3,7 @@
  * on a fixed port (E2E_PORT, default 3210), so the config's baseURL is known before the app starts:
  * its own throwaway database (PostgreSQL when DATABASE_URL is set, a temp PGlite folder otherwise),
  * its own Redis key prefix when REDIS_URL is set (the in-process store otherwise), and
- * APP_URL=http://127.0.0.1:<port> (next-auth's public URL). The returned function is Playwright's
+ * APP_URL=http://localhost:<port> (next-auth's public URL, and the passkeys' relying party). The returned function is Playwright's
  * global teardown: it stops the app, drops the database, deletes the keys and saves the app's output
  * to test-results/e2e-app.log.
  *
@@ -50,7 +50,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     throw new Error("e2e: no production build (.next/BUILD_ID); run `npx next build` first (npm test does)");
   }
   const port = Number(process.env.E2E_PORT ?? 3210);
-  const baseURL = `http://127.0.0.1:${port}`;
+  // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party id (e2e/passkeys.spec.ts).
+  const baseURL = `http://localhost:${port}`;
   await assertPortFree(port);
 
   const mailDir = await mkdtemp(path.join(tmpdir(), "e2e-mail-"));

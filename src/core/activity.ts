@@ -175,6 +175,11 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
       return { title: "New recovery codes made", actor: you(record, currentSessionId), showDevice: false };
     case "recovery_code_used":
       return { title: "Signed in with a recovery code", actor: null, showDevice: true };
+    // Passkeys: added or removed from one of the user's sessions (the settings page, or the API).
+    case "passkey_added":
+      return { title: "Passkey added", actor: you(record, currentSessionId), showDevice: false };
+    case "passkey_removed":
+      return { title: "Passkey removed", actor: you(record, currentSessionId), showDevice: false };
     default: {
       const known = AUTOMATIC[record.reason ?? ""];
       const title = `Security event: ${words(record.type)}`;

@@ -33,6 +33,8 @@ export const defaultRateLimits = {
   linkTokenFailuresPerIp: { limit: 30, windowSeconds: 300 },
   /** Wrong client credentials at the introspection endpoint, per address (guessing a client secret). */
   clientAuthFailuresPerIp: { limit: 20, windowSeconds: 300 },
+  /** Refused passkey sign-ins (unknown, removed or cloned credential, stale challenge), per address. */
+  passkeyFailuresPerIp: { limit: 30, windowSeconds: 300 },
 } satisfies Record<string, Limit>;
 
 export type RateLimits = typeof defaultRateLimits;
@@ -172,6 +174,15 @@ export class RateLimitPolicy {
 
   async clientAuthFailed(ip: string | null): Promise<void> {
     if (ip) await this.countFailure(`ca:f:${ip}`, "clientAuthFailuresPerIp");
+  }
+
+  /** Passkey sign-in: an address over its budget of refused answers is refused before any check. */
+  async beforePasskeySignIn(ip: string | null): Promise<void> {
+    if (ip) await this.ensureBelow(`pk:f:${ip}`, "passkeyFailuresPerIp", { ip });
+  }
+
+  async passkeySignInFailed(ip: string | null): Promise<void> {
+    if (ip) await this.countFailure(`pk:f:${ip}`, "passkeyFailuresPerIp");
   }
 
   private async countFailure(key: string, name: keyof RateLimits): Promise<void> {

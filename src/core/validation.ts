@@ -10,7 +10,7 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
 /** Control characters (NUL above all: PostgreSQL refuses it in text) have no place in a name or an email. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export const emailSchema = z
   .string({ error: "Email is required." })
@@ -32,7 +32,7 @@ export const existingPasswordSchema = z
   .min(1, "Password is required.")
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
 
-const optionalText = (max: number, label: string) =>
+export const optionalText = (max: number, label: string) =>
   z
     .string({ error: `${label} must be text.` })
     .trim()

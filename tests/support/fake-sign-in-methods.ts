@@ -10,14 +10,22 @@ export class FakeSignInMethods implements SignInMethodRepository {
   async listPasskeys(userId: string) {
     return [...this.passkeys.values()].filter((p) => p.userId === userId);
   }
-  findPasskey(..._args: unknown[]): Promise<PasskeyRecord | null> {
-    throw new Error("not built yet");
+  async findPasskey(credentialId: string) {
+    const passkey = this.passkeys.get(credentialId);
+    return passkey ? { ...passkey } : null;
   }
-  addPasskey(..._args: unknown[]): Promise<boolean> {
-    throw new Error("not built yet");
+  async addPasskey(passkey: PasskeyRecord) {
+    if (this.passkeys.has(passkey.id)) return false;
+    this.passkeys.set(passkey.id, { ...passkey });
+    return true;
   }
-  recordPasskeyUse(..._args: unknown[]): Promise<boolean> {
-    throw new Error("not built yet");
+  /** No await inside: a compare-and-set, like the real one's single UPDATE. */
+  async recordPasskeyUse(credentialId: string, args: { expectedCounter: number; newCounter: number; now: Date }) {
+    const passkey = this.passkeys.get(credentialId);
+    if (!passkey || passkey.counter !== args.expectedCounter) return false;
+    passkey.counter = args.newCounter;
+    passkey.lastUsedAt = args.now;
+    return true;
   }
   findIdentity(..._args: unknown[]): Promise<IdentityRecord | null> {
     throw new Error("not built yet");

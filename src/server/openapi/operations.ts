@@ -33,6 +33,16 @@ import {
   totpStatusResponseSchema,
 } from "../http/two-factor-schemas";
 import {
+  addPasskeySchema,
+  passkeyCreationOptionsSchema,
+  passkeyIdSchema,
+  passkeyReauthSchema,
+  passkeyRequestOptionsSchema,
+  passkeySignInRequestSchema,
+  passkeysResponseSchema,
+  passkeyViewSchema,
+} from "../http/passkey-schemas";
+import {
   authorizationServerMetadataSchema,
   introspectionRequestSchema,
   introspectionResponseSchema,
@@ -397,6 +407,111 @@ export const operations: Operation[] = [
       ...errors(413, 429, 503),
     },
   },
+  // ---- passkeys (WebAuthn) -----------------------------------------------------------------------
+  {
+    method: "get",
+    path: "/api/account/passkeys",
+    operationId: "listPasskeys",
+    summary: "The account's passkeys, oldest first",
+    tag: TAGS.account,
+    security: "bearer",
+    responses: {
+      200: { description: "Name, created and last used times of each.", schema: passkeysResponseSchema },
+      ...errors(400, 401, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/passkeys/options",
+    operationId: "passkeyRegistrationOptions",
+    summary: "Creation options for a new passkey (for navigator.credentials.create)",
+    description: `A discoverable credential for this app's host (the RP id), user verification preferred, the account's passkeys excluded; the challenge is single use and valid 5 minutes. ${REAUTHENTICATION_NOTE} At most 20 passkeys per account (409).`,
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: passkeyReauthSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      200: { description: "The options.", schema: passkeyCreationOptionsSchema },
+      ...REAUTHENTICATION,
+      409: { description: "`conflict`: the account has 20 passkeys already.", errorBody: true },
+      ...errors(413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/account/passkeys",
+    operationId: "addPasskey",
+    summary: "Store a passkey: the authenticator's answer to the creation options",
+    description:
+      "Checks the challenge (single use: any answer uses it up), the origin (APP_URL), the RP id and the attestation's signature; `name` is trimmed, at most 64 characters, and defaults to the device's description. A `passkey_added` event is recorded and the owner is mailed.",
+    tag: TAGS.account,
+    security: "bearer",
+    request: { schema: addPasskeySchema, contentTypes: ["application/json"] },
+    responses: {
+      201: { description: "The stored passkey.", schema: passkeyViewSchema },
+      400: {
+        description:
+          "`invalid_grant`: the challenge is unknown, used or expired, or the answer does not verify (another origin, a bad signature). `invalid_request`: a missing or malformed field.",
+        errorBody: true,
+      },
+      409: { description: "`conflict`: this credential is registered already.", errorBody: true },
+      ...errors(401, 413, 503),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/account/passkeys/{id}",
+    operationId: "removePasskey",
+    summary: "Remove one of the account's passkeys",
+    description: `It can no longer sign in. ${REAUTHENTICATION_NOTE} A \`passkey_removed\` event is recorded and the owner is mailed.`,
+    tag: TAGS.account,
+    security: "bearer",
+    pathParams: { id: passkeyIdSchema },
+    request: { schema: passkeyReauthSchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      204: { description: "Removed." },
+      ...REAUTHENTICATION,
+      404: { description: "`not_found`: no passkey with this id on the caller's account.", errorBody: true },
+      409: {
+        description: "`conflict`: it is the account's last way in (no password, no other passkey or identity).",
+        errorBody: true,
+      },
+      ...errors(413, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/passkey/options",
+    operationId: "passkeySignInOptions",
+    summary: "Request options for a passkey sign-in (for navigator.credentials.get), naming no account",
+    description:
+      "The challenge is single use and valid 5 minutes. Counted against the address's sign-in attempts (429 with `Retry-After`).",
+    tag: TAGS.tokens,
+    security: "none",
+    responses: {
+      200: { description: "The options.", schema: passkeyRequestOptionsSchema },
+      ...errors(400, 403, 429, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/passkey",
+    operationId: "passkeySignIn",
+    summary: "Sign a device in with a passkey (for mobile and other API clients)",
+    description:
+      'Checks the challenge (single use), the origin, the RP id, the signature, user verification and the signature counter (a counter that goes backwards is refused: a cloned authenticator). A new device session like the password grant\'s, with `amr` ["hwk", "user"] and `signInMethod` "passkey"; its `auth_time` satisfies re-authentication. No TOTP step: a passkey is possession and user verification already. Refused answers count against the caller\'s address (429 with `Retry-After` over its budget).',
+    tag: TAGS.tokens,
+    security: "none",
+    request: { schema: passkeySignInRequestSchema, contentTypes: ["application/json"] },
+    responses: {
+      200: { description: "A new token pair.", schema: tokenResponseSchema },
+      400: {
+        description:
+          "`invalid_grant`: unknown or removed passkey, a challenge unknown, used or expired, an answer that does not verify, or a disabled account. `invalid_request`: a missing or malformed field.",
+        errorBody: true,
+      },
+      ...errors(403, 413, 429, 503),
+    },
+  },
   {
     method: "get",
     path: "/api/session/events",
@@ -452,6 +567,25 @@ export const operations: Operation[] = [
       200: { description: "With `json=true`: where to go next.", schema: nextAuthUrlSchema },
       401: {
         description: "With `json=true`: wrong email or password; the URL carries `error=CredentialsSignin`.",
+        schema: nextAuthUrlSchema,
+      },
+      302: { description: "Without `json=true`: a redirect." },
+      ...errors(400, 403, 503),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/callback/passkey",
+    operationId: "nextAuthPasskeySignIn",
+    summary: "next-auth: browser sign-in with a passkey (sets the session cookies)",
+    description:
+      "`response`: the JSON text of the browser's `navigator.credentials.get` answer to options from `POST /api/auth/passkey/options`; checked like `POST /api/auth/passkey`.",
+    tag: TAGS.browser,
+    security: "none",
+    responses: {
+      200: { description: "With `json=true`: where to go next.", schema: nextAuthUrlSchema },
+      401: {
+        description: "With `json=true`: the passkey was refused; the URL's `error` is the readable reason.",
         schema: nextAuthUrlSchema,
       },
       302: { description: "Without `json=true`: a redirect." },

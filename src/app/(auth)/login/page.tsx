@@ -4,6 +4,7 @@ import { safeCallbackUrl } from "@/components/safe-callback-url";
 import { TextLink } from "@/components/text-link";
 import type { SignedOutReason } from "@/server/auth/current-session";
 import { LoginForm } from "./login-form";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -41,6 +42,7 @@ export default async function LoginPage({
         </Notice>
       ) : null}
       <LoginForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
+      <PasskeySignIn callbackUrl={safeCallbackUrl(params.callbackUrl)} />
       <p className="mt-4 text-center text-sm">
         <TextLink href="/forgot-password">Forgot password?</TextLink>
       </p>

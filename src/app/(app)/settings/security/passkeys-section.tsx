@@ -1,6 +1,55 @@
+import { isRecentAuthentication } from "@/core/reauthentication";
+import { formatDateTime } from "@/components/relative-time";
 import type { CurrentSession } from "@/server/auth/current-session";
+import { getServices } from "@/server/services";
+import { PasskeyAddForm } from "./passkey-add-form";
+import { PasskeyRemoveButton } from "./passkey-remove-button";
 
-/** Not built yet. */
-export async function PasskeysSection(_props: { session: CurrentSession }) {
-  return null;
+/**
+ * The account's passkeys (name, created, last used), "Add a passkey" and "Remove". Both changes
+ * need a recent sign-in (a passkey sign-in counts) or the password: the field is shown only when
+ * the sign-in is older than REAUTH_MAX_AGE_SECONDS, or when the server asks for it.
+ */
+export async function PasskeysSection({ session }: { session: CurrentSession }) {
+  const { engine, config } = await getServices();
+  const passkeys = await engine.listPasskeys(session.claims);
+  const askPassword = !isRecentAuthentication(session.claims, new Date().getTime(), config.reauthMaxAgeSeconds);
+  return (
+    <section
+      aria-labelledby="passkeys-heading"
+      className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
+      <h2 id="passkeys-heading" className="text-lg font-semibold">
+        Passkeys
+      </h2>
+      <p className="mt-1 text-sm text-slate-600">
+        Sign in with your fingerprint, face, screen lock or security key instead of your password. A passkey works only
+        on this site, so it cannot be phished.
+      </p>
+      {passkeys.length === 0 ? (
+        <p className="mt-4 text-sm text-slate-700">You have no passkeys yet.</p>
+      ) : (
+        <ul aria-label="Your passkeys" className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200">
+          {passkeys.map((passkey) => (
+            <li key={passkey.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
+              <div className="min-w-0">
+                <p className="font-medium break-words text-slate-900">{passkey.name}</p>
+                <p className="text-xs text-slate-600">
+                  Created <time dateTime={passkey.createdAt}>{formatDateTime(passkey.createdAt)}</time>
+                  {" · "}Last used{" "}
+                  {passkey.lastUsedAt ? (
+                    <time dateTime={passkey.lastUsedAt}>{formatDateTime(passkey.lastUsedAt)}</time>
+                  ) : (
+                    "never"
+                  )}
+                </p>
+              </div>
+              <PasskeyRemoveButton id={passkey.id} name={passkey.name} askPassword={askPassword} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <PasskeyAddForm askPassword={askPassword} />
+    </section>
+  );
 }

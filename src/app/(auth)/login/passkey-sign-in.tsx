@@ -1,0 +1,80 @@
+"use client";
+
+import { startAuthentication } from "@simplewebauthn/browser";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { buttonClasses } from "@/components/button-styles";
+import { MessageSlot, Notice } from "@/components/notice";
+import { apiErrorMessage, passkeyCeremonyError } from "@/components/passkey-error";
+
+const OFFLINE = "We could not reach the server. Check your connection and try again.";
+
+/**
+ * "Sign in with a passkey": options from POST /api/auth/passkey/options (no account named: the
+ * passkey says whose it is), the browser's ceremony, then next-auth's "passkey" provider, which
+ * makes the device session and its cookies.
+ */
+export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function signInWithPasskey(): Promise<string | null> {
+    let res: Response;
+    try {
+      res = await fetch("/api/auth/passkey/options", { method: "POST" });
+    } catch {
+      return OFFLINE;
+    }
+    if (!res.ok) return apiErrorMessage(res, "Passkey sign-in is not possible right now. Please try again.");
+    let response;
+    try {
+      response = await startAuthentication({ optionsJSON: await res.json() });
+    } catch (ceremonyError) {
+      return passkeyCeremonyError(ceremonyError, "sign-in");
+    }
+    try {
+      const result = await signIn("passkey", { response: JSON.stringify(response), redirect: false });
+      if (!result?.ok || result.error) {
+        return result?.error && result.error !== "CredentialsSignin"
+          ? result.error
+          : "This passkey could not be verified. Please try again.";
+      }
+    } catch {
+      return OFFLINE;
+    }
+    router.replace(callbackUrl);
+    router.refresh();
+    return null;
+  }
+
+  async function onClick() {
+    setPending(true);
+    setError(null);
+    const message = await signInWithPasskey();
+    setError(message);
+    if (message) setPending(false);
+  }
+
+  return (
+    <div className="mt-4">
+      <button
+        type="button"
+        onClick={onClick}
+        disabled={pending}
+        aria-busy={pending}
+        className={buttonClasses("secondary", "w-full")}
+      >
+        {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
+      </button>
+      <MessageSlot className="mt-3">
+        {error ? (
+          <Notice variant="inline" tone="error">
+            {error}
+          </Notice>
+        ) : null}
+      </MessageSlot>
+    </div>
+  );
+}
