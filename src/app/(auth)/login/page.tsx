@@ -3,6 +3,7 @@ import { Notice } from "@/components/notice";
 import { safeCallbackUrl } from "@/components/safe-callback-url";
 import { TextLink } from "@/components/text-link";
 import type { SignedOutReason } from "@/server/auth/current-session";
+import { IdentitySignInOptions } from "./identity-sign-in-options";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -41,6 +42,7 @@ export default async function LoginPage({
         </Notice>
       ) : null}
       <LoginForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
+      <IdentitySignInOptions callbackUrl={safeCallbackUrl(params.callbackUrl)} error={params.error} />
       <p className="mt-4 text-center text-sm">
         <TextLink href="/forgot-password">Forgot password?</TextLink>
       </p>
