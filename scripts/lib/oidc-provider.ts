@@ -6,19 +6,10 @@
  * (`dir`), so a test process other than the one that started the provider (a Playwright worker)
  * can choose them too (`setOidcSignIn(dir, ...)`).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { Events, OAuth2Server } from "oauth2-mock-server";
+import { OIDC_DISPLAY_NAME, readOidcSignIn, setOidcSignIn, type OidcSignIn } from "./oidc-sign-in-file";
 
-/** The claims of the next sign-in's id_token and userinfo. */
-export interface OidcSignIn {
-  sub: string;
-  email?: string | null;
-  email_verified?: boolean;
-  name?: string | null;
-  /** Replaces the nonce the app sent (a replayed or injected id_token): the app must refuse it. */
-  nonce?: string;
-}
+export { OIDC_DISPLAY_NAME, setOidcSignIn, type OidcSignIn };
 
 export interface OidcProvider {
   /** http://127.0.0.1:<port>, for OIDC_ISSUER. */
@@ -31,23 +22,8 @@ export interface OidcProvider {
   close(): Promise<void>;
 }
 
-export const OIDC_DISPLAY_NAME = "Test SSO";
 const CLIENT_ID = "revocable-sessions-test";
 const CLIENT_SECRET = "test-client-secret-not-a-real-one";
-const FILE = "next-sign-in.json";
-
-export function setOidcSignIn(dir: string, signIn: OidcSignIn): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, FILE), JSON.stringify(signIn));
-}
-
-function readSignIn(dir: string): OidcSignIn {
-  try {
-    return JSON.parse(readFileSync(path.join(dir, FILE), "utf8")) as OidcSignIn;
-  } catch {
-    return { sub: "nobody", email: null };
-  }
-}
 
 export async function startOidcProvider(options: { dir: string }): Promise<OidcProvider> {
   const server = new OAuth2Server();
@@ -63,11 +39,11 @@ export async function startOidcProvider(options: { dir: string }): Promise<OidcP
   });
   // Every token of the token endpoint (the access token and the id_token) and userinfo say the same.
   server.service.on(Events.BeforeTokenSigning, (token) => {
-    const signIn = readSignIn(options.dir);
+    const signIn = readOidcSignIn(options.dir);
     Object.assign(token.payload, claims(signIn), signIn.nonce === undefined ? {} : { nonce: signIn.nonce });
   });
   server.service.on(Events.BeforeUserinfo, (response) => {
-    response.body = claims(readSignIn(options.dir));
+    response.body = claims(readOidcSignIn(options.dir));
   });
 
   return {

@@ -28,25 +28,39 @@ function PasswordField({ id, errors }: { id: string; errors?: string[] }) {
   );
 }
 
-/** "Connect <name>": the server action checks re-authentication, then the browser goes to the provider. */
-export function ConnectForm({ provider, name }: { provider: string; name: string }) {
-  const [state, formAction] = useActionState<ConnectState, FormData>(connectIdentityAction, { status: "idle" });
+type Message = { tone: "error" | "success"; text: string } | null;
+
+/** What a form's state says under the button: an error not about the password field, or a success. */
+function messageOf(state: ConnectState | DisconnectState): Message {
+  if (state.status === "error") return state.fields.password ? null : { tone: "error", text: state.message };
+  return state.status === "success" ? { tone: "success", text: state.message } : null;
+}
+
+/** One provider's form: its id, the optional password, the button, the message. */
+function ProviderForm(props: {
+  action: (formData: FormData) => void;
+  provider: string;
+  label: string;
+  pendingLabel: string;
+  pending?: boolean;
+  state: ConnectState | DisconnectState;
+}) {
   const id = useId();
-  useEffect(() => {
-    if (state.status === "ready") void signIn(state.provider, { callbackUrl: "/settings/security#connected-accounts" });
-  }, [state]);
-  const fields = state.status === "error" ? state.fields : {};
+  const message = messageOf(props.state);
   return (
-    <form action={formAction} noValidate aria-label={`Connect ${name}`}>
-      <input type="hidden" name="provider" value={provider} />
-      <PasswordField id={`${id}-password`} errors={fields.password} />
-      <SubmitButton variant="secondary" pendingLabel={`Opening ${name}…`} pending={state.status === "ready"}>
-        {`Connect ${name}`}
+    <form action={props.action} noValidate aria-label={props.label}>
+      <input type="hidden" name="provider" value={props.provider} />
+      <PasswordField
+        id={`${id}-password`}
+        errors={props.state.status === "error" ? props.state.fields.password : undefined}
+      />
+      <SubmitButton variant="secondary" pendingLabel={props.pendingLabel} pending={props.pending}>
+        {props.label}
       </SubmitButton>
       <MessageSlot className="mt-2">
-        {state.status === "error" && !fields.password ? (
-          <Notice variant="inline" tone="error">
-            {state.message}
+        {message ? (
+          <Notice variant="inline" tone={message.tone}>
+            {message.text}
           </Notice>
         ) : null}
       </MessageSlot>
@@ -54,29 +68,34 @@ export function ConnectForm({ provider, name }: { provider: string; name: string
   );
 }
 
+/** "Connect <name>": the server action checks re-authentication, then the browser goes to the provider. */
+export function ConnectForm({ provider, name }: { provider: string; name: string }) {
+  const [state, formAction] = useActionState<ConnectState, FormData>(connectIdentityAction, { status: "idle" });
+  useEffect(() => {
+    if (state.status === "ready") void signIn(state.provider, { callbackUrl: "/settings/security#connected-accounts" });
+  }, [state]);
+  return (
+    <ProviderForm
+      action={formAction}
+      provider={provider}
+      label={`Connect ${name}`}
+      pendingLabel={`Opening ${name}…`}
+      pending={state.status === "ready"}
+      state={state}
+    />
+  );
+}
+
 /** "Disconnect": refused (with the reason) when it is the account's last way in. */
 export function DisconnectForm({ provider, name }: { provider: string; name: string }) {
   const [state, formAction] = useActionState<DisconnectState, FormData>(disconnectIdentityAction, { status: "idle" });
-  const id = useId();
-  const fields = state.status === "error" ? state.fields : {};
   return (
-    <form action={formAction} noValidate aria-label={`Disconnect ${name}`}>
-      <input type="hidden" name="provider" value={provider} />
-      <PasswordField id={`${id}-password`} errors={fields.password} />
-      <SubmitButton variant="secondary" pendingLabel="Disconnecting…">
-        {`Disconnect ${name}`}
-      </SubmitButton>
-      <MessageSlot className="mt-2">
-        {state.status === "error" && !fields.password ? (
-          <Notice variant="inline" tone="error">
-            {state.message}
-          </Notice>
-        ) : state.status === "success" ? (
-          <Notice variant="inline" tone="success">
-            {state.message}
-          </Notice>
-        ) : null}
-      </MessageSlot>
-    </form>
+    <ProviderForm
+      action={formAction}
+      provider={provider}
+      label={`Disconnect ${name}`}
+      pendingLabel="Disconnecting…"
+      state={state}
+    />
   );
 }
