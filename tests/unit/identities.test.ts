@@ -4,6 +4,7 @@
  * real OpenID Connect provider: tests/integration/oidc.test.ts.
  */
 import { describe, expect, it } from "vitest";
+import { describeActivity } from "@/core/activity";
 import type { ExternalIdentity } from "@/core/identities";
 import { failure } from "../support/auth-failure";
 import { makeEngine } from "../support/fakes";
@@ -189,5 +190,29 @@ describe("connecting and disconnecting", () => {
       t.engine.changePassword(claims, { currentPassword: "anything", newPassword: "a new long password" }, ctx),
     );
     expect(change.message).toMatch(/no password yet.*Forgot password\?/);
+  });
+});
+
+describe("the activity's words", () => {
+  it("names the provider connected or disconnected and who did it", () => {
+    const base = {
+      id: "1",
+      sessionId: null,
+      actorSessionId: "s-this",
+      device: null,
+      actorDevice: "Chrome on macOS",
+      ip: "203.0.113.9",
+      newDevice: false,
+      mailUnverified: false,
+      createdAt: new Date(),
+    };
+    expect(describeActivity({ ...base, type: "identity_linked", reason: "Acme SSO" }, "s-this")).toMatchObject({
+      title: "Acme SSO connected",
+      actor: "you, from this device",
+    });
+    expect(describeActivity({ ...base, type: "identity_unlinked", reason: "GitHub" }, "s-other")).toMatchObject({
+      title: "GitHub disconnected",
+      actor: "you, from Chrome on macOS",
+    });
   });
 });
