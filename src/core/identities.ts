@@ -75,7 +75,13 @@ export function notLinkedMessage(providerName: string): string {
   return `An account with this email already exists. Sign in with your password (or passkey), then connect ${providerName} under Security settings.`;
 }
 
-export function createIdentityVerbs(deps: EngineDeps, parts: EngineParts): IdentityVerbs {
+export function createIdentityVerbs(
+  deps: EngineDeps,
+  parts: EngineParts & {
+    /** The first verification link of a new account (account-verbs.ts), when its email is not verified. */
+    sendFirstVerification?: (user: UserRecord) => Promise<void>;
+  },
+): IdentityVerbs {
   const { users, signInMethods, clock, logger, mailer, config } = deps;
   const { fanout, reauthenticate, startSession } = parts;
 
@@ -195,6 +201,7 @@ export function createIdentityVerbs(deps: EngineDeps, parts: EngineParts): Ident
       // Taken meanwhile (a registration, or the same identity signing in twice at once).
       if (!user) throw new AuthError("conflict", notLinkedMessage(identity.providerName));
       await fanout.audit([{ userId: user.id, sessionId: null, type: "user_registered", ip: context.ip }]);
+      if (!user.emailVerifiedAt) await parts.sendFirstVerification?.(user);
       return startSession(user, { method: identity.provider, amr: ["fed"] }, context);
     },
 

@@ -150,7 +150,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
   const account = createAccountVerbs(deps, shared);
   const twoFactor = createTwoFactorVerbs(deps, shared);
   const passkeys = createPasskeyVerbs(deps, shared);
-  const identities = createIdentityVerbs(deps, shared);
+  const identities = createIdentityVerbs(deps, { ...shared, sendFirstVerification: account.sendFirstVerification });
 
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());

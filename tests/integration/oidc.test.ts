@@ -276,7 +276,7 @@ describe("connected accounts", () => {
     expect(await listed.json()).toEqual({ identities: [] });
   });
 
-  it("refuses to disconnect the last way into an account without a password (409)", async () => {
+  it("refuses to disconnect the last way into an account without a password (409); it has no password to change", async () => {
     provider.setNextSignIn({ sub: nextSubject(), email: uniqueEmail("oidc-only"), email_verified: true });
     const token = accessToken(await oidcFlow());
     const res = await fetch(url("/api/account/identities/oidc"), {
@@ -288,6 +288,10 @@ describe("connected accounts", () => {
     expect(body.error).toBe("conflict");
     expect(body.error_description).toMatch(/Set a password first/);
     expect((await api.me(token)).status).toBe(200);
+    // It has no password to change either: the answer says how to set one.
+    const change = await api.changePassword(token, "any password at all", "a new long password");
+    expect(change.status).toBe(400);
+    expect(JSON.stringify(change.body)).toMatch(/no password yet.*Forgot password\?/);
   });
 });
 

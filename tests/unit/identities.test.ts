@@ -54,6 +54,10 @@ describe("signing in with an identity", () => {
     );
     expect((await t.engine.authenticate(unverified.accessToken)).email_verified).toBe(false);
     expect((await t.users.findByEmail("linus@example.com"))?.emailVerifiedAt).toBeNull();
+    // The usual verification link goes to the unverified address only.
+    await settle();
+    expect(t.mailer.last("email_verification_link", "linus@example.com")).toBeDefined();
+    expect(t.mailer.last("email_verification_link", "grace@example.com")).toBeUndefined();
   });
 
   it("signs a known identity in to its account, records its use, and lists the session with its method", async () => {

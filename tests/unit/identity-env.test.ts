@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { signInMethodLabel } from "@/app/(app)/devices/sign-in-method";
 import { decodeLinkIntent, encodeLinkIntent } from "@/server/auth/link-intent";
+import { configuredIdentityProviders, identityProviders, toExternalIdentity } from "@/server/auth/providers/oidc";
 import { parseEnv } from "@/server/env";
 
 const OIDC = {
@@ -31,6 +32,48 @@ describe("identity providers in the environment", () => {
     );
     expect(() => parseEnv({ GITHUB_SECRET: "gh-secret-value" })).not.toThrow(/gh-secret-value/);
     expect(() => parseEnv({ ...OIDC, OIDC_ISSUER: "sso.example.com" })).toThrow(/OIDC_ISSUER: must be an http/);
+  });
+});
+
+describe("the providers next-auth gets", () => {
+  it("none by default; OIDC with discovery, PKCE, state and nonce; GitHub with PKCE and state", () => {
+    expect(identityProviders(parseEnv({}))).toEqual([]);
+    const env = parseEnv({ ...OIDC, GITHUB_ID: "gh-id", GITHUB_SECRET: "gh-secret" });
+    const [oidc, github] = identityProviders(env) as unknown as Record<string, unknown>[];
+    expect(oidc).toMatchObject({
+      id: "oidc",
+      name: "Acme SSO",
+      type: "oauth",
+      wellKnown: "https://sso.example.com/realms/acme/.well-known/openid-configuration",
+      idToken: true,
+      checks: ["pkce", "state", "nonce"],
+    });
+    expect(github).toMatchObject({ id: "github", checks: ["pkce", "state"] });
+    expect(configuredIdentityProviders(env)).toEqual([
+      { id: "oidc", name: "Acme SSO" },
+      { id: "github", name: "GitHub" },
+    ]);
+  });
+
+  it("reads the identity from the provider's claims: email verified only when it says so", () => {
+    const env = parseEnv(OIDC);
+    const account = { provider: "oidc", providerAccountId: "sub-1" };
+    expect(toExternalIdentity(env, account, { email: " a@b.example ", email_verified: true, name: "A" })).toEqual({
+      provider: "oidc",
+      providerName: "Acme SSO",
+      subject: "sub-1",
+      email: "a@b.example",
+      emailVerified: true,
+      name: "A",
+    });
+    expect(toExternalIdentity(env, account, { email: "a@b.example", email_verified: "true" }).emailVerified).toBe(true);
+    expect(toExternalIdentity(env, account, { email: "a@b.example" }).emailVerified).toBe(false);
+    expect(toExternalIdentity(env, account, { email: "a@b.example", email_verified: "yes" }).emailVerified).toBe(false);
+    expect(toExternalIdentity(env, { provider: "github", providerAccountId: "42" }, { login: "octo" })).toMatchObject({
+      providerName: "github", // not configured here: its id
+      email: null,
+      name: "octo",
+    });
   });
 });
 

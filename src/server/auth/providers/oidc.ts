@@ -1,4 +1,3 @@
-import "server-only";
 import type { Provider } from "next-auth/providers/index";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import GitHubProvider, { type GithubProfile } from "next-auth/providers/github";
