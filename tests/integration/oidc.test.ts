@@ -234,8 +234,13 @@ describe("connected accounts", () => {
     expect(jar.get(INTENT)).toBeTruthy();
 
     provider.setNextSignIn({ sub, email: workEmail, email_verified: true });
+    // The 5-minute access token ran out meanwhile (the browser dropped its cookie): the refresh cookie
+    // renews it and the same session connects. (The e2e spec connects with a live one.)
+    const before = decodeJwt(jar.get(SESSION)!).sid;
+    jar.delete(SESSION);
     const linked = await oidcFlow(jar);
     expect(linked.location).toBe("/settings/security?connected=oidc");
+    expect(decodeJwt(accessToken(linked)).sid).toBe(before);
     expect(jar.get(INTENT)).toBeUndefined(); // single use
     const token = accessToken(linked);
     expect(decodeJwt(token).amr).toEqual(["pwd"]); // still the password session: connecting is no sign-in

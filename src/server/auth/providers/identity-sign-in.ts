@@ -1,10 +1,12 @@
 import "server-only";
 import type { Account, Profile, User } from "next-auth";
 import { cookies, headers } from "next/headers";
+import type { AccessClaims } from "@/core/access-claims";
 import { accountDisabled, errorMessage, isAuthError } from "@/core/errors";
+import type { RequestContext } from "@/core/session-engine";
 import type { Services } from "../../build-services";
 import { clientContext } from "../../http/client-info";
-import { checkBrowserToken } from "../browser-session";
+import { resolveBrowserSession } from "../browser-session";
 import { cookieNames, cookieOptions, writeSessionCookies } from "../cookies";
 import { decodeLinkIntent, linkIntentCookieName } from "../link-intent";
 import { toExternalIdentity } from "./oidc";
@@ -43,17 +45,11 @@ export function identitySignIn(services: Services) {
       const value = jar.get(intentName)?.value;
       jar.set(intentName, "", { ...cookieOptions(env), maxAge: 0 }); // single use
       const intent = decodeLinkIntent(value, services.authSecret, Date.now());
-      const token = jar.get(cookieNames(env).session)?.value;
-      const check = token ? await checkBrowserToken(engine, token).catch(() => null) : null;
-      if (
-        !intent ||
-        intent.provider !== account.provider ||
-        check?.kind !== "active" ||
-        check.claims.sid !== intent.sessionId
-      )
+      const claims = intent ? await currentClaims(services, jar, context) : null;
+      if (!intent || !claims || intent.provider !== account.provider || claims.sid !== intent.sessionId)
         return connectResult({ error: "expired" });
       try {
-        await engine.linkIdentity(check.claims, identity, context, intent.reauthenticatedAtMs);
+        await engine.linkIdentity(claims, identity, context, intent.reauthenticatedAtMs);
         return connectResult({ connected: account.provider });
       } catch (error) {
         return connectResult({ error: connectError(error, services) });
@@ -68,6 +64,26 @@ export function identitySignIn(services: Services) {
       return `/login?error=${signInError(error, services)}`;
     }
   };
+}
+
+/**
+ * The browser's signed-in session, its access token renewed through the refresh cookie when it ran
+ * out during the trip to the provider (the new pair is written back); null when signed out.
+ */
+async function currentClaims(
+  { engine, env }: Pick<Services, "engine" | "env">,
+  jar: Awaited<ReturnType<typeof cookies>>,
+  context: RequestContext,
+): Promise<AccessClaims | null> {
+  const names = cookieNames(env);
+  const state = await resolveBrowserSession(
+    engine,
+    { session: jar.get(names.session)?.value, refresh: jar.get(names.refresh)?.value },
+    Date.now(),
+    context,
+  ).catch(() => null);
+  if (state?.kind === "renewed") writeSessionCookies(jar, env, state.pair);
+  return state?.kind === "active" || state?.kind === "renewed" ? state.claims : null;
 }
 
 function connectResult(result: { connected: string } | { error: ConnectError }): string {
