@@ -21,6 +21,7 @@ import { require as tsxRequire } from "tsx/cjs/api";
 import type * as MailCaptureModule from "../scripts/lib/mail-capture";
 import type * as TestAppModule from "../scripts/lib/test-app";
 import { findChromium } from "./chromium";
+import { startE2eOidcProvider } from "./oidc-provider";
 
 // The start-up code in scripts/lib is loaded through tsx's scoped require, the loader the
 // repository's scripts run under, rather than Playwright's own TypeScript loader (which compiles to
@@ -56,12 +57,14 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
 
   const mailDir = await mkdtemp(path.join(tmpdir(), "e2e-mail-"));
   const mail = await startMailCapture({ dir: mailDir });
+  const oidc = await startE2eOidcProvider(); // an OpenID Connect provider: e2e/oidc.spec.ts
   const testApp = await startTestApp(
     "e2e",
-    { APP_URL: baseURL, SMTP_URL: mail.url, MAIL_FROM: CAPTURE_MAIL_FROM },
+    { APP_URL: baseURL, SMTP_URL: mail.url, MAIL_FROM: CAPTURE_MAIL_FROM, ...oidc.env },
     port,
   ).catch(async (error: unknown) => {
     await mail.close();
+    await oidc.close();
     throw error;
   });
   // Specs and fixtures run in worker processes, which inherit this environment.
@@ -75,6 +78,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const logFile = path.join(root, "test-results", "e2e-app.log");
     await testApp.stop();
     await mail.close();
+    await oidc.close();
     await rm(mailDir, { recursive: true, force: true });
     await mkdir(path.dirname(logFile), { recursive: true });
     await writeFile(logFile, testApp.app.logs);

@@ -128,7 +128,7 @@ export const config = {
   matcher: [
     {
       source:
-        "/((?!_next/static|_next/image|favicon.ico|icon.svg|(?:api/auth/logout|api/me|api/sessions|api/sessions/[^/%]+|api/account/activity|api/account/password|api/account/email/verification|api/account/email|api/account|api/account/passkeys|api/account/passkeys/options|api/account/passkeys/[^/%]+|api/session/events|\\.well-known/jwks\\.json|\\.well-known/oauth-authorization-server|api/health|api/openapi\\.json|api/bench/stateless|api/bench/constant|api/account/totp|api/account/totp/confirm|api/account/totp/recovery-codes)$).*)",
+        "/((?!_next/static|_next/image|favicon.ico|icon.svg|(?:api/auth/logout|api/me|api/sessions|api/sessions/[^/%]+|api/account/activity|api/account/password|api/account/email/verification|api/account/email|api/account|api/account/passkeys|api/account/passkeys/options|api/account/passkeys/[^/%]+|api/session/events|\\.well-known/jwks\\.json|\\.well-known/oauth-authorization-server|api/health|api/openapi\\.json|api/bench/stateless|api/bench/constant|api/account/totp|api/account/totp/confirm|api/account/totp/recovery-codes|api/account/identities|api/account/identities/[^/%]+)$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

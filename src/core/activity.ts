@@ -180,6 +180,19 @@ function describe(record: ActivityRecord, currentSessionId: string): Description
       return { title: "Passkey added", actor: you(record, currentSessionId), showDevice: false };
     case "passkey_removed":
       return { title: "Passkey removed", actor: you(record, currentSessionId), showDevice: false };
+    // Identity providers: the event's reason holds the provider's name as it was then.
+    case "identity_linked":
+      return {
+        title: `${record.reason ?? "An identity provider"} connected`,
+        actor: you(record, currentSessionId),
+        showDevice: false,
+      };
+    case "identity_unlinked":
+      return {
+        title: `${record.reason ?? "An identity provider"} disconnected`,
+        actor: you(record, currentSessionId),
+        showDevice: false,
+      };
     default: {
       const known = AUTOMATIC[record.reason ?? ""];
       const title = `Security event: ${words(record.type)}`;

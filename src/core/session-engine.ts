@@ -150,7 +150,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
   const account = createAccountVerbs(deps, shared);
   const twoFactor = createTwoFactorVerbs(deps, shared);
   const passkeys = createPasskeyVerbs(deps, shared);
-  const identities = createIdentityVerbs(deps, shared);
+  const identities = createIdentityVerbs(deps, { ...shared, sendFirstVerification: account.sendFirstVerification });
 
   async function revokeEverywhere(userId: string, reason: RevocationReason, actor: string | null): Promise<number> {
     const now = new Date(clock());
@@ -346,6 +346,12 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       context: RequestContext,
     ): Promise<TokenPair> {
       const found = await users.findById(claims.sub);
+      if (found && found.passwordHash === null) {
+        // An account made through an identity provider: nothing to check against; a reset link sets one.
+        const message =
+          "This account has no password yet. “Forgot password?” on the sign-in page sends a link to set one.";
+        throw new AuthError("invalid_grant", message, { fields: { currentPassword: [message] } });
+      }
       const user = await verifyPasswordOf(found?.email ?? claims.email, found, input.currentPassword, context.ip);
       if (!user) {
         throw new AuthError("invalid_grant", "The current password is wrong.", {

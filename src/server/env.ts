@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkIdentityEnv, identityEnvFields } from "./env-identity";
 import { checkRedisEnv, redisEnvFields, withRedisDefaults } from "./env-redis";
 
 /**
@@ -124,6 +125,8 @@ const schema = z
     SESSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** npm run db:cleanup: days audit events (session_events) are kept; 0 keeps them forever. */
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+    /** Identity providers (OpenID Connect, GitHub): see env-identity.ts. */
+    ...identityEnvFields,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -141,6 +144,7 @@ const schema = z
   })
   .refine((env) => !env.SMTP_URL || env.MAIL_FROM, { path: ["MAIL_FROM"], message: "is required when SMTP_URL is set" })
   .superRefine(checkRedisEnv)
+  .superRefine(checkIdentityEnv)
   .transform(withRedisDefaults)
   .transform(withAppUrlDefault);
 

@@ -1,4 +1,11 @@
-import type { IdentityRecord, PasskeyRecord, SignInMethodRepository, WayIn, WayInRemoval } from "@/core/ports";
+import type {
+  IdentityRecord,
+  PasskeyRecord,
+  SignInMethodRepository,
+  UserRecord,
+  WayIn,
+  WayInRemoval,
+} from "@/core/ports";
 import type { FakeUsers } from "./fakes";
 
 /** The passkeys and external_identities tables, for unit tests of src/core. */
@@ -27,20 +34,46 @@ export class FakeSignInMethods implements SignInMethodRepository {
     passkey.lastUsedAt = args.now;
     return true;
   }
-  findIdentity(..._args: unknown[]): Promise<IdentityRecord | null> {
-    throw new Error("not built yet");
+  async findIdentity(provider: string, subject: string) {
+    const row = this.identities.find((i) => i.provider === provider && i.subject === subject);
+    return row ? { ...row } : null;
   }
   async listIdentities(userId: string) {
     return this.identities.filter((i) => i.userId === userId);
   }
-  linkIdentity(..._args: unknown[]): Promise<"linked" | "taken"> {
-    throw new Error("not built yet");
+  /** No await inside: atomic, like the table's two unique keys. */
+  async linkIdentity(identity: IdentityRecord): Promise<"linked" | "taken"> {
+    const taken = this.identities.some(
+      (i) =>
+        (i.provider === identity.provider && i.subject === identity.subject) ||
+        (i.userId === identity.userId && i.provider === identity.provider),
+    );
+    if (taken || !this.users.rows.has(identity.userId)) return "taken";
+    this.identities.push({ ...identity });
+    return "linked";
   }
-  recordIdentityUse(..._args: unknown[]): Promise<void> {
-    throw new Error("not built yet");
+  async recordIdentityUse(provider: string, subject: string, now: Date) {
+    const row = this.identities.find((i) => i.provider === provider && i.subject === subject);
+    if (row) row.lastUsedAt = now;
   }
-  createUserWithIdentity(..._args: unknown[]): Promise<null> {
-    throw new Error("not built yet");
+  /** No await inside: one transaction, like the real one. */
+  async createUserWithIdentity(
+    user: { id: string; email: string; name: string | null; emailVerifiedAt: Date | null },
+    identity: IdentityRecord,
+  ): Promise<UserRecord | null> {
+    const emailTaken = [...this.users.rows.values()].some((u) => u.email === user.email);
+    const linked = this.identities.some((i) => i.provider === identity.provider && i.subject === identity.subject);
+    if (emailTaken || linked) return null;
+    const row: UserRecord = {
+      ...user,
+      passwordHash: null,
+      sessionEpoch: 0,
+      disabledAt: null,
+      twoFactorEnabled: false,
+    };
+    this.users.rows.set(user.id, row);
+    this.identities.push({ ...identity, userId: user.id });
+    return { ...row };
   }
   /** No await inside: atomic, like the real one under its lock on the user's row. */
   async removeWayIn(userId: string, wayIn: WayIn): Promise<WayInRemoval> {

@@ -6,6 +6,8 @@ import { errorMessage } from "@/core/errors";
 import type { Services } from "../build-services";
 import { checkBrowserToken } from "./browser-session";
 import { clearSessionCookies, cookieNames, cookieOptions } from "./cookies";
+import { identitySignIn } from "./providers/identity-sign-in";
+import { identityProviders } from "./providers/oidc";
 import { passkeyProvider } from "./providers/passkey";
 import { passwordProvider } from "./providers/password";
 import { secondFactorProvider } from "./providers/second-factor";
@@ -38,8 +40,14 @@ export function authOptions(services: Services): NextAuthOptions {
     },
     // Each way in is a provider of its own (src/server/auth/providers); every one ends in an engine
     // device session whose access token becomes the session cookie.
-    providers: [passwordProvider(services), secondFactorProvider(services), passkeyProvider(services)],
+    providers: [
+      passwordProvider(services),
+      secondFactorProvider(services),
+      passkeyProvider(services),
+      ...identityProviders(env),
+    ],
     callbacks: {
+      signIn: identitySignIn(services),
       jwt: ({ token, user }) => (user && "accessToken" in user ? { accessToken: user.accessToken } : token),
       session: ({ session }) => session,
     },

@@ -24,6 +24,7 @@ import {
 } from "../http/response-schemas";
 import { nextAuthClientLogSchema, revokeSchema, sessionIdSchema, tokenRequestSchema } from "../http/schemas";
 import { activityQuerySchema, activityResponseSchema } from "../http/activity-schemas";
+import { identitiesResponseSchema, providerIdSchema, unlinkIdentityBodySchema } from "../http/identity-schemas";
 import {
   recoveryCodesResponseSchema,
   totpConfirmSchema,
@@ -757,5 +758,88 @@ export const operations: Operation[] = [
       409: { description: "`conflict`: two-factor sign-in is not on.", errorBody: true },
       ...errors(403, 413, 429, 503),
     },
+  },
+  // ---- identity providers (OpenID Connect, GitHub) ----
+  {
+    method: "get",
+    path: "/api/account/identities",
+    operationId: "listIdentities",
+    summary: "The identity providers' accounts (OpenID Connect, GitHub) connected to this account",
+    description:
+      "Connecting happens in the browser (/settings/security, Connected accounts): it needs the provider's own sign-in.",
+    tag: TAGS.account,
+    security: "bearer",
+    responses: {
+      200: { description: "The connected identities.", schema: identitiesResponseSchema },
+      ...errors(400, 401, 503),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/account/identities/{provider}",
+    operationId: "unlinkIdentity",
+    summary: "Disconnect the account's identity at a provider (never the account's last way in)",
+    description: `The body is optional (\`{"password": "..."}\`). ${REAUTHENTICATION_NOTE} A mail tells the owner.`,
+    tag: TAGS.account,
+    security: "bearer",
+    pathParams: { provider: providerIdSchema },
+    request: { schema: unlinkIdentityBodySchema, contentTypes: JSON_OR_FORM },
+    responses: {
+      204: { description: "Disconnected: that identity no longer signs in." },
+      ...REAUTHENTICATION,
+      ...errors(403, 413, 429, 503),
+      404: { description: "No identity of this provider is connected to the account.", errorBody: true },
+      409: {
+        description:
+          "`conflict`: it is the account's last way in (no password, no other passkey or identity). Set a password first (a reset link).",
+        errorBody: true,
+      },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/auth/signin/{provider}",
+    operationId: "nextAuthIdentitySignIn",
+    summary: "next-auth: start a sign-in with an identity provider (with `csrfToken`)",
+    description:
+      "Sets next-auth's state, PKCE and nonce cookies and sends the browser to the provider's authorization endpoint.",
+    tag: TAGS.browser,
+    security: "none",
+    pathParams: { provider: providerIdSchema },
+    responses: {
+      200: { description: "With `json=true`: the provider's authorization URL.", schema: nextAuthUrlSchema },
+      302: { description: "Without `json=true`: a redirect to the provider." },
+      ...errors(400, 403, 503),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/auth/callback/{provider}",
+    operationId: "nextAuthIdentityCallback",
+    summary: "next-auth: where the identity provider sends the browser back (code and state)",
+    description:
+      "state, PKCE and the id_token's nonce, signature, issuer and audience are checked. Signed in: the session cookies are set and the browser goes to the callback URL. Refused: a redirect to /login?error=<code> (identity_not_linked, identity_no_email, account_disabled; next-auth's own codes such as OAuthCallback for a failed check). Connecting from /settings/security: back there with `connected` or `connect_error`.",
+    tag: TAGS.browser,
+    security: "none",
+    pathParams: { provider: providerIdSchema },
+    responses: { 302: { description: "A redirect (see above)." }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/auth/error",
+    operationId: "nextAuthError",
+    summary: "next-auth: a failed sign-in, sent on to /login?error=<code>",
+    tag: TAGS.browser,
+    security: "none",
+    responses: { 302: { description: "To /login with the error code." }, ...errors(400, 503) },
+  },
+  {
+    method: "get",
+    path: "/api/auth/signin",
+    operationId: "nextAuthSignInPage",
+    summary: "next-auth: its sign-in page, which is /login",
+    tag: TAGS.browser,
+    security: "none",
+    responses: { 302: { description: "To /login (with the error code of a failed sign-in)." }, ...errors(400, 503) },
   },
 ];

@@ -11,7 +11,16 @@ export function deviceSummary(session: Pick<SessionView, "browser" | "os">): str
  * One signed-in device. Server-rendered: the relative time depends on "now". On phones the
  * "Log out" button moves under the details instead of squeezing them.
  */
-export function DeviceRow({ session, now }: { session: SessionView; now: Date }) {
+export function DeviceRow({
+  session,
+  now,
+  signInMethod,
+}: {
+  session: SessionView;
+  now: Date;
+  /** How it signed in, in words (see sign-in-method.ts). */
+  signInMethod: string;
+}) {
   const labelId = `device-${session.id.replace(/[^\w-]/g, "_")}`;
   return (
     <li
@@ -36,6 +45,7 @@ export function DeviceRow({ session, now }: { session: SessionView; now: Date })
           <span>
             Signed in <time dateTime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
           </span>
+          <span>{`With ${signInMethod}`}</span>
           <span>
             Last active{" "}
             <time dateTime={session.lastActiveAt} title={formatDateTime(session.lastActiveAt)}>

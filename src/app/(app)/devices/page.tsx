@@ -1,16 +1,19 @@
 import type { Metadata } from "next";
 import { requireSession } from "@/server/auth/current-session";
+import { configuredIdentityProviders } from "@/server/auth/providers/oidc";
 import { getServices } from "@/server/services";
 import { BulkLogOut } from "./bulk-log-out";
 import { DeviceFeedbackMessage, DeviceFeedbackProvider } from "./device-feedback";
 import { DeviceRow } from "./device-row";
+import { signInMethodLabel } from "./sign-in-method";
 
 export const metadata: Metadata = { title: "Devices" };
 export const dynamic = "force-dynamic";
 
 export default async function DevicesPage() {
   const session = await requireSession();
-  const { engine } = await getServices();
+  const { engine, env } = await getServices();
+  const providerNames = Object.fromEntries(configuredIdentityProviders(env).map((p) => [p.id, p.name]));
   const sessions = await engine.listSessions(session.claims);
   const now = new Date();
   const hasOthers = sessions.some((view) => !view.current);
@@ -27,7 +30,7 @@ export default async function DevicesPage() {
         className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm"
       >
         {sessions.map((view) => (
-          <DeviceRow key={view.id} session={view} now={now} />
+          <DeviceRow key={view.id} session={view} now={now} signInMethod={signInMethodLabel(view, providerNames)} />
         ))}
       </ul>
       {hasOthers ? null : <p className="mt-3 text-sm text-slate-600">This is your only signed-in device.</p>}

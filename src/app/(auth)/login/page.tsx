@@ -3,6 +3,7 @@ import { Notice } from "@/components/notice";
 import { safeCallbackUrl } from "@/components/safe-callback-url";
 import { TextLink } from "@/components/text-link";
 import type { SignedOutReason } from "@/server/auth/current-session";
+import { IdentitySignInOptions } from "./identity-sign-in-options";
 import { LoginForm } from "./login-form";
 import { PasskeySignIn } from "./passkey-sign-in";
 
@@ -43,6 +44,7 @@ export default async function LoginPage({
       ) : null}
       <LoginForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
       <PasskeySignIn callbackUrl={safeCallbackUrl(params.callbackUrl)} />
+      <IdentitySignInOptions callbackUrl={safeCallbackUrl(params.callbackUrl)} error={params.error} />
       <p className="mt-4 text-center text-sm">
         <TextLink href="/forgot-password">Forgot password?</TextLink>
       </p>

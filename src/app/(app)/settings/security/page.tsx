@@ -8,7 +8,11 @@ export const metadata: Metadata = { title: "Security" };
 export const dynamic = "force-dynamic";
 
 /** How the account can be signed in to: a second factor, passkeys, identity providers. */
-export default async function SecurityPage() {
+export default async function SecurityPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const session = await requireSession("/settings/security");
   return (
     <div className="max-w-xl">
@@ -16,7 +20,7 @@ export default async function SecurityPage() {
       <p className="mt-1 text-sm text-slate-600">How your account can be signed in to.</p>
       <TwoFactorSection session={session} />
       <PasskeysSection session={session} />
-      <ConnectedAccountsSection session={session} />
+      <ConnectedAccountsSection session={session} searchParams={searchParams} />
     </div>
   );
 }

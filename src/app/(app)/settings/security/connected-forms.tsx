@@ -1,0 +1,101 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useActionState, useEffect, useId } from "react";
+import { FormField } from "@/components/form-field";
+import { MessageSlot, Notice } from "@/components/notice";
+import { SubmitButton } from "@/components/submit-button";
+import {
+  connectIdentityAction,
+  disconnectIdentityAction,
+  type ConnectState,
+  type DisconnectState,
+} from "./connected-actions";
+
+function PasswordField({ id, errors }: { id: string; errors?: string[] }) {
+  return (
+    <FormField
+      id={id}
+      name="password"
+      label="Password"
+      type="password"
+      autoComplete="current-password"
+      optional
+      hint="Not needed within minutes of signing in."
+      errors={errors}
+      className="mt-3"
+    />
+  );
+}
+
+type Message = { tone: "error" | "success"; text: string } | null;
+
+/** What a form's state says under the button: an error not about the password field, or a success. */
+function messageOf(state: ConnectState | DisconnectState): Message {
+  if (state.status === "error") return state.fields.password ? null : { tone: "error", text: state.message };
+  return state.status === "success" ? { tone: "success", text: state.message } : null;
+}
+
+/** One provider's form: its id, the optional password, the button, the message. */
+function ProviderForm(props: {
+  action: (formData: FormData) => void;
+  provider: string;
+  label: string;
+  pendingLabel: string;
+  pending?: boolean;
+  state: ConnectState | DisconnectState;
+}) {
+  const id = useId();
+  const message = messageOf(props.state);
+  return (
+    <form action={props.action} noValidate aria-label={props.label}>
+      <input type="hidden" name="provider" value={props.provider} />
+      <PasswordField
+        id={`${id}-password`}
+        errors={props.state.status === "error" ? props.state.fields.password : undefined}
+      />
+      <SubmitButton variant="secondary" pendingLabel={props.pendingLabel} pending={props.pending}>
+        {props.label}
+      </SubmitButton>
+      <MessageSlot className="mt-2">
+        {message ? (
+          <Notice variant="inline" tone={message.tone}>
+            {message.text}
+          </Notice>
+        ) : null}
+      </MessageSlot>
+    </form>
+  );
+}
+
+/** "Connect <name>": the server action checks re-authentication, then the browser goes to the provider. */
+export function ConnectForm({ provider, name }: { provider: string; name: string }) {
+  const [state, formAction] = useActionState<ConnectState, FormData>(connectIdentityAction, { status: "idle" });
+  useEffect(() => {
+    if (state.status === "ready") void signIn(state.provider, { callbackUrl: "/settings/security#connected-accounts" });
+  }, [state]);
+  return (
+    <ProviderForm
+      action={formAction}
+      provider={provider}
+      label={`Connect ${name}`}
+      pendingLabel={`Opening ${name}…`}
+      pending={state.status === "ready"}
+      state={state}
+    />
+  );
+}
+
+/** "Disconnect": refused (with the reason) when it is the account's last way in. */
+export function DisconnectForm({ provider, name }: { provider: string; name: string }) {
+  const [state, formAction] = useActionState<DisconnectState, FormData>(disconnectIdentityAction, { status: "idle" });
+  return (
+    <ProviderForm
+      action={formAction}
+      provider={provider}
+      label={`Disconnect ${name}`}
+      pendingLabel="Disconnecting…"
+      state={state}
+    />
+  );
+}

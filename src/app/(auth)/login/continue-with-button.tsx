@@ -1,0 +1,55 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+import { buttonClasses } from "@/components/button-styles";
+import { MessageSlot, Notice } from "@/components/notice";
+
+/**
+ * "Continue with <provider>": next-auth's own sign-in (its CSRF token, then a POST) sends the
+ * browser to the provider; the provider sends it back to /api/auth/callback/<id>.
+ */
+export function ContinueWithButton({
+  provider,
+  name,
+  callbackUrl,
+  label,
+  variant = "secondary",
+}: {
+  provider: string;
+  name: string;
+  callbackUrl: string;
+  /** The button's text; "Continue with <name>" when not given. */
+  label?: string;
+  variant?: "primary" | "secondary";
+}) {
+  const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
+  async function start() {
+    setState("busy");
+    try {
+      await signIn(provider, { callbackUrl });
+    } catch {
+      setState("failed");
+    }
+  }
+  return (
+    <div>
+      <button
+        type="button"
+        onClick={start}
+        disabled={state === "busy"}
+        aria-busy={state === "busy" || undefined}
+        className={buttonClasses(variant, "w-full")}
+      >
+        {state === "busy" ? `Opening ${name}…` : (label ?? `Continue with ${name}`)}
+      </button>
+      <MessageSlot className="mt-1">
+        {state === "failed" ? (
+          <Notice variant="inline" tone="error">
+            We could not reach the server. Check your connection and try again.
+          </Notice>
+        ) : null}
+      </MessageSlot>
+    </div>
+  );
+}
