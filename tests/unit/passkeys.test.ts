@@ -272,6 +272,15 @@ describe("signing in with a passkey", () => {
     ).resolves.toHaveProperty("accessToken");
   });
 
+  it("counts sign-in options as sign-in attempts per address (each writes a challenge)", async () => {
+    const t = await setup({ rateLimitScale: 0.1 }); // signInPerIp: 3 a minute
+    const from = { ...ctx, ip: "198.51.100.50" }; // an address that has not signed in before
+    for (let i = 0; i < 3; i++) await t.engine.passkeySignInOptions(from);
+    expect((await failure(t.engine.passkeySignInOptions(from))).code).toBe("rate_limited");
+    expect(t.challenges.rows.size).toBe(3);
+    await expect(t.engine.passkeySignInOptions({ ...ctx, ip: "198.51.100.1" })).resolves.toHaveProperty("challenge");
+  });
+
   it("of two answers with the same counter at once, one signs in", async () => {
     const t = await setup();
     await t.addPasskey();
