@@ -252,10 +252,42 @@ describe("signing in with a passkey", () => {
   });
 
   it("counts refused answers per address: over the budget even a genuine one is refused", async () => {
-    const t = await setup({ rateLimitScale: 0.1 }); // passkeyFailuresPerIp: 3 per 5 minutes
+    const t = await setup({ rateLimitScale: 0.1 }); // passkeyFailuresPerIp: 3 per 5 minutes; signInPerIp: 3 a minute
     await t.addPasskey();
-    for (let i = 0; i < 3; i++) await failure(t.signIn({ origin: "https://evil.example" }));
-    expect((await failure(t.signIn())).code).toBe("rate_limited");
+    // Options asked from other addresses (their own sign-in attempt budget), answered from ctx.ip.
+    const options = (i: number) => t.engine.passkeySignInOptions({ ...ctx, ip: `198.51.100.${i}` });
+    const genuine = await options(0);
+    for (let i = 1; i <= 3; i++) {
+      const phished = t.authenticator.authenticate(await options(i), { origin: "https://evil.example" });
+      expect((await failure(t.engine.signInWithPasskey({ response: phished }, ctx))).code).toBe("invalid_grant");
+    }
+    const answer = t.authenticator.authenticate(genuine, { origin: ORIGIN });
+    expect((await failure(t.engine.signInWithPasskey({ response: answer }, ctx))).code).toBe("rate_limited");
+    expect((await failure(t.engine.passkeySignInOptions(ctx))).code).toBe("rate_limited");
+    await expect(
+      t.engine.signInWithPasskey(
+        { response: t.authenticator.authenticate(await options(9), { origin: ORIGIN }) },
+        { ...ctx, ip: "198.51.100.9" },
+      ),
+    ).resolves.toHaveProperty("accessToken");
+  });
+
+  it("counts sign-in options as sign-in attempts per address (each writes a challenge)", async () => {
+    const t = await setup({ rateLimitScale: 0.1 }); // signInPerIp: 3 a minute
+    const from = { ...ctx, ip: "198.51.100.50" }; // an address that has not signed in before
+    for (let i = 0; i < 3; i++) await t.engine.passkeySignInOptions(from);
+    expect((await failure(t.engine.passkeySignInOptions(from))).code).toBe("rate_limited");
+    expect(t.challenges.rows.size).toBe(3);
+    await expect(t.engine.passkeySignInOptions({ ...ctx, ip: "198.51.100.1" })).resolves.toHaveProperty("challenge");
+  });
+
+  it("of two answers with the same counter at once, one signs in", async () => {
+    const t = await setup();
+    await t.addPasskey();
+    const [a, b] = [await t.engine.passkeySignInOptions(ctx), await t.engine.passkeySignInOptions(ctx)];
+    const answers = [a, b].map((options) => t.authenticator.authenticate(options, { origin: ORIGIN, counter: 1 }));
+    const results = await Promise.allSettled(answers.map((response) => t.engine.signInWithPasskey({ response }, ctx)));
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
   });
 });
 
