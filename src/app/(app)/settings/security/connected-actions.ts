@@ -16,7 +16,7 @@ export type ConnectState =
   | { status: "idle" }
   | { status: "error"; message: string; fields: { password?: string[] } }
   /** The browser may leave for the provider now (the intent cookie is set). */
-  | { status: "ready"; provider: string; nonce: number };
+  | { status: "ready"; provider: string };
 
 export type DisconnectState =
   { status: "idle" } | { status: "error"; message: string; fields: { password?: string[] } };
@@ -51,7 +51,7 @@ export async function connectIdentityAction(_prev: unknown, formData: unknown): 
       authSecret,
     );
     (await cookies()).set(linkIntentCookieName(env), value, { ...cookieOptions(env), maxAge: LINK_INTENT_TTL_SECONDS });
-    return { status: "ready", provider: provider.id, nonce: Date.now() };
+    return { status: "ready", provider: provider.id };
   } catch (error) {
     const failure = await toActionFailure(error);
     return { status: "error", message: failure.message, fields: failure.fields };
