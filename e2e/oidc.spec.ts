@@ -29,7 +29,7 @@ test("“Continue with <provider>” signs in, and the devices list shows the pr
   await expect(deviceRows(page).first()).toContainText(`With ${OIDC_DISPLAY_NAME}`);
 });
 
-test("a password account connects the provider from Security settings, then signs in with it", async ({
+test("a password account connects the provider from Security settings, signs in with it, and disconnects it", async ({
   newUser,
   signedIn,
   device,
@@ -57,4 +57,10 @@ test("a password account connects the provider from Security settings, then sign
   await expect(deviceRows(phone.page)).toHaveCount(2);
   await expect(deviceRows(phone.page).filter({ hasText: `With ${OIDC_DISPLAY_NAME}` })).toHaveCount(1);
   await expect(deviceRows(phone.page).filter({ hasText: "With Password" })).toHaveCount(1);
+
+  // Disconnecting (the password is still a way in): the page says so and offers "Connect" again.
+  await page.goto("/settings/security");
+  await section.getByRole("button", { name: `Disconnect ${OIDC_DISPLAY_NAME}` }).click();
+  await expect(section.getByRole("status")).toContainText(`${OIDC_DISPLAY_NAME} was disconnected`);
+  await expect(section.getByRole("button", { name: `Connect ${OIDC_DISPLAY_NAME}` })).toBeVisible();
 });

@@ -25,7 +25,9 @@ export const activityItemSchema = z.object({
   reason: z
     .string()
     .nullable()
-    .describe("Why a session ended (logout, revoked_by_user, password_change, ...), else null."),
+    .describe(
+      "Why a session ended (logout, revoked_by_user, password_change, ...); for identity_linked and identity_unlinked, the provider's name; else null.",
+    ),
   title: z.string().describe("What happened, in words."),
   device: z
     .string()

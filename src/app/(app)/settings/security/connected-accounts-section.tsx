@@ -23,15 +23,16 @@ export async function ConnectedAccountsSection({
   searchParams,
 }: {
   session: CurrentSession;
-  /** `connected` / `connect_error`, set by the provider's callback. */
+  /** `connected` / `connect_error`, set by the provider's callback; `disconnected`, by the action. */
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { connected, connect_error: connectError } = await searchParams;
+  const { connected, disconnected, connect_error: connectError } = await searchParams;
   const { env, engine } = await getServices();
   const providers = configuredIdentityProviders(env);
   if (providers.length === 0) return null;
   const identities = await engine.listIdentities(session.claims);
   const justConnected = providers.find((p) => p.id === connected);
+  const justDisconnected = providers.find((p) => p.id === disconnected);
   const error =
     typeof connectError === "string" && Object.hasOwn(CONNECT_ERRORS, connectError)
       ? CONNECT_ERRORS[connectError as ConnectError]
@@ -51,7 +52,12 @@ export async function ConnectedAccountsSection({
       </p>
       {justConnected ? (
         <Notice tone="success" className="mt-4">
-          {justConnected.name} is connected: you can sign in with it.
+          {`${justConnected.name} is connected: you can sign in with it.`}
+        </Notice>
+      ) : null}
+      {justDisconnected ? (
+        <Notice tone="success" className="mt-4">
+          {`${justDisconnected.name} was disconnected: it no longer signs in to your account.`}
         </Notice>
       ) : null}
       {error ? (

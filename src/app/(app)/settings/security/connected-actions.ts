@@ -1,7 +1,7 @@
 "use server";
 
 import { cookies } from "next/headers";
-import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { AuthError } from "@/core/errors";
 import { parseInput } from "@/core/validation";
 import { actionClientContext, formFields, toActionFailure } from "@/server/auth/action-result";
@@ -16,12 +16,10 @@ export type ConnectState =
   | { status: "idle" }
   | { status: "error"; message: string; fields: { password?: string[] } }
   /** The browser may leave for the provider now (the intent cookie is set). */
-  | { status: "ready"; provider: string; nonce: number };
+  | { status: "ready"; provider: string };
 
 export type DisconnectState =
-  | { status: "idle" }
-  | { status: "error"; message: string; fields: { password?: string[] } }
-  | { status: "success"; message: string };
+  { status: "idle" } | { status: "error"; message: string; fields: { password?: string[] } };
 
 /** The provider of the form, when it is one this app is configured with. */
 async function configuredProvider(id: string) {
@@ -53,16 +51,20 @@ export async function connectIdentityAction(_prev: unknown, formData: unknown): 
       authSecret,
     );
     (await cookies()).set(linkIntentCookieName(env), value, { ...cookieOptions(env), maxAge: LINK_INTENT_TTL_SECONDS });
-    return { status: "ready", provider: provider.id, nonce: Date.now() };
+    return { status: "ready", provider: provider.id };
   } catch (error) {
     const failure = await toActionFailure(error);
     return { status: "error", message: failure.message, fields: failure.fields };
   }
 }
 
-/** "Disconnect": the re-authentication rule, and never the account's last way in. */
+/**
+ * "Disconnect": the re-authentication rule, and never the account's last way in. Done, the page is
+ * shown again with a notice (the provider's row now offers "Connect").
+ */
 export async function disconnectIdentityAction(_prev: unknown, formData: unknown): Promise<DisconnectState> {
   const session = await requireSession("/settings/security");
+  let provider: string;
   try {
     const input = parseInput(connectedForm, formFields(formData, ["provider", "password"]));
     const { engine, env } = await getServices();
@@ -72,10 +74,10 @@ export async function disconnectIdentityAction(_prev: unknown, formData: unknown
       { provider: input.provider, providerName: name, password: input.password },
       await actionClientContext(),
     );
-    revalidatePath("/settings/security");
-    return { status: "success", message: `${name} was disconnected.` };
+    provider = input.provider;
   } catch (error) {
     const failure = await toActionFailure(error);
     return { status: "error", message: failure.message, fields: failure.fields };
   }
+  redirect(`/settings/security?disconnected=${encodeURIComponent(provider)}#connected-accounts`);
 }

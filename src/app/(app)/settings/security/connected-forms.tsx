@@ -28,12 +28,9 @@ function PasswordField({ id, errors }: { id: string; errors?: string[] }) {
   );
 }
 
-type Message = { tone: "error" | "success"; text: string } | null;
-
-/** What a form's state says under the button: an error not about the password field, or a success. */
-function messageOf(state: ConnectState | DisconnectState): Message {
-  if (state.status === "error") return state.fields.password ? null : { tone: "error", text: state.message };
-  return state.status === "success" ? { tone: "success", text: state.message } : null;
+/** What a form's state says under the button: an error not about the password field. */
+function messageOf(state: ConnectState | DisconnectState): string | null {
+  return state.status === "error" && !state.fields.password ? state.message : null;
 }
 
 /** One provider's form: its id, the optional password, the button, the message. */
@@ -59,8 +56,8 @@ function ProviderForm(props: {
       </SubmitButton>
       <MessageSlot className="mt-2">
         {message ? (
-          <Notice variant="inline" tone={message.tone}>
-            {message.text}
+          <Notice variant="inline" tone="error">
+            {message}
           </Notice>
         ) : null}
       </MessageSlot>
