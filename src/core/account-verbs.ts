@@ -2,6 +2,7 @@ import type { AccessClaims } from "./access-claims";
 import { randomToken, sha256 } from "./crypto";
 import type { EngineDeps } from "./deps";
 import type { EngineParts } from "./engine-parts";
+import { postMail } from "./sign-in-method-changes";
 import { AuthError, errorMessage, invalidToken } from "./errors";
 import type { AccountMail, AccountTokenPurpose, UserRecord } from "./ports";
 import { identifyDevice } from "./new-device";
@@ -38,7 +39,7 @@ function invalidLink(): AuthError {
 }
 
 export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
-  const { config, users, accounts, hasher, clock, logger, rateLimits, mailer } = deps;
+  const { config, users, accounts, hasher, clock, logger, rateLimits } = deps;
   const { fanout, reauthenticate } = shared;
 
   async function issueLink(
@@ -62,17 +63,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
     return { token, expiresAt };
   }
 
-  /**
-   * Mail is not waited for: a slow or failing mail server must neither slow nor fail the request
-   * (nor tell, by its timing, whether an account exists). A failure is logged, never its content.
-   */
-  function post(mail: AccountMail, userId: string): void {
-    void Promise.resolve()
-      .then(() => mailer.send(mail))
-      .catch((error: unknown) =>
-        logger.warn("account_mail_failed", { kind: mail.kind, userId, error: errorMessage(error) }),
-      );
-  }
+  const post = (mail: AccountMail, userId: string) => postMail(deps, mail, userId);
 
   /** Work after the answer: so that a request for an existing account takes the time of any other. */
   function afterAnswer(what: string, userId: string, task: () => Promise<void>): void {

@@ -2,9 +2,9 @@ import type { AccessClaims } from "./access-claims";
 import { logAuthEvent } from "./auth-events-log";
 import type { EngineDeps } from "./deps";
 import type { EngineParts } from "./engine-parts";
-import { AuthError, errorMessage, invalidToken } from "./errors";
+import { AuthError, invalidToken } from "./errors";
 import { newUserId } from "./ids";
-import type { IdentityRecord, SignInMethodChange, UserRecord } from "./ports";
+import type { IdentityRecord, UserRecord } from "./ports";
 import type { RequestContext, TokenPair } from "./session-engine";
 import { emailSchema } from "./validation";
 
@@ -82,51 +82,29 @@ export function createIdentityVerbs(
     sendFirstVerification?: (user: UserRecord) => Promise<void>;
   },
 ): IdentityVerbs {
-  const { users, signInMethods, clock, logger, mailer, config } = deps;
-  const { fanout, reauthenticate, startSession } = parts;
+  const { users, signInMethods, clock, logger, config } = deps;
+  const { fanout, reauthenticate, startSession, announce } = parts;
 
-  /** The mail about a change to the ways in: not waited for, a failure only logged. */
-  function mail(user: UserRecord, change: SignInMethodChange, detail: string, context: RequestContext): void {
-    void Promise.resolve()
-      .then(() =>
-        mailer.send({
-          kind: "sign_in_methods_changed",
-          to: user.email,
-          name: user.name,
-          change,
-          detail,
-          at: new Date(clock()),
-          ip: context.ip,
-        }),
-      )
-      .catch((error: unknown) =>
-        logger.warn("account_mail_failed", {
-          kind: "sign_in_methods_changed",
-          userId: user.id,
-          error: errorMessage(error),
-        }),
-      );
-  }
-
-  async function recordChange(
+  /** The event (its reason: the provider's name as it was then) and the mail about it. */
+  function recordChange(
     claims: AccessClaims,
     user: UserRecord,
     change: "identity_linked" | "identity_unlinked",
     providerName: string,
     context: RequestContext,
   ): Promise<void> {
-    await fanout.audit([
+    return announce(
+      user,
+      change,
       {
-        userId: user.id,
         sessionId: null,
-        type: change,
         reason: providerName,
         actorSessionId: claims.sid,
         ip: context.ip,
         userAgent: context.userAgent,
       },
-    ]);
-    mail(user, change, providerName, context);
+      { detail: providerName },
+    );
   }
 
   /** The provider's email, normalised like every email here; null when it has none (or not a usable one). */

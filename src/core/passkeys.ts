@@ -16,8 +16,9 @@ import type { EngineDeps } from "./deps";
 import type { EngineParts } from "./engine-parts";
 import { AuthError, errorMessage } from "./errors";
 import { identifyDevice } from "./new-device";
-import type { ChallengePurpose, PasskeyRecord, SignInMethodChange, UserRecord } from "./ports";
+import type { ChallengePurpose, PasskeyRecord } from "./ports";
 import type { RequestContext, TokenPair } from "./session-engine";
+import { changedBy } from "./sign-in-method-changes";
 import { CONTROL_CHARACTERS, optionalText, parseInput } from "./validation";
 
 /** A passkey as its owner sees it on the security page. */
@@ -158,8 +159,8 @@ const STALE_SIGN_IN = "This passkey sign-in has expired or was already used. Ple
 const NOT_RECOGNISED = "This passkey is not recognised. It may have been removed from its account.";
 
 export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): PasskeyVerbs {
-  const { config, users, challenges, signInMethods, clock, logger, rateLimits, mailer } = deps;
-  const { reauthenticate, startSession, fanout } = parts;
+  const { config, users, challenges, signInMethods, clock, logger, rateLimits } = deps;
+  const { reauthenticate, startSession, announce } = parts;
   const rpID = new URL(config.appOrigin).hostname;
   const expectedOrigin = new URL(config.appOrigin).origin;
 
@@ -182,45 +183,6 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
     if (!challenge) return null;
     const record = await challenges.consume(sha256(challenge), purpose, new Date(clock()));
     return record ? { challenge, record } : null;
-  }
-
-  /** The mail and the event of an added or removed passkey (mail is best effort, never waited for). */
-  async function announce(
-    user: UserRecord,
-    claims: AccessClaims,
-    change: SignInMethodChange,
-    name: string,
-    context: RequestContext,
-  ) {
-    await fanout.audit([
-      {
-        userId: user.id,
-        sessionId: claims.sid,
-        type: change,
-        actorSessionId: claims.sid,
-        ip: context.ip,
-        mailUnverified: !user.emailVerifiedAt,
-      },
-    ]);
-    void Promise.resolve()
-      .then(() =>
-        mailer.send({
-          kind: "sign_in_methods_changed",
-          to: user.email,
-          name: user.name,
-          change,
-          detail: name,
-          at: new Date(clock()),
-          ip: context.ip,
-        }),
-      )
-      .catch((error: unknown) =>
-        logger.warn("account_mail_failed", {
-          kind: "sign_in_methods_changed",
-          userId: user.id,
-          error: errorMessage(error),
-        }),
-      );
   }
 
   async function refuseSignIn(context: RequestContext, reason: string, userId?: string): Promise<never> {
@@ -305,7 +267,7 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
       if (!(await signInMethods.addPasskey(record))) {
         throw new AuthError("conflict", "This passkey is already registered.");
       }
-      await announce(user, claims, "passkey_added", record.name, context);
+      await announce(user, "passkey_added", changedBy(claims, context), { detail: record.name });
       return toView(record);
     },
 
@@ -322,7 +284,7 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
           "This passkey is the only way into your account. Set a password or add another way in before removing it.",
         );
       }
-      await announce(user, claims, "passkey_removed", passkey.name, context);
+      await announce(user, "passkey_removed", changedBy(claims, context), { detail: passkey.name });
     },
 
     async passkeySignInOptions(context) {

@@ -11,6 +11,7 @@ import { createReauthentication } from "./reauthentication";
 import { parseRefreshToken } from "./refresh-tokens";
 import { createRevocationFanout } from "./revocation-fanout";
 import { createPairIssuer, createSessionStarter, ensureEnabled } from "./session-start";
+import { createChangeAnnouncer } from "./sign-in-method-changes";
 import { endedBecause, isLive, toSessionView, type PublicUser, type SessionView } from "./session-views";
 import { createTwoFactorVerbs, type TwoFactorVerbs } from "./two-factor";
 import { createPasskeyVerbs, type PasskeyVerbs } from "./passkeys";
@@ -146,7 +147,8 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
   const reauthenticate = createReauthentication(deps, verifyPasswordOf);
   const issuePair = createPairIssuer(deps);
   const startSession = createSessionStarter(deps, { fanout, recordSignIn, issuePair });
-  const shared = { fanout, verifyPasswordOf, reauthenticate, startSession };
+  const announce = createChangeAnnouncer(deps, fanout);
+  const shared = { fanout, verifyPasswordOf, reauthenticate, startSession, announce };
   const account = createAccountVerbs(deps, shared);
   const twoFactor = createTwoFactorVerbs(deps, shared);
   const passkeys = createPasskeyVerbs(deps, shared);
