@@ -37,6 +37,7 @@ async function signOut(page: Page) {
 }
 
 test("set up TOTP, then sign in with a code and with a recovery code", async ({ newUser, signedIn, consoleErrors }) => {
+  test.slow(); // a set-up and three sign-ins: more than the default 30 s on a busy machine
   consoleErrors.allow(SIGN_IN_REFUSED);
   const user = await newUser();
   const { page, context } = await signedIn("laptop", user);
