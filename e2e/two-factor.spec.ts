@@ -37,9 +37,13 @@ async function signOut(page: Page) {
 }
 
 test("set up TOTP, then sign in with a code and with a recovery code", async ({ newUser, signedIn, consoleErrors }) => {
+  test.slow(); // a set-up and three sign-ins: more than the default 30 s on a busy machine
   consoleErrors.allow(SIGN_IN_REFUSED);
   const user = await newUser();
   const { page, context } = await signedIn("laptop", user);
+  const requested: string[] = []; // every address the browser asked for: no mfa token may be in one
+  page.on("request", (request) => requested.push(request.url()));
+  const mfaTokens: string[] = [];
 
   await page.goto("/settings/security");
   const section = page.getByRole("region", { name: "Two-factor authentication" });
@@ -76,6 +80,7 @@ test("set up TOTP, then sign in with a code and with a recovery code", async ({ 
   expect(cookie, "the mfa token's cookie").toBeTruthy();
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
   expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  mfaTokens.push(cookie!.value);
   await expectTokenHidden(page, cookie!.value);
 
   await loginCode.fill("000000" === code(secret, 30) ? "111111" : "000000");
@@ -93,7 +98,8 @@ test("set up TOTP, then sign in with a code and with a recovery code", async ({ 
   await page.getByRole("button", { name: "Use a recovery code" }).click();
   const recoveryField = page.getByLabel("Recovery code", { exact: true });
   await expect(recoveryField).toBeFocused();
-  await expectTokenHidden(page, (await mfaCookie(context))!.value);
+  mfaTokens.push((await mfaCookie(context))!.value);
+  await expectTokenHidden(page, mfaTokens[1]!);
   await recoveryField.fill(recoveryCodes[0]!.toUpperCase());
   await page.getByRole("button", { name: "Verify", exact: true }).click();
   await expect(page).toHaveURL(/\/devices(\?|$)/);
@@ -101,6 +107,9 @@ test("set up TOTP, then sign in with a code and with a recovery code", async ({ 
   await page.goto("/settings/security");
   await expect(section).toContainText("9 recovery codes are left.");
   await expect(errorAlert(page)).toHaveCount(0);
+  expect(new Set(mfaTokens).size).toBe(2);
+  for (const token of mfaTokens) expect(requested.filter((url) => url.includes(token))).toEqual([]);
+  expect(requested.length).toBeGreaterThan(10);
 });
 
 test("turning TOTP off needs the password; then the password alone signs in", async ({

@@ -226,6 +226,30 @@ describe("TOTP over the API", () => {
     expect((await t.begin(old, PASSWORD)).status).toBe(200);
   });
 
+  it("concurrent second steps: one code is accepted once, one recovery code once, one mfa token once", async () => {
+    const { email, secret, recoveryCodes, t } = await accountWithTotp("race");
+    const [first, second, third] = await Promise.all(
+      [1, 2, 3].map(async () => (await t.passwordStep(email)).body.mfa_token),
+    );
+    const next = code(secret, 30);
+    const sameCode = await Promise.all([t.otpGrant(first!, next), t.otpGrant(second!, next)]);
+    expect(sameCode.map((res) => res.status).sort()).toEqual([200, 400]);
+
+    const loser = sameCode[0]!.status === 400 ? first! : second!;
+    const sameRecoveryCode = await Promise.all([
+      t.recoveryGrant(loser, recoveryCodes[0]!),
+      t.recoveryGrant(third!, recoveryCodes[0]!),
+    ]);
+    expect(sameRecoveryCode.map((res) => res.status).sort()).toEqual([200, 400]);
+
+    const fourth = (await t.passwordStep(email)).body.mfa_token;
+    const sameToken = await Promise.all([
+      t.recoveryGrant(fourth, recoveryCodes[1]!),
+      t.recoveryGrant(fourth, recoveryCodes[2]!),
+    ]);
+    expect(sameToken.map((res) => res.status).sort()).toEqual([200, 400]);
+  });
+
   it("a sign-out everywhere between the two steps voids the mfa token", async () => {
     const { email, device, secret, t } = await accountWithTotp("epoch");
     const mfaToken = (await t.passwordStep(email)).body.mfa_token;

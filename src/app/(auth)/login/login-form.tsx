@@ -145,13 +145,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
             {useRecoveryCode ? "Use the code from your app" : "Use a recovery code"}
           </button>
         </p>
-        <MessageSlot className="mt-3">
-          {state.message ? (
-            <Notice variant="inline" tone="error">
-              {state.message}
-            </Notice>
-          ) : null}
-        </MessageSlot>
+        <FormMessage message={state.message} />
       </form>
     );
   }
@@ -183,13 +177,20 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <SubmitButton pendingLabel="Signing in…" pending={state.status === "success"} className="mt-3 w-full">
         Sign in
       </SubmitButton>
-      <MessageSlot className="mt-3">
-        {state.status === "error" && state.message ? (
-          <Notice variant="inline" tone="error">
-            {state.message}
-          </Notice>
-        ) : null}
-      </MessageSlot>
+      <FormMessage message={state.status === "error" ? state.message : null} />
     </form>
+  );
+}
+
+/** The form's message (not about one field), in a slot that keeps its height. */
+function FormMessage({ message }: { message: string | null }) {
+  return (
+    <MessageSlot className="mt-3">
+      {message ? (
+        <Notice variant="inline" tone="error">
+          {message}
+        </Notice>
+      ) : null}
+    </MessageSlot>
   );
 }
