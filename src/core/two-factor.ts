@@ -4,8 +4,9 @@ import type { EngineDeps } from "./deps";
 import type { EngineParts } from "./engine-parts";
 import { logAuthEvent } from "./auth-events-log";
 import { AuthError, accountDisabled, errorMessage, invalidToken } from "./errors";
-import type { AccountMail, SignInMethodChange, UserRecord } from "./ports";
+import type { UserRecord } from "./ports";
 import type { RequestContext, TokenPair } from "./session-engine";
+import { changedBy } from "./sign-in-method-changes";
 import { newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, recoveryCodeHash, totpStepOf, totpUri } from "./totp";
 
 /** What set-up shows once: the secret (base32, the "Setup key") and the otpauth:// URI of its QR code. */
@@ -94,38 +95,13 @@ function notOn(): AuthError {
 }
 
 export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoFactor {
-  const { config, users, challenges, twoFactor: repository, secrets, clock, logger, rateLimits, mailer } = deps;
-  const { fanout, reauthenticate, startSession } = parts;
+  const { config, users, challenges, twoFactor: repository, secrets, clock, logger, rateLimits } = deps;
+  const { reauthenticate, startSession, announce } = parts;
 
   async function currentUser(claims: AccessClaims): Promise<UserRecord> {
     const user = await users.findById(claims.sub);
     if (!user) throw invalidToken("revoked");
     return user;
-  }
-
-  /** The event in the activity log and the mail to the owner (not waited for: best effort, logged). */
-  async function announce(
-    user: UserRecord,
-    change: SignInMethodChange,
-    who: { sessionId: string; actorSessionId: string | null; ip: string | null },
-    remaining?: number,
-  ): Promise<void> {
-    await fanout.audit([{ userId: user.id, type: change, ...who, mailUnverified: !user.emailVerifiedAt }]);
-    const mail: AccountMail = {
-      kind: "sign_in_methods_changed",
-      to: user.email,
-      name: user.name,
-      change,
-      detail: null,
-      at: new Date(clock()),
-      ip: who.ip,
-      ...(remaining === undefined ? {} : { remaining }),
-    };
-    void Promise.resolve()
-      .then(() => mailer.send(mail))
-      .catch((error: unknown) =>
-        logger.warn("account_mail_failed", { kind: mail.kind, userId: user.id, error: errorMessage(error) }),
-      );
   }
 
   function issueRecoveryCodes(): { codes: string[]; hashes: string[] } {
@@ -197,29 +173,21 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
         now: new Date(nowMs),
       });
       if (!enabled) throw new AuthError("conflict", "The set-up changed meanwhile. Start again.");
-      await announce(user, "two_factor_enabled", { sessionId: claims.sid, actorSessionId: claims.sid, ip: context.ip });
+      await announce(user, "two_factor_enabled", changedBy(claims, context));
       return { recoveryCodes: codes };
     },
 
     async disableTotp(claims, input, context) {
       const user = await reauthenticate(claims, input.password, context);
       if (!(await repository.disableTotp(user.id))) throw notOn();
-      await announce(user, "two_factor_disabled", {
-        sessionId: claims.sid,
-        actorSessionId: claims.sid,
-        ip: context.ip,
-      });
+      await announce(user, "two_factor_disabled", changedBy(claims, context));
     },
 
     async regenerateRecoveryCodes(claims, input, context) {
       const user = await reauthenticate(claims, input.password, context);
       const { codes, hashes } = issueRecoveryCodes();
       if (!(await repository.replaceRecoveryCodes(user.id, hashes))) throw notOn();
-      await announce(user, "recovery_codes_regenerated", {
-        sessionId: claims.sid,
-        actorSessionId: claims.sid,
-        ip: context.ip,
-      });
+      await announce(user, "recovery_codes_regenerated", changedBy(claims, context));
       return { recoveryCodes: codes };
     },
 
@@ -289,12 +257,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
       const pair = await startSession(user, { method: "password", amr, deviceName: challenge.deviceName }, context);
       if (recoveryCodeUsed) {
         const remaining = await repository.countRecoveryCodes(user.id);
-        await announce(
-          user,
-          "recovery_code_used",
-          { sessionId: pair.sessionId, actorSessionId: pair.sessionId, ip: context.ip },
-          remaining,
-        );
+        await announce(user, "recovery_code_used", changedBy({ sid: pair.sessionId }, context), { remaining });
       }
       return pair;
     },
