@@ -95,7 +95,7 @@ test("set up TOTP, then sign in with a code and with a recovery code", async ({ 
   // And with a recovery code, typed in capitals.
   await signOut(page);
   await fillSignInForm(page, user);
-  await page.getByRole("button", { name: "Use a recovery code" }).click();
+  await page.getByRole("link", { name: "Use a recovery code" }).click();
   const recoveryField = page.getByLabel("Recovery code", { exact: true });
   await expect(recoveryField).toBeFocused();
   mfaTokens.push((await mfaCookie(context))!.value);

@@ -137,13 +137,18 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
           Verify
         </SubmitButton>
         <p className="mt-3 text-center text-sm">
-          <button
-            type="button"
-            onClick={() => setUseRecoveryCode((value) => !value)}
+          {/* A link to the code field, which it switches to the other kind of code (focus follows, see
+              the effect above); Enter follows it from the keyboard. */}
+          <a
+            href="#code"
+            onClick={(event) => {
+              event.preventDefault();
+              setUseRecoveryCode((value) => !value);
+            }}
             className="font-medium text-indigo-700 underline-offset-2 hover:underline"
           >
             {useRecoveryCode ? "Use the code from your app" : "Use a recovery code"}
-          </button>
+          </a>
         </p>
         <FormMessage message={state.message} />
       </form>
