@@ -168,6 +168,12 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       return { userId: user.id, email: user.email, changed: true };
     },
 
+    async hasPassword(claims: AccessClaims): Promise<boolean> {
+      const user = await users.findById(claims.sub);
+      if (!user) throw invalidToken("revoked"); // deleted between the token check and now
+      return user.passwordHash !== null;
+    },
+
     async sendVerificationEmail(claims: AccessClaims): Promise<void> {
       const user = await users.findById(claims.sub);
       if (!user) throw invalidToken("revoked");

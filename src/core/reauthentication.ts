@@ -34,11 +34,11 @@ export function createReauthentication(
       });
     }
     if (isRecentAuthentication(claims, clock(), config.reauthMaxAgeSeconds)) return user;
-    throw new AuthError(
-      "insufficient_user_authentication",
-      "Enter your password again: this change needs a recent sign-in.",
-      { maxAgeSeconds: config.reauthMaxAgeSeconds },
-    );
+    // An account without a password (made through an identity provider) has none to enter.
+    const message = user.passwordHash
+      ? "Enter your password again: this change needs a recent sign-in."
+      : "This change needs a recent sign-in: sign out, sign in again, then try again.";
+    throw new AuthError("insufficient_user_authentication", message, { maxAgeSeconds: config.reauthMaxAgeSeconds });
   };
 }
 

@@ -125,6 +125,12 @@ export interface SessionEngine extends TwoFactorVerbs, PasskeyVerbs, IdentityVer
   sendVerificationEmail(claims: AccessClaims): Promise<void>;
 
   /**
+   * Whether the caller's account has a password (one made through an identity provider has none
+   * until a reset link sets one): pages ask for it only when there is one to ask for.
+   */
+  hasPassword(claims: AccessClaims): Promise<boolean>;
+
+  /**
    * Asks to move the account to `newEmail` (re-authentication applies): a link to the new address,
    * a notice to the old one; nothing changes until the link is used. A taken address answers the
    * same and gets no link.
@@ -418,6 +424,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     resetPassword: account.resetPassword,
     verifyEmail: account.verifyEmail,
     sendVerificationEmail: account.sendVerificationEmail,
+    hasPassword: account.hasPassword,
     changeEmail: account.changeEmail,
     deleteAccount: account.deleteAccount,
     ...twoFactor.verbs,

@@ -300,6 +300,29 @@ describe("connected accounts", () => {
   });
 });
 
+describe("an account without a password", () => {
+  it("is not asked for a password it does not have: its account page deletes it after a recent sign-in", async () => {
+    provider.setNextSignIn({ sub: nextSubject(), email: uniqueEmail("oidc-delete"), email_verified: true });
+    const flow = await oidcFlow();
+    const token = accessToken(flow);
+    const html = await page("/settings/account", flow.jar);
+    expect(html).toContain("This account has no password");
+    expect(html).not.toContain('id="delete-account-password"');
+    expect(html).not.toContain('id="change-email-password"');
+
+    const remove = builtServerActions().find((action) => action.name === "deleteAccountAction")!;
+    const res = await fetch(url("/settings/account"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: testApp.app.url, "next-action": remove.id, cookie: cookieHeader(flow.jar) },
+      body: actionForm({}),
+    });
+    expect(res.status).toBeLessThan(400);
+    expect(res.headers.get("x-action-redirect") ?? res.headers.get("location")).toMatch(/reason=account_deleted/);
+    expect((await api.me(token)).status).toBe(401);
+  });
+});
+
 describe("the sign-in page", () => {
   it("offers “Continue with <OIDC_DISPLAY_NAME>” only when OIDC is configured", async () => {
     expect(await page("/login", new Map())).toContain(`Continue with ${OIDC_DISPLAY_NAME}`);

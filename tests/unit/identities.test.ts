@@ -195,6 +195,25 @@ describe("connecting and disconnecting", () => {
     );
     expect(change.message).toMatch(/no password yet.*Forgot password\?/);
   });
+
+  it("a password-less account says so, and is told to sign in again (not to type a password) when its sign-in is old", async () => {
+    const t = await setup();
+    expect(await t.engine.hasPassword(await t.claims())).toBe(true);
+    const pair = await t.engine.signInWithIdentity(identity(), ctx);
+    expect(await t.engine.hasPassword(await t.engine.authenticate(pair.accessToken))).toBe(false);
+    t.clock.now += 11 * 60_000; // past REAUTH_MAX_AGE_SECONDS (10 min)
+    const fresh = await t.engine.refresh(pair.refreshToken, ctx); // a new token keeps the old auth_time
+    const stale = await failure(t.engine.deleteAccount(await t.engine.authenticate(fresh.accessToken), {}, ctx));
+    expect(stale.code).toBe("insufficient_user_authentication");
+    expect(stale.message).toMatch(/sign in again/);
+    expect(stale.message).not.toMatch(/password/);
+    // An account with a password is still asked for it.
+    const device = await t.engine.signIn({ email: EMAIL, password: PASSWORD }, ctx);
+    t.clock.now += 11 * 60_000;
+    const later = await t.engine.refresh(device.refreshToken, ctx);
+    const asked = await failure(t.engine.deleteAccount(await t.engine.authenticate(later.accessToken), {}, ctx));
+    expect(asked.message).toMatch(/Enter your password again/);
+  });
 });
 
 describe("the activity's words", () => {

@@ -6,12 +6,21 @@ import { z } from "zod";
 import { emailSchema, existingPasswordSchema, parseInput } from "@/core/validation";
 import { actionClientContext, formFields, toActionFailure } from "@/server/auth/action-result";
 import { clearSessionCookies } from "@/server/auth/cookies";
-import { requireSession } from "@/server/auth/current-session";
+import { requireSession, type CurrentSession } from "@/server/auth/current-session";
 import { getServices } from "@/server/services";
 
-/** These pages always ask for the password (the API may do without it after a recent sign-in). */
+/**
+ * These pages always ask for the password (the API may do without it after a recent sign-in), but
+ * of an account that has none (made through an identity provider): there a recent sign-in decides.
+ */
 const changeEmailForm = z.object({ newEmail: emailSchema, password: existingPasswordSchema });
 const deleteAccountForm = z.object({ password: existingPasswordSchema });
+const withoutPassword = { password: z.undefined().catch(undefined) };
+
+async function passwordless(session: CurrentSession): Promise<boolean> {
+  const { engine } = await getServices();
+  return !(await engine.hasPassword(session.claims));
+}
 
 export type ChangeEmailState =
   | { status: "idle" }
@@ -30,7 +39,10 @@ export async function changeEmailAction(_prev: unknown, formData: unknown): Prom
   try {
     const fields = formFields(formData, ["newEmail", "password"]);
     newEmail = fields.newEmail;
-    const input = parseInput(changeEmailForm, fields);
+    const input = parseInput(
+      (await passwordless(session)) ? changeEmailForm.extend(withoutPassword) : changeEmailForm,
+      fields,
+    );
     const { engine } = await getServices();
     await engine.changeEmail(session.claims, input, await actionClientContext());
     return { status: "success", newEmail: input.newEmail, currentEmail: session.user.email };
@@ -51,7 +63,8 @@ export async function deleteAccountAction(_prev: unknown, formData: unknown): Pr
   const session = await requireSession("/settings/account");
   const { engine, env } = await getServices();
   try {
-    const input = parseInput(deleteAccountForm, formFields(formData, ["password"]));
+    const schema = (await passwordless(session)) ? deleteAccountForm.extend(withoutPassword) : deleteAccountForm;
+    const input = parseInput(schema, formFields(formData, ["password"]));
     await engine.deleteAccount(session.claims, input, await actionClientContext());
   } catch (error) {
     const failure = await toActionFailure(error);

@@ -9,8 +9,11 @@ import { changeEmailAction, type ChangeEmailState } from "./actions";
 
 const INITIAL: ChangeEmailState = { status: "idle" };
 
-/** New address and password; the change happens only when the link mailed to the new address is used. */
-export function ChangeEmailForm() {
+/**
+ * New address and password; the change happens only when the link mailed to the new address is used.
+ * `passwordless`: the account has no password, and this says what confirms the change instead.
+ */
+export function ChangeEmailForm({ passwordless = null }: { passwordless?: string | null }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction] = useActionState(changeEmailAction, INITIAL);
   useFocusFirstInvalid(formRef, state, "change-email-password");
@@ -29,16 +32,20 @@ export function ChangeEmailForm() {
         defaultValue={state.status === "error" ? state.newEmail : ""}
         errors={fields.newEmail}
       />
-      <FormField
-        id="change-email-password"
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={fields.password}
-        className="mt-3"
-      />
+      {passwordless ? (
+        <p className="mt-3 text-sm text-slate-600">{passwordless}</p>
+      ) : (
+        <FormField
+          id="change-email-password"
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={fields.password}
+          className="mt-3"
+        />
+      )}
       <SubmitButton pendingLabel="Sending link…" className="mt-3 w-full sm:w-auto">
         Change email
       </SubmitButton>

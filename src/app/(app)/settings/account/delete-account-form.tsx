@@ -12,8 +12,9 @@ const INITIAL: DeleteAccountState = { status: "idle" };
 /**
  * Two steps: the password, then a confirmation dialog (a modal <dialog>: focus moves into it,
  * Escape or "Cancel" closes it and nothing happens). Only "Yes, delete my account" submits.
+ * `passwordless`: the account has no password, and this says what confirms the deletion instead.
  */
-export function DeleteAccountForm() {
+export function DeleteAccountForm({ passwordless = null }: { passwordless?: string | null }) {
   const formRef = useRef<HTMLFormElement>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -30,7 +31,7 @@ export function DeleteAccountForm() {
   }, [state]);
 
   function askToConfirm() {
-    if (!passwordRef.current?.value) {
+    if (!passwordless && !passwordRef.current?.value) {
       setMissing(true);
       passwordRef.current?.focus();
       return;
@@ -41,23 +42,27 @@ export function DeleteAccountForm() {
 
   return (
     <form ref={formRef} action={formAction} noValidate aria-labelledby="delete-account-heading">
-      <FormField
-        ref={passwordRef}
-        id="delete-account-password"
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={passwordErrors}
-        onKeyDown={(event) => {
-          // Enter in the field takes the same first step as the button, never the deletion itself.
-          if (event.key === "Enter") {
-            event.preventDefault();
-            askToConfirm();
-          }
-        }}
-      />
+      {passwordless ? (
+        <p className="text-sm text-slate-600">{passwordless}</p>
+      ) : (
+        <FormField
+          ref={passwordRef}
+          id="delete-account-password"
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={passwordErrors}
+          onKeyDown={(event) => {
+            // Enter in the field takes the same first step as the button, never the deletion itself.
+            if (event.key === "Enter") {
+              event.preventDefault();
+              askToConfirm();
+            }
+          }}
+        />
+      )}
       <button type="button" onClick={askToConfirm} className={buttonClasses("danger", "mt-3 w-full sm:w-auto")}>
         Delete account
       </button>
