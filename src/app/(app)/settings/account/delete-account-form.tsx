@@ -2,9 +2,9 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
-import { SubmitButton } from "@/components/submit-button";
 import { deleteAccountAction, type DeleteAccountState } from "./actions";
 
 const INITIAL: DeleteAccountState = { status: "idle" };
@@ -73,33 +73,19 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
           </Notice>
         ) : null}
       </MessageSlot>
-      <dialog
+      <ConfirmDialog
         ref={dialogRef}
-        aria-labelledby="confirm-delete-heading"
-        aria-describedby="confirm-delete-text"
-        className="m-auto w-[min(28rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+        headingId="confirm-delete-heading"
+        describedBy="confirm-delete-text"
+        heading="Delete your account?"
+        confirmLabel="Yes, delete my account"
+        pendingLabel="Deleting account…"
       >
-        <h2 id="confirm-delete-heading" className="text-lg font-semibold">
-          Delete your account?
-        </h2>
         <p id="confirm-delete-text" className="mt-2 text-sm text-slate-700">
           Every device will be signed out and your account, its devices and its activity will be deleted for good. This
           cannot be undone.
         </p>
-        <div className="mt-5 flex flex-wrap justify-end gap-2">
-          <button
-            type="button"
-            autoFocus
-            onClick={() => dialogRef.current?.close()}
-            className={buttonClasses("secondary")}
-          >
-            Cancel
-          </button>
-          <SubmitButton variant="danger" pendingLabel="Deleting account…">
-            Yes, delete my account
-          </SubmitButton>
-        </div>
-      </dialog>
+      </ConfirmDialog>
     </form>
   );
 }

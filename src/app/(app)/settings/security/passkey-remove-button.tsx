@@ -2,9 +2,9 @@
 
 import { useActionState, useEffect, useRef } from "react";
 import { buttonClasses } from "@/components/button-styles";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
-import { SubmitButton } from "@/components/submit-button";
 import { removePasskeyAction, type RemovePasskeyState } from "./passkey-actions";
 
 const INITIAL: RemovePasskeyState = { status: "idle" };
@@ -25,7 +25,8 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
   }, [state]);
 
   return (
-    <div>
+    <form action={formAction} noValidate>
+      <input type="hidden" name="id" value={id} />
       <button
         type="button"
         onClick={() => dialogRef.current?.showModal()}
@@ -33,50 +34,33 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
       >
         Remove<span className="sr-only"> {name}</span>
       </button>
-      <dialog
+      <ConfirmDialog
         ref={dialogRef}
-        aria-labelledby={headingId}
-        className="m-auto w-[min(28rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+        headingId={headingId}
+        heading={`Remove the passkey “${name}”?`}
+        confirmLabel="Yes, remove it"
+        pendingLabel="Removing…"
       >
-        <form action={formAction} noValidate>
-          <input type="hidden" name="id" value={id} />
-          <h2 id={headingId} className="text-lg font-semibold break-words">
-            Remove the passkey “{name}”?
-          </h2>
-          <p className="mt-2 text-sm text-slate-700">It will no longer sign in to your account.</p>
-          {needsPassword ? (
-            <FormField
-              id={`remove-passkey-${id}-password`}
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="current-password"
-              errors={fields.password}
-              className="mt-4"
-            />
+        <p className="mt-2 text-sm text-slate-700">It will no longer sign in to your account.</p>
+        {needsPassword ? (
+          <FormField
+            id={`remove-passkey-${id}-password`}
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            errors={fields.password}
+            className="mt-4"
+          />
+        ) : null}
+        <MessageSlot className="mt-3">
+          {state.status === "error" && !fields.password ? (
+            <Notice variant="inline" tone="error">
+              {state.message}
+            </Notice>
           ) : null}
-          <MessageSlot className="mt-3">
-            {state.status === "error" && !fields.password ? (
-              <Notice variant="inline" tone="error">
-                {state.message}
-              </Notice>
-            ) : null}
-          </MessageSlot>
-          <div className="mt-4 flex flex-wrap justify-end gap-2">
-            <button
-              type="button"
-              autoFocus
-              onClick={() => dialogRef.current?.close()}
-              className={buttonClasses("secondary")}
-            >
-              Cancel
-            </button>
-            <SubmitButton variant="danger" pendingLabel="Removing…">
-              Yes, remove it
-            </SubmitButton>
-          </div>
-        </form>
-      </dialog>
-    </div>
+        </MessageSlot>
+      </ConfirmDialog>
+    </form>
   );
 }

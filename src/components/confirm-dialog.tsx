@@ -1,0 +1,53 @@
+"use client";
+
+import type { MouseEvent, ReactNode, Ref } from "react";
+import { buttonClasses } from "./button-styles";
+import { SubmitButton } from "./submit-button";
+
+/**
+ * The question before something that cannot be undone, as a modal <dialog> inside the form it
+ * submits: opened with `showModal()` (focus moves to "Cancel"), closed by Escape or "Cancel" with
+ * nothing done; only the confirm button submits the form.
+ */
+export function ConfirmDialog({
+  ref,
+  headingId,
+  describedBy,
+  heading,
+  confirmLabel,
+  pendingLabel,
+  children,
+}: {
+  ref: Ref<HTMLDialogElement>;
+  headingId: string;
+  /** The id of the sentence that says what confirming does, when there is one. */
+  describedBy?: string;
+  heading: ReactNode;
+  confirmLabel: string;
+  pendingLabel: string;
+  /** What the confirmation means (and any field it needs). */
+  children: ReactNode;
+}) {
+  const close = (event: MouseEvent<HTMLButtonElement>) => event.currentTarget.closest("dialog")?.close();
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={headingId}
+      aria-describedby={describedBy}
+      className="m-auto w-[min(28rem,calc(100%-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+    >
+      <h2 id={headingId} className="text-lg font-semibold break-words">
+        {heading}
+      </h2>
+      {children}
+      <div className="mt-5 flex flex-wrap justify-end gap-2">
+        <button type="button" autoFocus onClick={close} className={buttonClasses("secondary")}>
+          Cancel
+        </button>
+        <SubmitButton variant="danger" pendingLabel={pendingLabel}>
+          {confirmLabel}
+        </SubmitButton>
+      </div>
+    </dialog>
+  );
+}
