@@ -68,3 +68,16 @@ export function Notice({
 export function MessageSlot({ children, className = "" }: { children?: ReactNode; className?: string }) {
   return <div className={`min-h-5 ${className}`.trim()}>{children}</div>;
 }
+
+/** A form's error (not about one field), or nothing, in a slot that keeps its height. */
+export function FormError({ message, className = "mt-3" }: { message: string | null | undefined; className?: string }) {
+  return (
+    <MessageSlot className={className}>
+      {message ? (
+        <Notice variant="inline" tone="error">
+          {message}
+        </Notice>
+      ) : null}
+    </MessageSlot>
+  );
+}

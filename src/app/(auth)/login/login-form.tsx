@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { FormField } from "@/components/form-field";
-import { MessageSlot, Notice } from "@/components/notice";
+import { FormError } from "@/components/notice";
 import { SubmitButton } from "@/components/submit-button";
 import { useFocusFirstInvalid } from "@/components/use-focus-first-invalid";
 import { signInSchema } from "@/core/validation";
@@ -150,7 +150,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
             {useRecoveryCode ? "Use the code from your app" : "Use a recovery code"}
           </a>
         </p>
-        <FormMessage message={state.message} />
+        <FormError message={state.message} />
       </form>
     );
   }
@@ -182,20 +182,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <SubmitButton pendingLabel="Signing in…" pending={state.status === "success"} className="mt-3 w-full">
         Sign in
       </SubmitButton>
-      <FormMessage message={state.status === "error" ? state.message : null} />
+      <FormError message={state.status === "error" ? state.message : null} />
     </form>
-  );
-}
-
-/** The form's message (not about one field), in a slot that keeps its height. */
-function FormMessage({ message }: { message: string | null }) {
-  return (
-    <MessageSlot className="mt-3">
-      {message ? (
-        <Notice variant="inline" tone="error">
-          {message}
-        </Notice>
-      ) : null}
-    </MessageSlot>
   );
 }

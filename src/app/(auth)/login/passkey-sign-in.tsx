@@ -5,7 +5,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
-import { MessageSlot, Notice } from "@/components/notice";
+import { FormError } from "@/components/notice";
 import { apiErrorMessage, passkeyCeremonyError } from "@/components/passkey-error";
 
 const OFFLINE = "We could not reach the server. Check your connection and try again.";
@@ -68,13 +68,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
       >
         {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
       </button>
-      <MessageSlot className="mt-3">
-        {error ? (
-          <Notice variant="inline" tone="error">
-            {error}
-          </Notice>
-        ) : null}
-      </MessageSlot>
+      <FormError message={error} />
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useId } from "react";
 import { FormField } from "@/components/form-field";
-import { MessageSlot, Notice } from "@/components/notice";
+import { FormError } from "@/components/notice";
 import { SubmitButton } from "@/components/submit-button";
 import {
   connectIdentityAction,
@@ -54,13 +54,7 @@ function ProviderForm(props: {
       <SubmitButton variant="secondary" pendingLabel={props.pendingLabel} pending={props.pending}>
         {props.label}
       </SubmitButton>
-      <MessageSlot className="mt-2">
-        {message ? (
-          <Notice variant="inline" tone="error">
-            {message}
-          </Notice>
-        ) : null}
-      </MessageSlot>
+      <FormError message={message} className="mt-2" />
     </form>
   );
 }
