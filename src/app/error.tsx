@@ -9,7 +9,7 @@ export default function ErrorPage({ retry }: { error: unknown; retry: () => void
     <main className="mx-auto flex min-h-screen max-w-md flex-col items-center justify-center px-4 py-16 text-center">
       <Brand />
       <h1 className="mt-8 text-2xl font-semibold tracking-tight">Something went wrong</h1>
-      <p className="mt-2 text-slate-600">We could not show this page right now. Please try again in a moment.</p>
+      <p className="mt-2 text-muted">We could not show this page right now. Please try again in a moment.</p>
       <div className="mt-6 flex flex-wrap justify-center gap-3">
         <button type="button" onClick={() => retry()} className={buttonClasses("primary")}>
           Try again

@@ -9,7 +9,7 @@ export default function NotFound() {
     <main className="mx-auto flex min-h-screen max-w-md flex-col items-center justify-center px-4 py-16 text-center">
       <Brand />
       <h1 className="mt-8 text-2xl font-semibold tracking-tight">Page not found</h1>
-      <p className="mt-2 text-slate-600">The page you asked for does not exist, or it has moved.</p>
+      <p className="mt-2 text-muted">The page you asked for does not exist, or it has moved.</p>
       <p className="mt-6">
         <TextLink href="/">Go to the start page</TextLink>
       </p>

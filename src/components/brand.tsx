@@ -1,7 +1,7 @@
 /** The product mark: a key inside a circle. Decorative; the name next to it carries the meaning. */
 export function Brand({ className = "" }: { className?: string }) {
   return (
-    <span className={`inline-flex items-center gap-2 font-semibold text-slate-900 ${className}`.trim()}>
+    <span className={`inline-flex items-center gap-2 font-semibold text-fg ${className}`.trim()}>
       <svg
         viewBox="0 0 24 24"
         className="size-6 text-indigo-600"

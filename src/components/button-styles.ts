@@ -6,9 +6,9 @@ const base =
 
 const variants: Record<ButtonVariant, string> = {
   primary: "bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:hover:bg-indigo-600",
-  secondary: "border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 disabled:hover:bg-white",
+  secondary: "border border-line-strong bg-surface text-fg shadow-sm hover:bg-canvas disabled:hover:bg-surface",
   danger: "bg-red-600 text-white shadow-sm hover:bg-red-700 disabled:hover:bg-red-600",
-  ghost: "text-slate-700 hover:bg-slate-100 disabled:hover:bg-transparent",
+  ghost: "text-fg-soft hover:bg-subtle disabled:hover:bg-transparent",
 };
 
 /** Class names shared by submit buttons and plain buttons, so both look the same. */

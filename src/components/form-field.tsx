@@ -21,11 +21,11 @@ export function FormField({ id, label, errors, hint, optional, className = "", .
   return (
     <div className={className}>
       <div className="flex items-baseline justify-between gap-2">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        <label htmlFor={id} className="block text-sm font-medium text-fg">
           {label}
         </label>
         {optional && !hint ? (
-          <span id={hintId} className="text-xs text-slate-600">
+          <span id={hintId} className="text-xs text-muted">
             Optional
           </span>
         ) : null}
@@ -35,18 +35,18 @@ export function FormField({ id, label, errors, hint, optional, className = "", .
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
         className={
-          "mt-1.5 block w-full rounded-lg border bg-white px-3 py-2 text-base text-slate-900 shadow-sm placeholder:text-slate-400 " +
-          "focus-visible:border-indigo-600 sm:text-sm " +
-          (invalid ? "border-red-500" : "border-slate-300")
+          "mt-1.5 block w-full rounded-lg border bg-surface px-3 py-2 text-base text-fg shadow-sm placeholder:text-faint " +
+          "focus-visible:border-focus sm:text-sm " +
+          (invalid ? "border-red-500" : "border-line-strong")
         }
         {...input}
       />
       {hint ? (
-        <p id={hintId} className="mt-1 text-xs text-slate-600">
+        <p id={hintId} className="mt-1 text-xs text-muted">
           {optional ? `Optional. ${hint}` : hint}
         </p>
       ) : null}
-      <p id={errorId} className="mt-1 min-h-5 text-sm text-red-700">
+      <p id={errorId} className="mt-1 min-h-5 text-sm text-danger">
         {invalid ? errors.join(" ") : null}
       </p>
     </div>

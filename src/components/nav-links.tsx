@@ -29,7 +29,7 @@ export function NavLinks() {
               aria-current={active ? "page" : undefined}
               className={
                 "rounded-md px-2.5 py-2 text-sm font-medium transition-colors sm:px-3 " +
-                (active ? "bg-indigo-50 text-indigo-700" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900")
+                (active ? "bg-accent-soft text-accent" : "text-fg-soft hover:bg-subtle hover:text-fg")
               }
             >
               {label}

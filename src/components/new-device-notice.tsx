@@ -54,14 +54,14 @@ export function NewDeviceNotices({
         <div
           key={signIn.id}
           role="alert"
-          className="pointer-events-auto flex w-full max-w-xl items-start gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950 shadow-lg"
+          className="pointer-events-auto flex w-full max-w-xl items-start gap-3 rounded-lg border border-warn-line bg-warn-soft px-4 py-3 text-sm text-warn shadow-lg"
         >
           <p className="min-w-0 flex-1">
             <span className="font-semibold">New sign-in from {signIn.device}</span>
             {signIn.ip ? ` (IP ${signIn.ip})` : ""}. Not you?{" "}
             <Link
               href="/devices"
-              className="font-medium text-indigo-800 underline underline-offset-2 hover:text-indigo-950"
+              className="font-medium text-accent underline underline-offset-2 hover:text-accent-strong"
             >
               Review your devices
             </Link>
@@ -69,7 +69,7 @@ export function NewDeviceNotices({
           <button
             type="button"
             onClick={() => onDismiss(signIn.id)}
-            className="-my-1 -mr-2 shrink-0 rounded-md px-2 py-1 font-medium text-amber-900 hover:bg-amber-100"
+            className="-my-1 -mr-2 shrink-0 rounded-md px-2 py-1 font-medium text-warn hover:bg-warn-hover"
             aria-label={`Dismiss the notice about ${signIn.device}`}
           >
             Dismiss

@@ -3,15 +3,15 @@ import type { ReactNode } from "react";
 type Tone = "info" | "success" | "error";
 
 const boxTones: Record<Tone, string> = {
-  info: "border-sky-200 bg-sky-50 text-sky-900",
-  success: "border-emerald-200 bg-emerald-50 text-emerald-900",
-  error: "border-red-200 bg-red-50 text-red-900",
+  info: "border-info-line bg-info-soft text-info",
+  success: "border-ok-line bg-ok-soft text-ok",
+  error: "border-danger-line bg-danger-soft text-danger-strong",
 };
 
 const inlineTones: Record<Tone, string> = {
-  info: "text-slate-700",
-  success: "text-emerald-800",
-  error: "text-red-700",
+  info: "text-fg-soft",
+  success: "text-ok",
+  error: "text-danger",
 };
 
 function ToneIcon({ tone }: { tone: Tone }) {

@@ -4,6 +4,6 @@ import type { ComponentProps } from "react";
 /** An in-app link styled as a link (underlined on hover, accessible colour). */
 export function TextLink({ className = "", ...props }: ComponentProps<typeof Link>) {
   return (
-    <Link className={`font-medium text-indigo-700 underline-offset-2 hover:underline ${className}`.trim()} {...props} />
+    <Link className={`font-medium text-accent underline-offset-2 hover:underline ${className}`.trim()} {...props} />
   );
 }

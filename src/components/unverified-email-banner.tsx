@@ -21,10 +21,10 @@ export function UnverifiedEmailBanner({
 }) {
   const [state, formAction] = useActionState(resendAction, { status: "idle" });
   return (
-    <section aria-label="Email verification" className="border-b border-amber-200 bg-amber-50">
+    <section aria-label="Email verification" className="border-b border-warn-line bg-warn-soft">
       <form
         action={formAction}
-        className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-amber-950"
+        className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-warn"
       >
         <p className="min-w-0 flex-1 basis-64">
           Your email address <span className="font-medium break-all">{email}</span> is not verified yet. Open the link

@@ -65,7 +65,7 @@ export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
           aria-labelledby={questionId}
           className="flex w-full flex-col gap-3 sm:flex-row sm:items-center sm:justify-between"
         >
-          <p id={questionId} className="text-sm font-medium text-slate-900">
+          <p id={questionId} className="text-sm font-medium text-fg">
             {question}
           </p>
           <div className="flex shrink-0 flex-wrap gap-2">
@@ -79,7 +79,7 @@ export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
         </form>
       ) : (
         <>
-          <p className="text-sm text-slate-600">{description}</p>
+          <p className="text-sm text-muted">{description}</p>
           <button
             ref={triggerRef}
             type="button"

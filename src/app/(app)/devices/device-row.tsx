@@ -27,20 +27,20 @@ export function DeviceRow({
       className="grid grid-cols-[auto_1fr] items-start gap-x-4 gap-y-3 p-4 sm:grid-cols-[auto_1fr_auto]"
       aria-current={session.current ? "true" : undefined}
     >
-      <DeviceIcon deviceType={session.deviceType} className="mt-0.5 size-8 text-slate-500" />
+      <DeviceIcon deviceType={session.deviceType} className="mt-0.5 size-8 text-muted" />
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-          <p id={labelId} className="font-medium break-words text-slate-900">
+          <p id={labelId} className="font-medium break-words text-fg">
             {deviceSummary(session)}
-            {session.deviceName ? <span className="font-normal text-slate-600"> · {session.deviceName}</span> : null}
+            {session.deviceName ? <span className="font-normal text-muted"> · {session.deviceName}</span> : null}
           </p>
           {session.current ? (
-            <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-800 ring-1 ring-emerald-200 ring-inset">
+            <span className="rounded-full bg-ok-soft px-2 py-0.5 text-xs font-medium text-ok ring-1 ring-ok-line ring-inset">
               This device
             </span>
           ) : null}
         </div>
-        <p className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-sm text-slate-600">
+        <p className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-sm text-muted">
           <span>IP {session.ip ?? "unknown"}</span>
           <span>
             Signed in <time dateTime={session.createdAt}>{formatDateTime(session.createdAt)}</time>

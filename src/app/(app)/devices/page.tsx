@@ -21,19 +21,19 @@ export default async function DevicesPage() {
   return (
     <DeviceFeedbackProvider>
       <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         Browsers signed in to your account. If you don’t recognise one, log it out.
       </p>
 
       <ul
         aria-label="Signed-in devices"
-        className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm"
+        className="mt-6 divide-y divide-line rounded-xl border border-line bg-surface shadow-sm"
       >
         {sessions.map((view) => (
           <DeviceRow key={view.id} session={view} now={now} signInMethod={signInMethodLabel(view, providerNames)} />
         ))}
       </ul>
-      {hasOthers ? null : <p className="mt-3 text-sm text-slate-600">This is your only signed-in device.</p>}
+      {hasOthers ? null : <p className="mt-3 text-sm text-muted">This is your only signed-in device.</p>}
       {/* Below the list: the row that ran an action may be gone, its message stays here. */}
       <DeviceFeedbackMessage className="mt-3" />
 
@@ -41,7 +41,7 @@ export default async function DevicesPage() {
         <h2 id="end-sessions" className="text-base font-semibold">
           End sessions
         </h2>
-        <div className="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm">
+        <div className="mt-3 divide-y divide-line rounded-xl border border-line bg-surface shadow-sm">
           {hasOthers ? <BulkLogOut kind="others" /> : null}
           <BulkLogOut kind="everywhere" />
         </div>

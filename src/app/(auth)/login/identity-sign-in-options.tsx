@@ -44,7 +44,7 @@ export async function IdentitySignInOptions({
       ) : null}
       {providers.length > 0 ? (
         <div className="mt-6">
-          <p className="flex items-center gap-3 text-xs text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
+          <p className="flex items-center gap-3 text-xs text-muted before:h-px before:flex-1 before:bg-subtle-strong after:h-px after:flex-1 after:bg-subtle-strong">
             or
           </p>
           <ul className="mt-3 space-y-2">

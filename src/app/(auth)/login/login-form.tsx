@@ -113,7 +113,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         <h2 id="second-step-heading" className="text-base font-semibold">
           Two-factor authentication
         </h2>
-        <p className="mt-1 mb-3 text-sm text-slate-600">
+        <p className="mt-1 mb-3 text-sm text-muted">
           {useRecoveryCode
             ? "Enter one of the recovery codes you saved when you turned on two-factor authentication. Each works once."
             : "Enter the 6-digit code your authenticator app shows for this account."}
@@ -145,7 +145,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
               event.preventDefault();
               setUseRecoveryCode((value) => !value);
             }}
-            className="font-medium text-indigo-700 underline-offset-2 hover:underline"
+            className="font-medium text-accent underline-offset-2 hover:underline"
           >
             {useRecoveryCode ? "Use the code from your app" : "Use a recovery code"}
           </a>

@@ -36,7 +36,7 @@ export default async function LoginPage({
   return (
     <>
       <h1 className="text-xl font-semibold tracking-tight">Sign in</h1>
-      <p className="mt-1 text-sm text-slate-600">Welcome back. Sign in to manage your devices.</p>
+      <p className="mt-1 text-sm text-muted">Welcome back. Sign in to manage your devices.</p>
       {notice ? (
         <Notice tone="info" className="mt-4">
           {notice}
@@ -48,7 +48,7 @@ export default async function LoginPage({
       <p className="mt-4 text-center text-sm">
         <TextLink href="/forgot-password">Forgot password?</TextLink>
       </p>
-      <p className="mt-4 text-center text-sm text-slate-600">
+      <p className="mt-4 text-center text-sm text-muted">
         New here? <TextLink href="/register">Create an account</TextLink>
       </p>
     </>

@@ -8,9 +8,9 @@ export default function RegisterPage() {
   return (
     <>
       <h1 className="text-xl font-semibold tracking-tight">Create account</h1>
-      <p className="mt-1 text-sm text-slate-600">One account, every device under your control.</p>
+      <p className="mt-1 text-sm text-muted">One account, every device under your control.</p>
       <RegisterForm />
-      <p className="mt-6 text-center text-sm text-slate-600">
+      <p className="mt-6 text-center text-sm text-muted">
         Already have an account? <TextLink href="/login">Sign in</TextLink>
       </p>
     </>

@@ -10,11 +10,11 @@ export default function ResetPasswordPage() {
   return (
     <>
       <h1 className="text-xl font-semibold tracking-tight">Choose a new password</h1>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         Every device signed in to your account will be signed out, this one included.
       </p>
       <ResetPasswordForm />
-      <p className="mt-6 text-center text-sm text-slate-600">
+      <p className="mt-6 text-center text-sm text-muted">
         <TextLink href="/login">Back to sign in</TextLink>
       </p>
     </>

@@ -28,7 +28,7 @@ export function VerifyEmail() {
   if (token === null) return <DeadLink message="This link is incomplete: it has no token." />;
   if (state.status === "idle" || pending) {
     return (
-      <p role="status" className="mt-6 text-sm text-slate-700">
+      <p role="status" className="mt-6 text-sm text-fg-soft">
         Verifying your email address…
       </p>
     );

@@ -21,26 +21,26 @@ export default async function OutboxPage() {
   return (
     <main className="mx-auto max-w-3xl px-4 py-8 sm:py-10">
       <h1 className="text-2xl font-semibold tracking-tight">Mail outbox</h1>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         No SMTP server is configured, so security emails are kept here (newest first, the last {SHOWN}). Set{" "}
         <code>SMTP_URL</code> and <code>MAIL_FROM</code> to send them.
       </p>
-      {mails.length === 0 ? <p className="mt-6 text-sm text-slate-600">The outbox is empty.</p> : null}
+      {mails.length === 0 ? <p className="mt-6 text-sm text-muted">The outbox is empty.</p> : null}
       <ol aria-label="Messages" className="mt-6 space-y-4">
         {mails.map((mail) => (
           <li key={mail.id}>
             <article
               aria-labelledby={`mail-${mail.id}`}
-              className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+              className="rounded-xl border border-line bg-surface p-4 shadow-sm"
             >
               <h2 id={`mail-${mail.id}`} className="font-medium break-words">
                 {mail.subject}
               </h2>
-              <p className="mt-1 text-sm break-words text-slate-600">
+              <p className="mt-1 text-sm break-words text-muted">
                 To {mail.recipient} ·{" "}
                 <time dateTime={mail.createdAt.toISOString()}>{formatDateTime(mail.createdAt)}</time>
               </p>
-              <pre className="mt-3 overflow-x-auto text-sm whitespace-pre-wrap text-slate-800">{mail.body}</pre>
+              <pre className="mt-3 overflow-x-auto text-sm whitespace-pre-wrap text-fg">{mail.body}</pre>
             </article>
           </li>
         ))}

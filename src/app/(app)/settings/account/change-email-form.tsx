@@ -33,7 +33,7 @@ export function ChangeEmailForm({ passwordless = null }: { passwordless?: string
         errors={fields.newEmail}
       />
       {passwordless ? (
-        <p className="mt-3 text-sm text-slate-600">{passwordless}</p>
+        <p className="mt-3 text-sm text-muted">{passwordless}</p>
       ) : (
         <FormField
           id="change-email-password"

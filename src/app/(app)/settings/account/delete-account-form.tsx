@@ -43,7 +43,7 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
   return (
     <form ref={formRef} action={formAction} noValidate aria-labelledby="delete-account-heading">
       {passwordless ? (
-        <p className="text-sm text-slate-600">{passwordless}</p>
+        <p className="text-sm text-muted">{passwordless}</p>
       ) : (
         <FormField
           ref={passwordRef}
@@ -81,7 +81,7 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
         confirmLabel="Yes, delete my account"
         pendingLabel="Deleting account…"
       >
-        <p id="confirm-delete-text" className="mt-2 text-sm text-slate-700">
+        <p id="confirm-delete-text" className="mt-2 text-sm text-fg-soft">
           Every device will be signed out and your account, its devices and its activity will be deleted for good. This
           cannot be undone.
         </p>

@@ -21,7 +21,7 @@ export default async function SecurityActivityPage({ searchParams }: { searchPar
   return (
     <>
       <h1 className="text-2xl font-semibold tracking-tight">Security activity</h1>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         Sign-ins and sign-outs on your account, newest first. Something you don’t recognise? Log that device out on the{" "}
         <TextLink href="/devices">Devices</TextLink> page and{" "}
         <TextLink href="/settings/password">change your password</TextLink>.
@@ -48,7 +48,7 @@ function ActivityList({ page }: { page: ActivityPage }) {
   const now = new Date();
   if (page.items.length === 0) {
     return (
-      <p className="mt-6 text-sm text-slate-600">
+      <p className="mt-6 text-sm text-muted">
         No security events {page.newerCursor || page.olderCursor ? "on this page" : "yet"}.
       </p>
     );
@@ -57,7 +57,7 @@ function ActivityList({ page }: { page: ActivityPage }) {
     <>
       <ul
         aria-label="Security events"
-        className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white shadow-sm"
+        className="mt-6 divide-y divide-line rounded-xl border border-line bg-surface shadow-sm"
       >
         {page.items.map((item) => (
           <ActivityRow key={item.id} item={item} now={now} />

@@ -10,8 +10,8 @@ export default async function ChangePasswordPage() {
   return (
     <div className="max-w-md">
       <h1 className="text-2xl font-semibold tracking-tight">Change password</h1>
-      <p className="mt-1 text-sm text-slate-600">Enter your current password, then choose a new one.</p>
-      <div className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <p className="mt-1 text-sm text-muted">Enter your current password, then choose a new one.</p>
+      <div className="mt-6 rounded-xl border border-line bg-surface p-6 shadow-sm">
         <PasswordForm />
       </div>
     </div>

@@ -41,12 +41,12 @@ export async function ConnectedAccountsSection({
     <section
       id="connected-accounts"
       aria-labelledby="connected-accounts-heading"
-      className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      className="mt-6 rounded-xl border border-line bg-surface p-6 shadow-sm"
     >
       <h2 id="connected-accounts-heading" className="text-lg font-semibold">
         Connected accounts
       </h2>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         Sign in with an account you have elsewhere. Connecting or disconnecting needs your password, or a sign-in in the
         last {Math.round(env.REAUTH_MAX_AGE_SECONDS / 60)} minutes.
       </p>
@@ -65,20 +65,18 @@ export async function ConnectedAccountsSection({
           {error}
         </Notice>
       ) : null}
-      <ul className="mt-4 divide-y divide-slate-200" aria-label="Identity providers">
+      <ul className="mt-4 divide-y divide-line" aria-label="Identity providers">
         {providers.map((provider) => {
           const identity = identities.find((i) => i.provider === provider.id);
           return (
             <li key={provider.id} className="py-4 first:pt-0 last:pb-0">
-              <p id={`provider-${provider.id}`} className="font-medium text-slate-900">
+              <p id={`provider-${provider.id}`} className="font-medium text-fg">
                 {provider.name}
-                <span className="ml-2 text-sm font-normal text-slate-600">
-                  {identity ? "Connected" : "Not connected"}
-                </span>
+                <span className="ml-2 text-sm font-normal text-muted">{identity ? "Connected" : "Not connected"}</span>
               </p>
               {identity ? (
                 <>
-                  <p className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-sm text-slate-600">
+                  <p className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-sm text-muted">
                     {identity.email ? <span className="break-all">{identity.email}</span> : null}
                     <span>
                       Connected <time dateTime={identity.createdAt}>{formatDateTime(identity.createdAt)}</time>

@@ -17,7 +17,7 @@ export default async function SecurityPage({
   return (
     <div className="max-w-xl">
       <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
-      <p className="mt-1 text-sm text-slate-600">How your account can be signed in to.</p>
+      <p className="mt-1 text-sm text-muted">How your account can be signed in to.</p>
       <TwoFactorSection session={session} />
       <PasskeysSection session={session} />
       <ConnectedAccountsSection session={session} searchParams={searchParams} />

@@ -41,7 +41,7 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
         confirmLabel="Yes, remove it"
         pendingLabel="Removing…"
       >
-        <p className="mt-2 text-sm text-slate-700">It will no longer sign in to your account.</p>
+        <p className="mt-2 text-sm text-fg-soft">It will no longer sign in to your account.</p>
         {needsPassword ? (
           <FormField
             id={`remove-passkey-${id}-password`}

@@ -15,26 +15,23 @@ export async function PasskeysSection({ session }: { session: CurrentSession }) 
   const passkeys = await engine.listPasskeys(session.claims);
   const askPassword = !isRecentAuthentication(session.claims, new Date().getTime(), config.reauthMaxAgeSeconds);
   return (
-    <section
-      aria-labelledby="passkeys-heading"
-      className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
-    >
+    <section aria-labelledby="passkeys-heading" className="mt-6 rounded-xl border border-line bg-surface p-6 shadow-sm">
       <h2 id="passkeys-heading" className="text-lg font-semibold">
         Passkeys
       </h2>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         Sign in with your fingerprint, face, screen lock or security key instead of your password. A passkey works only
         on this site, so it cannot be phished.
       </p>
       {passkeys.length === 0 ? (
-        <p className="mt-4 text-sm text-slate-700">You have no passkeys yet.</p>
+        <p className="mt-4 text-sm text-fg-soft">You have no passkeys yet.</p>
       ) : (
-        <ul aria-label="Your passkeys" className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200">
+        <ul aria-label="Your passkeys" className="mt-4 divide-y divide-line rounded-lg border border-line">
           {passkeys.map((passkey) => (
             <li key={passkey.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
               <div className="min-w-0">
-                <p className="font-medium break-words text-slate-900">{passkey.name}</p>
-                <p className="text-xs text-slate-600">
+                <p className="font-medium break-words text-fg">{passkey.name}</p>
+                <p className="text-xs text-muted">
                   Created <time dateTime={passkey.createdAt}>{formatDateTime(passkey.createdAt)}</time>
                   {" · "}Last used{" "}
                   {passkey.lastUsedAt ? (

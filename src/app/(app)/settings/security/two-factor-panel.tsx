@@ -38,11 +38,11 @@ export function TwoFactorPanel({ enabled, recoveryCodesLeft }: { enabled: boolea
   if (!enabled) return <SetUp onCodes={setCodes} />;
   return (
     <>
-      <p className="mt-1 text-sm text-slate-700">
+      <p className="mt-1 text-sm text-fg-soft">
         Two-factor authentication is <strong>on</strong>: signing in with your password also asks for a code from your
         authenticator app.
       </p>
-      <p className="mt-2 text-sm text-slate-700">
+      <p className="mt-2 text-sm text-fg-soft">
         {recoveryCodesLeft === 1 ? "1 recovery code is left." : `${recoveryCodesLeft} recovery codes are left.`}
         {recoveryCodesLeft <= 3 ? " Make new ones before you run out." : ""}
       </p>
@@ -93,7 +93,7 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
     const askPassword = setup.status === "error" && (setup.needsPassword || !!setup.fields.password);
     return (
       <form action={begin} noValidate>
-        <p className="mt-1 text-sm text-slate-600">
+        <p className="mt-1 text-sm text-muted">
           Two-factor authentication is off. Turn it on to ask for a code from an authenticator app (such as 1Password,
           Google Authenticator or Aegis) after your password when you sign in.
         </p>
@@ -109,7 +109,7 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const confirmError = confirmed.status === "error" ? confirmed : null;
   return (
     <form action={confirm} noValidate>
-      <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-slate-700">
+      <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-fg-soft">
         <li>Scan this QR code with your authenticator app, or type the setup key into it.</li>
         <li>Enter the 6-digit code the app shows, then choose “Turn on”.</li>
       </ol>
@@ -117,21 +117,18 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
         <div
           role="img"
           aria-label="QR code for your authenticator app"
-          className="size-44 shrink-0 rounded-lg border border-slate-200 bg-white p-1 [&_svg]:size-full"
+          className="size-44 shrink-0 rounded-lg border border-line bg-surface p-1 [&_svg]:size-full"
           // SVG markup drawn on the server by the qrcode library from the otpauth URI: no script in it.
           dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
         />
         <div className="min-w-0">
-          <p id="two-factor-setup-key-label" className="text-sm font-medium text-slate-800">
+          <p id="two-factor-setup-key-label" className="text-sm font-medium text-fg">
             Setup key
           </p>
-          <code
-            aria-labelledby="two-factor-setup-key-label"
-            className="mt-1 block font-mono text-sm break-all text-slate-900"
-          >
+          <code aria-labelledby="two-factor-setup-key-label" className="mt-1 block font-mono text-sm break-all text-fg">
             {setup.secret.match(/.{1,4}/g)?.join(" ")}
           </code>
-          <p className="mt-1 text-xs text-slate-600">Time-based, 6 digits, every 30 seconds.</p>
+          <p className="mt-1 text-xs text-muted">Time-based, 6 digits, every 30 seconds.</p>
         </div>
       </div>
       <FormField
@@ -161,9 +158,9 @@ function RecoveryCodes({ codes, onSaved }: { codes: string[]; onSaved: () => voi
         Save these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app. They
         are shown only now.
       </Notice>
-      <ul aria-label="Recovery codes" className="mt-4 grid grid-cols-2 gap-2 font-mono text-sm text-slate-900">
+      <ul aria-label="Recovery codes" className="mt-4 grid grid-cols-2 gap-2 font-mono text-sm text-fg">
         {codes.map((code) => (
-          <li key={code} className="rounded-md bg-slate-100 px-3 py-1.5 text-center">
+          <li key={code} className="rounded-md bg-subtle px-3 py-1.5 text-center">
             {code}
           </li>
         ))}
@@ -183,16 +180,11 @@ function NewRecoveryCodes({ onCodes }: { onCodes: (codes: string[]) => void }) {
   }, IDLE);
   const error = state.status === "error" ? state : null;
   return (
-    <form
-      action={action}
-      noValidate
-      className="mt-4 border-t border-slate-200 pt-4"
-      aria-labelledby="new-codes-heading"
-    >
+    <form action={action} noValidate className="mt-4 border-t border-line pt-4" aria-labelledby="new-codes-heading">
       <h3 id="new-codes-heading" className="text-sm font-semibold">
         Recovery codes
       </h3>
-      <p className="mt-1 text-sm text-slate-600">New codes replace every earlier one.</p>
+      <p className="mt-1 text-sm text-muted">New codes replace every earlier one.</p>
       {error && (error.needsPassword || error.fields.password) ? (
         <PasswordAgain id="new-codes-password" errors={error.fields.password} />
       ) : null}
@@ -214,11 +206,11 @@ function TurnOff({ onDone }: { onDone: () => void }) {
   }, IDLE);
   const error = state.status === "error" ? state : null;
   return (
-    <form action={action} noValidate className="mt-4 border-t border-slate-200 pt-4" aria-labelledby="turn-off-heading">
+    <form action={action} noValidate className="mt-4 border-t border-line pt-4" aria-labelledby="turn-off-heading">
       <h3 id="turn-off-heading" className="text-sm font-semibold">
         Turn off
       </h3>
-      <p className="mt-1 text-sm text-slate-600">
+      <p className="mt-1 text-sm text-muted">
         Your password alone will sign in again. Enter it to turn two-factor authentication off.
       </p>
       <FormField

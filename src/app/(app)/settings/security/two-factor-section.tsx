@@ -9,7 +9,7 @@ export async function TwoFactorSection({ session }: { session: CurrentSession })
   return (
     <section
       aria-labelledby="two-factor-heading"
-      className="mt-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      className="mt-6 rounded-xl border border-line bg-surface p-6 shadow-sm"
     >
       <h2 id="two-factor-heading" className="text-lg font-semibold">
         Two-factor authentication
