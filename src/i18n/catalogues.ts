@@ -57,10 +57,8 @@ export function messagesFor(locale: Locale): Messages {
   return catalogues[locale];
 }
 
-/** The namespaces only the server uses (mail), left out of what pages send to the browser. */
-const SERVER_ONLY = ["mail"] as const satisfies ReadonlyArray<keyof Messages>;
-
-export function browserMessagesFor(locale: Locale): Omit<Messages, (typeof SERVER_ONLY)[number]> {
+/** What pages send to the browser: every namespace but the mail, which only the server writes. */
+export function browserMessagesFor(locale: Locale): Omit<Messages, "mail"> {
   const { mail: _mail, ...rest } = messagesFor(locale);
   return rest;
 }
