@@ -10,7 +10,7 @@ const layers = [
   {
     files: ["src/core/**"],
     message:
-      "src/core is the framework-free session engine: it reaches storage, mail and the clock through its ports (src/core/ports.ts) and uses plain libraries (jose, zod), never Next, next-auth, React, Prisma, Redis, PostgreSQL drivers or the layers above it (src/server, src/app, src/components). Add a port and implement it in src/server.",
+      "src/core is the framework-free session engine: it reaches storage, mail and the clock through its ports (src/core/ports.ts) and uses plain libraries (jose, zod), never Next, next-auth, React, Prisma, Redis, PostgreSQL drivers or the layers above it (src/server, src/app, src/components, src/i18n). Add a port and implement it in src/server.",
     forbidden: [
       "^next(/|$)",
       "^next-auth(/|$)",
@@ -19,8 +19,8 @@ const layers = [
       "^ioredis(/|$)",
       "^pg(/|$)",
       "^@electric-sql/",
-      "^@/(generated|server|app|components)(/|$)",
-      "^(\\.\\./)+(src/)?(generated|server|app|components)(/|$)",
+      "^@/(generated|server|app|components|i18n)(/|$)",
+      "^(\\.\\./)+(src/)?(generated|server|app|components|i18n)(/|$)",
     ],
   },
   {
@@ -28,6 +28,12 @@ const layers = [
     message:
       "src/components is shared UI: it must not reach into pages (src/app) or the server (src/server). Take what it needs (data, server actions) as props from the page or layout that renders it.",
     forbidden: ["^@/(app|server)(/|$)", "^(\\.\\./)+(src/)?(app|server)(/|$)"],
+  },
+  {
+    files: ["src/i18n/**"],
+    message:
+      "src/i18n is how a request's language is chosen and its texts found: pages, components and the server use it, so it must not import them.",
+    forbidden: ["^@/(app|components|server)(/|$)", "^(\\.\\./)+(src/)?(app|components|server)(/|$)"],
   },
   {
     files: ["src/server/**"],

@@ -1,15 +1,21 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { chooseLanguageAction } from "@/app/language-actions";
 import { LOCALE_NAMES, LOCALES } from "@/i18n/locales";
 
 /**
  * "English" / "简体中文": one button per language, the current one pressed. A plain form, so it works
- * before the page's JavaScript has loaded, and from the keyboard like any button.
+ * before the page's JavaScript has loaded, and from the keyboard like any button. `action` is the
+ * server action that remembers the choice (src/app/language-actions.ts), given by the layout.
  */
-export async function LanguageSwitcher({ className = "" }: { className?: string }) {
+export async function LanguageSwitcher({
+  action,
+  className = "",
+}: {
+  action: (formData: FormData) => Promise<void>;
+  className?: string;
+}) {
   const [locale, t] = await Promise.all([getLocale(), getTranslations("common.language")]);
   return (
-    <form action={chooseLanguageAction} className={className}>
+    <form action={action} className={className}>
       <div role="group" aria-label={t("label")} className="flex items-center gap-1 text-sm">
         {LOCALES.map((option) => (
           <button

@@ -6,9 +6,17 @@ import { SignOutButton } from "./sign-out-button";
 /**
  * Header of the signed-in pages: product, navigation, who is signed in, language, sign out. One row from
  * `sm` up; on phones the account line (email, language, sign out) wraps below, in the same reading order.
- * `signOutAction` is the server action the sign-out form posts to, given by the layout.
+ * `signOutAction` and `languageAction` are the server actions its forms post to, given by the layout.
  */
-export function SiteHeader({ email, signOutAction }: { email: string; signOutAction: () => Promise<void> }) {
+export function SiteHeader({
+  email,
+  signOutAction,
+  languageAction,
+}: {
+  email: string;
+  signOutAction: () => Promise<void>;
+  languageAction: (formData: FormData) => Promise<void>;
+}) {
   return (
     <header className="border-b border-line bg-surface">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3 sm:gap-x-4">
@@ -20,7 +28,7 @@ export function SiteHeader({ email, signOutAction }: { email: string; signOutAct
           <span className="min-w-0 truncate text-sm text-muted sm:max-w-64" title={email}>
             {email}
           </span>
-          <LanguageSwitcher className="shrink-0" />
+          <LanguageSwitcher action={languageAction} className="shrink-0" />
           <form action={signOutAction} className="shrink-0">
             <SignOutButton />
           </form>

@@ -2,7 +2,8 @@ import path from "node:path";
 import { ESLint } from "eslint";
 import { beforeAll, describe, expect, it } from "vitest";
 
-// The layer rule of eslint.config.mjs (app -> server -> core, components beside app), run through
+// The layer rule of eslint.config.mjs (app -> server -> core, components beside app, i18n below
+// both and above core), run through
 // the project's real configuration on small snippets: each forbidden import must be reported by
 // no-restricted-imports with its layer's reason, and the imports a layer may make must not be.
 
@@ -70,6 +71,8 @@ const layers = [
       "../app/layout",
       "../components/brand",
       "../../src/server/services",
+      "@/i18n/locales",
+      "../i18n/engine-text",
     ],
     allowed: ["./ports", "./errors", "jose", "zod", "node:crypto", "nextjs-like-but-not-next", "pg-format"],
   },
@@ -77,13 +80,19 @@ const layers = [
     file: "src/components/example.tsx",
     reason: "src/components is shared UI",
     forbidden: ["@/app/(app)/actions", "@/server/services", "../app/(app)/actions", "../server/services"],
-    allowed: ["./brand", "react", "next/link", "@/core/errors"],
+    allowed: ["./brand", "react", "next/link", "@/core/errors", "@/i18n/locales"],
+  },
+  {
+    file: "src/i18n/example.ts",
+    reason: "src/i18n is how a request's language is chosen",
+    forbidden: ["@/app/language-actions", "@/components/brand", "@/server/services", "../server/env", "../app/layout"],
+    allowed: ["./locales", "@/core/errors", "next-intl", "next/headers", "../../messages/en/common.json"],
   },
   {
     file: "src/server/http/example.ts",
     reason: "src/server holds the adapters",
     forbidden: ["@/app/(app)/actions", "../../app/(app)/actions"],
-    allowed: ["../env", "@/core/ports", "@/server/env", "next/server", "@/generated/prisma/client"],
+    allowed: ["../env", "@/core/ports", "@/server/env", "next/server", "@/generated/prisma/client", "@/i18n/locales"],
   },
 ];
 

@@ -3,6 +3,7 @@ import { SessionWatcher } from "@/components/session-watcher";
 import { SiteHeader } from "@/components/site-header";
 import { UnverifiedEmailBanner } from "@/components/unverified-email-banner";
 import { requireSession } from "@/server/auth/current-session";
+import { chooseLanguageAction } from "../language-actions";
 import { resendVerificationAction, signOutAction } from "./actions";
 
 // Every page below reads the request's session.
@@ -22,7 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       >
         Skip to content
       </a>
-      <SiteHeader email={user.email} signOutAction={signOutAction} />
+      <SiteHeader email={user.email} signOutAction={signOutAction} languageAction={chooseLanguageAction} />
       {user.emailVerified ? null : <UnverifiedEmailBanner email={user.email} resendAction={resendVerificationAction} />}
       <main id="main" className="mx-auto max-w-4xl px-4 py-8 sm:py-10">
         {children}

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Brand } from "@/components/brand";
 import { LanguageSwitcher } from "@/components/language-switcher";
+import { chooseLanguageAction } from "../language-actions";
 
 /** Signed-out pages: one centred card under the product name, the language switcher below it. */
 export default function AuthLayout({ children }: { children: ReactNode }) {
@@ -11,7 +12,7 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
           <Brand className="text-lg" />
         </div>
         <main className="rounded-2xl border border-line bg-surface p-6 shadow-sm sm:p-8">{children}</main>
-        <LanguageSwitcher className="mt-4 flex justify-center" />
+        <LanguageSwitcher action={chooseLanguageAction} className="mt-4 flex justify-center" />
       </div>
     </div>
   );
