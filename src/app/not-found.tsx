@@ -1,17 +1,22 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { Brand } from "@/components/brand";
 import { TextLink } from "@/components/text-link";
 
-export const metadata: Metadata = { title: "Page not found" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.notFound");
+  return { title: t("title") };
+}
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations("auth.notFound");
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col items-center justify-center px-4 py-16 text-center">
       <Brand />
-      <h1 className="mt-8 text-2xl font-semibold tracking-tight">Page not found</h1>
-      <p className="mt-2 text-muted">The page you asked for does not exist, or it has moved.</p>
+      <h1 className="mt-8 text-2xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mt-2 text-muted">{t("body")}</p>
       <p className="mt-6">
-        <TextLink href="/">Go to the start page</TextLink>
+        <TextLink href="/">{t("startPage")}</TextLink>
       </p>
     </main>
   );

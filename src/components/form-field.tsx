@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { InputHTMLAttributes, Ref } from "react";
 
 interface FormFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
@@ -13,6 +14,7 @@ interface FormFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id
 
 /** Label, input, hint and error text. The error line always takes its height (no layout shift). */
 export function FormField({ id, label, errors, hint, optional, className = "", ...input }: FormFieldProps) {
+  const t = useTranslations("auth.fields");
   const invalid = errors !== undefined && errors.length > 0;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -26,7 +28,7 @@ export function FormField({ id, label, errors, hint, optional, className = "", .
         </label>
         {optional && !hint ? (
           <span id={hintId} className="text-xs text-muted">
-            Optional
+            {t("optional")}
           </span>
         ) : null}
       </div>
@@ -43,7 +45,7 @@ export function FormField({ id, label, errors, hint, optional, className = "", .
       />
       {hint ? (
         <p id={hintId} className="mt-1 text-xs text-muted">
-          {optional ? `Optional. ${hint}` : hint}
+          {optional ? t("optionalHint", { hint }) : hint}
         </p>
       ) : null}
       <p id={errorId} className="mt-1 min-h-5 text-sm text-danger">

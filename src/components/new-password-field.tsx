@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { PASSWORD_MIN } from "@/core/validation";
 import { FormField } from "./form-field";
 
@@ -15,6 +16,7 @@ export function NewPasswordField({
   errors?: string[];
   className?: string;
 }) {
+  const t = useTranslations("auth.fields");
   return (
     <FormField
       id={id}
@@ -23,7 +25,7 @@ export function NewPasswordField({
       type="password"
       autoComplete="new-password"
       required
-      hint={`At least ${PASSWORD_MIN} characters.`}
+      hint={t("passwordHint", { min: PASSWORD_MIN })}
       errors={errors}
       className={className}
     />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
@@ -11,6 +12,7 @@ const INITIAL: ForgotPasswordState = { status: "idle" };
 
 /** The address to send a reset link to; the answer never tells whether an account uses it. */
 export function ForgotPasswordForm() {
+  const t = useTranslations("auth");
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction] = useActionState(requestPasswordResetAction, INITIAL);
   useFocusFirstInvalid(formRef, state, "email");
@@ -22,7 +24,7 @@ export function ForgotPasswordForm() {
       <FormField
         id="email"
         name="email"
-        label="Email"
+        label={t("fields.email")}
         type="email"
         autoComplete="username"
         inputMode="email"
@@ -30,14 +32,13 @@ export function ForgotPasswordForm() {
         defaultValue={email}
         errors={fields.email}
       />
-      <SubmitButton pendingLabel="Sending…" className="mt-3 w-full">
-        Send reset link
+      <SubmitButton pendingLabel={t("forgotPassword.pending")} className="mt-3 w-full">
+        {t("forgotPassword.submit")}
       </SubmitButton>
       <MessageSlot className="mt-3">
         {state.status === "success" ? (
           <Notice tone="success">
-            Check your email. If an account uses {state.email}, we sent it a link to choose a new password. The link
-            works once, for {state.validMinutes} minutes.
+            {t("forgotPassword.sent", { email: state.email, minutes: state.validMinutes })}
           </Notice>
         ) : null}
         {state.status === "error" ? (

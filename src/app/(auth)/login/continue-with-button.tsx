@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { MessageSlot, Notice } from "@/components/notice";
@@ -23,6 +24,7 @@ export function ContinueWithButton({
   label?: string;
   variant?: "primary" | "secondary";
 }) {
+  const t = useTranslations("auth");
   const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
   async function start() {
     setState("busy");
@@ -41,12 +43,12 @@ export function ContinueWithButton({
         aria-busy={state === "busy" || undefined}
         className={buttonClasses(variant, "w-full")}
       >
-        {state === "busy" ? `Opening ${name}…` : (label ?? `Continue with ${name}`)}
+        {state === "busy" ? t("identity.opening", { name }) : (label ?? t("identity.continueWith", { name }))}
       </button>
       <MessageSlot className="mt-1">
         {state === "failed" ? (
           <Notice variant="inline" tone="error">
-            We could not reach the server. Check your connection and try again.
+            {t("offline")}
           </Notice>
         ) : null}
       </MessageSlot>

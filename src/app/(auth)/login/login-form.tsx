@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import { FormError } from "@/components/notice";
 import { SubmitButton } from "@/components/submit-button";
 import { useFocusFirstInvalid } from "@/components/use-focus-first-invalid";
 import { signInSchema } from "@/core/validation";
+import { useEngineText } from "@/i18n/use-engine-text";
 import { SECOND_FACTOR_REQUIRED, SECOND_FACTOR_RESTART } from "@/server/auth/providers/second-factor-signal";
 
 type LoginState =
@@ -18,11 +20,12 @@ type LoginState =
   | { status: "second-factor"; email: string; message: string | null; fields: { code?: string[] } }
   | { status: "success"; email: string };
 
+// The engine's own sentences, for the cases where next-auth passes on none: put into the reader's
+// language like the ones it does pass on.
 const WRONG_CREDENTIALS = "Wrong email or password.";
-const UNREACHABLE = "We could not reach the server. Check your connection and try again.";
 const RESTART = "This sign-in has expired or was already completed. Please sign in again.";
 
-function readableError(error: string | null | undefined): string {
+function englishError(error: string | null | undefined): string {
   if (!error || error === "CredentialsSignin") return WRONG_CREDENTIALS;
   return error;
 }
@@ -34,8 +37,11 @@ function readableError(error: string | null | undefined): string {
  */
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
+  const t = useTranslations("auth");
+  const engineText = useEngineText();
   const formRef = useRef<HTMLFormElement>(null);
   const [useRecoveryCode, setUseRecoveryCode] = useState(false);
+  const readableError = (error: string | null | undefined) => engineText(englishError(error));
 
   function signedIn(email: string): LoginState {
     router.replace(callbackUrl);
@@ -47,7 +53,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     const email = prev.email;
     const code = String(formData.get("code") ?? "").trim();
     const recovery = formData.get("kind") === "recovery";
-    if (!code) return { status: "second-factor", email, message: null, fields: { code: ["Enter the code."] } };
+    if (!code)
+      return { status: "second-factor", email, message: null, fields: { code: [t("login.secondStep.enterCode")] } };
     try {
       const result = await signIn("second-factor", {
         ...(recovery ? { recoveryCode: code } : { code }),
@@ -56,14 +63,14 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       if (result?.ok && !result.error) return signedIn(email);
       const error = result?.error ?? "";
       if (error.startsWith(SECOND_FACTOR_RESTART)) {
-        const message = error.slice(SECOND_FACTOR_RESTART.length).replace(/^:\s*/, "") || RESTART;
+        const message = engineText(error.slice(SECOND_FACTOR_RESTART.length).replace(/^:\s*/, "") || RESTART);
         setUseRecoveryCode(false); // a new sign-in asks for the app's code first again
         return { status: "error", email, message, fields: {} };
       }
       const message = readableError(error);
       return { status: "second-factor", email, message: null, fields: { code: [message] } };
     } catch {
-      return { status: "second-factor", email, message: UNREACHABLE, fields: {} };
+      return { status: "second-factor", email, message: t("offline"), fields: {} };
     }
   }
 
@@ -77,7 +84,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         status: "error",
         email,
         message: null,
-        fields: { email: fieldErrors.email, password: fieldErrors.password },
+        fields: { email: fieldErrors.email?.map(engineText), password: fieldErrors.password?.map(engineText) },
       };
     }
     try {
@@ -92,7 +99,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       if (!result?.ok || result.error)
         return { status: "error", email, message: readableError(result?.error), fields: {} };
     } catch {
-      return { status: "error", email, message: UNREACHABLE, fields: {} };
+      return { status: "error", email, message: t("offline"), fields: {} };
     }
     return signedIn(email);
   }
@@ -111,12 +118,10 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     return (
       <form ref={formRef} action={formAction} noValidate className="mt-6" aria-labelledby="second-step-heading">
         <h2 id="second-step-heading" className="text-base font-semibold">
-          Two-factor authentication
+          {t("login.secondStep.heading")}
         </h2>
         <p className="mt-1 mb-3 text-sm text-muted">
-          {useRecoveryCode
-            ? "Enter one of the recovery codes you saved when you turned on two-factor authentication. Each works once."
-            : "Enter the 6-digit code your authenticator app shows for this account."}
+          {useRecoveryCode ? t("login.secondStep.recoveryIntro") : t("login.secondStep.codeIntro")}
         </p>
         <input type="hidden" name="kind" value={useRecoveryCode ? "recovery" : "code"} />
         <FormField
@@ -124,7 +129,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
           ref={codeRef}
           id="code"
           name="code"
-          label={useRecoveryCode ? "Recovery code" : "Code"}
+          label={useRecoveryCode ? t("login.secondStep.recoveryCodeLabel") : t("login.secondStep.codeLabel")}
           type="text"
           autoComplete={useRecoveryCode ? "off" : "one-time-code"}
           inputMode={useRecoveryCode ? "text" : "numeric"}
@@ -133,8 +138,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
           required
           errors={fields.code}
         />
-        <SubmitButton pendingLabel="Verifying…" className="mt-3 w-full">
-          Verify
+        <SubmitButton pendingLabel={t("login.secondStep.pending")} className="mt-3 w-full">
+          {t("login.secondStep.submit")}
         </SubmitButton>
         <p className="mt-3 text-center text-sm">
           {/* A link to the code field, which it switches to the other kind of code (focus follows, see
@@ -147,7 +152,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
             }}
             className="font-medium text-accent underline-offset-2 hover:underline"
           >
-            {useRecoveryCode ? "Use the code from your app" : "Use a recovery code"}
+            {useRecoveryCode ? t("login.secondStep.useAppCode") : t("login.secondStep.useRecoveryCode")}
           </a>
         </p>
         <FormError message={state.message} />
@@ -161,7 +166,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <FormField
         id="email"
         name="email"
-        label="Email"
+        label={t("fields.email")}
         type="email"
         autoComplete="username"
         inputMode="email"
@@ -172,15 +177,15 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <FormField
         id="password"
         name="password"
-        label="Password"
+        label={t("fields.password")}
         type="password"
         autoComplete="current-password"
         required
         errors={fields.password}
         className="mt-3"
       />
-      <SubmitButton pendingLabel="Signing in…" pending={state.status === "success"} className="mt-3 w-full">
-        Sign in
+      <SubmitButton pendingLabel={t("login.pending")} pending={state.status === "success"} className="mt-3 w-full">
+        {t("signIn")}
       </SubmitButton>
       <FormError message={state.status === "error" ? state.message : null} />
     </form>

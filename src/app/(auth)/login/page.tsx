@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { Notice } from "@/components/notice";
 import { safeCallbackUrl } from "@/components/safe-callback-url";
 import { TextLink } from "@/components/text-link";
@@ -7,22 +8,25 @@ import { IdentitySignInOptions } from "./identity-sign-in-options";
 import { LoginForm } from "./login-form";
 import { PasskeySignIn } from "./passkey-sign-in";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.login");
+  return { title: t("title") };
+}
 
-const REASONS: Record<SignedOutReason, string> = {
-  revoked: "This device was signed out from another device. Please sign in again.",
-  expired: "Your session expired and you were signed out. Please sign in again.",
-  logout: "You have signed out.",
-  everywhere: "You signed out on all your devices.",
-  admin: "An administrator signed this device out. Please sign in again.",
-  disabled: "This account has been disabled by an administrator.",
-  session_limit:
-    "This device was signed out because your account signed in on another device and has reached its maximum number of devices.",
-  password_reset: "Your password was reset and every device was signed out. Sign in with the new password.",
-  account_deleted: "Your account was deleted and every device was signed out.",
-};
+/** Each `?reason=` the app signs a browser out with, and the notice it reads here. */
+const REASONS = {
+  revoked: "login.reasons.revoked",
+  expired: "login.reasons.expired",
+  logout: "login.reasons.logout",
+  everywhere: "login.reasons.everywhere",
+  admin: "login.reasons.admin",
+  disabled: "accountDisabled",
+  session_limit: "login.reasons.sessionLimit",
+  password_reset: "login.reasons.passwordReset",
+  account_deleted: "login.reasons.accountDeleted",
+} as const satisfies Record<SignedOutReason, string>;
 
-function reasonNotice(value: string | string[] | undefined): string | null {
+function reasonKey(value: string | string[] | undefined) {
   return typeof value === "string" && Object.hasOwn(REASONS, value) ? REASONS[value as SignedOutReason] : null;
 }
 
@@ -31,25 +35,26 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const params = await searchParams;
-  const notice = reasonNotice(params.reason);
+  const [params, t] = await Promise.all([searchParams, getTranslations("auth")]);
+  const notice = reasonKey(params.reason);
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
   return (
     <>
-      <h1 className="text-xl font-semibold tracking-tight">Sign in</h1>
-      <p className="mt-1 text-sm text-muted">Welcome back. Sign in to manage your devices.</p>
+      <h1 className="text-xl font-semibold tracking-tight">{t("login.title")}</h1>
+      <p className="mt-1 text-sm text-muted">{t("login.intro")}</p>
       {notice ? (
         <Notice tone="info" className="mt-4">
-          {notice}
+          {t(notice)}
         </Notice>
       ) : null}
-      <LoginForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
-      <PasskeySignIn callbackUrl={safeCallbackUrl(params.callbackUrl)} />
-      <IdentitySignInOptions callbackUrl={safeCallbackUrl(params.callbackUrl)} error={params.error} />
+      <LoginForm callbackUrl={callbackUrl} />
+      <PasskeySignIn callbackUrl={callbackUrl} />
+      <IdentitySignInOptions callbackUrl={callbackUrl} error={params.error} />
       <p className="mt-4 text-center text-sm">
-        <TextLink href="/forgot-password">Forgot password?</TextLink>
+        <TextLink href="/forgot-password">{t("login.forgotPassword")}</TextLink>
       </p>
       <p className="mt-4 text-center text-sm text-muted">
-        New here? <TextLink href="/register">Create an account</TextLink>
+        {t.rich("login.newHere", { link: (chunks) => <TextLink href="/register">{chunks}</TextLink> })}
       </p>
     </>
   );

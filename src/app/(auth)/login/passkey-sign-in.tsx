@@ -2,13 +2,16 @@
 
 import { startAuthentication } from "@simplewebauthn/browser";
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { FormError } from "@/components/notice";
-import { apiErrorMessage, passkeyCeremonyError } from "@/components/passkey-error";
+import { apiErrorMessage, usePasskeyCeremonyError } from "@/components/passkey-error";
+import { useEngineText } from "@/i18n/use-engine-text";
 
-const OFFLINE = "We could not reach the server. Check your connection and try again.";
+/** The engine's sentence for a passkey it refused, when next-auth passes on none. */
+const NOT_VERIFIED = "This passkey could not be verified. Please try again.";
 
 /**
  * "Sign in with a passkey": options from POST /api/auth/passkey/options (no account named: the
@@ -17,6 +20,9 @@ const OFFLINE = "We could not reach the server. Check your connection and try ag
  */
 export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
+  const t = useTranslations("auth");
+  const engineText = useEngineText();
+  const passkeyCeremonyError = usePasskeyCeremonyError();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -25,9 +31,9 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
     try {
       res = await fetch("/api/auth/passkey/options", { method: "POST" });
     } catch {
-      return OFFLINE;
+      return t("offline");
     }
-    if (!res.ok) return apiErrorMessage(res, "Passkey sign-in is not possible right now. Please try again.");
+    if (!res.ok) return apiErrorMessage(res, t("passkey.unavailable"));
     let response;
     try {
       response = await startAuthentication({ optionsJSON: await res.json() });
@@ -37,12 +43,10 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
     try {
       const result = await signIn("passkey", { response: JSON.stringify(response), redirect: false });
       if (!result?.ok || result.error) {
-        return result?.error && result.error !== "CredentialsSignin"
-          ? result.error
-          : "This passkey could not be verified. Please try again.";
+        return engineText(result?.error && result.error !== "CredentialsSignin" ? result.error : NOT_VERIFIED);
       }
     } catch {
-      return OFFLINE;
+      return t("offline");
     }
     router.replace(callbackUrl);
     router.refresh();
@@ -66,7 +70,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
         aria-busy={pending}
         className={buttonClasses("secondary", "w-full")}
       >
-        {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
+        {pending ? t("passkey.waiting") : t("passkey.signIn")}
       </button>
       <FormError message={error} />
     </div>

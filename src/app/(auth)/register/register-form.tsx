@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useActionState, useRef } from "react";
 import { FormField } from "@/components/form-field";
@@ -17,6 +18,7 @@ type FormState = RegisterState | { status: "signin-failed"; email: string };
 /** Creates the account (server action), then signs this browser in through next-auth. */
 export function RegisterForm() {
   const router = useRouter();
+  const t = useTranslations("auth");
   const formRef = useRef<HTMLFormElement>(null);
 
   async function register(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -46,7 +48,7 @@ export function RegisterForm() {
       <FormField
         id="email"
         name="email"
-        label="Email"
+        label={t("fields.email")}
         type="email"
         autoComplete="email"
         inputMode="email"
@@ -54,11 +56,17 @@ export function RegisterForm() {
         defaultValue={values.email}
         errors={fields.email}
       />
-      <NewPasswordField id="password" name="password" label="Password" errors={fields.password} className="mt-3" />
+      <NewPasswordField
+        id="password"
+        name="password"
+        label={t("fields.password")}
+        errors={fields.password}
+        className="mt-3"
+      />
       <FormField
         id="name"
         name="name"
-        label="Name"
+        label={t("fields.name")}
         type="text"
         autoComplete="name"
         optional
@@ -66,8 +74,8 @@ export function RegisterForm() {
         errors={fields.name}
         className="mt-3"
       />
-      <SubmitButton pendingLabel="Creating account…" pending={state.status === "success"} className="mt-3 w-full">
-        Create account
+      <SubmitButton pendingLabel={t("register.pending")} pending={state.status === "success"} className="mt-3 w-full">
+        {t("register.submit")}
       </SubmitButton>
       <MessageSlot className="mt-3">
         {state.status === "error" ? (
@@ -77,7 +85,7 @@ export function RegisterForm() {
         ) : null}
         {state.status === "signin-failed" ? (
           <Notice variant="inline" tone="error">
-            Your account was created, but signing in failed. <TextLink href="/login">Sign in</TextLink>
+            {t.rich("register.signInFailed", { link: (chunks) => <TextLink href="/login">{chunks}</TextLink> })}
           </Notice>
         ) : null}
       </MessageSlot>

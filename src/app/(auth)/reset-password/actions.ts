@@ -5,6 +5,7 @@ import { isAuthError } from "@/core/errors";
 import { parseInput, passwordResetSchema } from "@/core/validation";
 import { actionClientContext, formFields, toActionFailure } from "@/server/auth/action-result";
 import { getServices } from "@/server/services";
+import { deadLinkMessage } from "../dead-link-message";
 
 export type ResetPasswordState =
   | { status: "idle" }
@@ -30,7 +31,7 @@ export async function resetPasswordAction(_prev: unknown, formData: unknown): Pr
     const failure = await toActionFailure(error);
     return {
       status: "error",
-      message: deadLink ? "This link is invalid, was already used or has expired." : failure.message,
+      message: deadLink ? await deadLinkMessage() : failure.message,
       fields: { newPassword: failure.fields.newPassword },
       deadLink,
     };

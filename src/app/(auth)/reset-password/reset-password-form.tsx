@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
 import { NewPasswordField } from "@/components/new-password-field";
 import { MessageSlot, Notice } from "@/components/notice";
@@ -12,9 +13,10 @@ import { resetPasswordAction, type ResetPasswordState } from "./actions";
 const INITIAL: ResetPasswordState = { status: "idle" };
 
 function DeadLink({ message }: { message: string }) {
+  const t = useTranslations("auth.resetPassword");
   return (
     <Notice tone="error" className="mt-6">
-      {message} <TextLink href="/forgot-password">Ask for a new link</TextLink>
+      {t.rich("deadLink", { message, link: (chunks) => <TextLink href="/forgot-password">{chunks}</TextLink> })}
     </Notice>
   );
 }
@@ -24,21 +26,27 @@ function DeadLink({ message }: { message: string }) {
  * address bar as soon as the page read it). A dead link offers a new one.
  */
 export function ResetPasswordForm() {
+  const t = useTranslations("auth");
   const token = useLinkToken();
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction] = useActionState(resetPasswordAction, INITIAL);
   useFocusFirstInvalid(formRef, state, "newPassword");
 
-  if (token === null) return <DeadLink message="This link is incomplete: it has no token." />;
+  if (token === null) return <DeadLink message={t("link.noToken")} />;
   if (state.status === "error" && state.deadLink) return <DeadLink message={state.message} />;
   const fields = state.status === "error" ? state.fields : {};
 
   return (
     <form ref={formRef} action={formAction} noValidate className="mt-6">
       <input type="hidden" name="token" value={token ?? ""} />
-      <NewPasswordField id="newPassword" name="newPassword" label="New password" errors={fields.newPassword} />
-      <SubmitButton pendingLabel="Resetting password…" disabled={token === undefined} className="mt-3 w-full">
-        Reset password
+      <NewPasswordField
+        id="newPassword"
+        name="newPassword"
+        label={t("fields.newPassword")}
+        errors={fields.newPassword}
+      />
+      <SubmitButton pendingLabel={t("resetPassword.pending")} disabled={token === undefined} className="mt-3 w-full">
+        {t("resetPassword.submit")}
       </SubmitButton>
       <MessageSlot className="mt-3">
         {state.status === "error" ? (

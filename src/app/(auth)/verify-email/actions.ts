@@ -9,6 +9,7 @@ import { getCurrentSession } from "@/server/auth/current-session";
 import type { Services } from "@/server/build-services";
 import type { RequestContext } from "@/core/session-engine";
 import { getServices } from "@/server/services";
+import { deadLinkMessage } from "../dead-link-message";
 
 export type VerifyEmailState =
   | { status: "idle" }
@@ -31,11 +32,7 @@ export async function verifyEmailAction(_prev: unknown, formData: unknown): Prom
     return { status: "verified", email: result.email, changed: result.changed, signedIn };
   } catch (error) {
     if (isAuthError(error) && (error.code === "invalid_grant" || error.details.fields?.token)) {
-      return {
-        status: "error",
-        message: "This link is invalid, was already used or has expired.",
-        reason: "dead_link",
-      };
+      return { status: "error", message: await deadLinkMessage(), reason: "dead_link" };
     }
     const failure = await toActionFailure(error);
     const reason = isAuthError(error) && error.code === "email_taken" ? "email_taken" : "other";

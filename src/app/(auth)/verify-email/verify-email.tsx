@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useEffect, useRef } from "react";
 import { Notice } from "@/components/notice";
 import { TextLink } from "@/components/text-link";
@@ -13,6 +14,7 @@ const INITIAL: VerifyEmailState = { status: "idle" };
  * server action: a POST, which a mail scanner fetching the link never makes.
  */
 export function VerifyEmail() {
+  const t = useTranslations("auth");
   const token = useLinkToken();
   const [state, verify, pending] = useActionState(verifyEmailAction, INITIAL);
   const started = useRef(false);
@@ -25,11 +27,11 @@ export function VerifyEmail() {
     startTransition(() => verify(form));
   }, [token, verify]);
 
-  if (token === null) return <DeadLink message="This link is incomplete: it has no token." />;
+  if (token === null) return <DeadLink message={t("link.noToken")} />;
   if (state.status === "idle" || pending) {
     return (
       <p role="status" className="mt-6 text-sm text-fg-soft">
-        Verifying your email address…
+        {t("verifyEmail.verifying")}
       </p>
     );
   }
@@ -45,18 +47,16 @@ export function VerifyEmail() {
   return (
     <>
       <Notice tone="success" className="mt-6">
-        <p className="font-medium">Email verified</p>
+        <p className="font-medium">{t("verifyEmail.verified")}</p>
         <p className="mt-1">
-          {state.changed
-            ? `Your account's email address is now ${state.email}. Sign in with it from now on.`
-            : `${state.email} is confirmed as your account's email address.`}
+          {t(state.changed ? "verifyEmail.changed" : "verifyEmail.confirmed", { email: state.email })}
         </p>
       </Notice>
       <p className="mt-6 text-center text-sm">
         {state.signedIn ? (
-          <TextLink href="/devices">Continue to your devices</TextLink>
+          <TextLink href="/devices">{t("verifyEmail.continueToDevices")}</TextLink>
         ) : (
-          <TextLink href="/login">Sign in</TextLink>
+          <TextLink href="/login">{t("signIn")}</TextLink>
         )}
       </p>
     </>
@@ -64,10 +64,10 @@ export function VerifyEmail() {
 }
 
 function DeadLink({ message }: { message: string }) {
+  const t = useTranslations("auth.verifyEmail");
   return (
     <Notice tone="error" className="mt-6">
-      {message} Sign in and use &ldquo;Resend verification email&rdquo; to get a new one.{" "}
-      <TextLink href="/login">Sign in</TextLink>
+      {t.rich("deadLink", { message, link: (chunks) => <TextLink href="/login">{chunks}</TextLink> })}
     </Notice>
   );
 }

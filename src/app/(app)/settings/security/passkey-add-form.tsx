@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
-import { passkeyCeremonyError } from "@/components/passkey-error";
+import { usePasskeyCeremonyError } from "@/components/passkey-error";
 import { SubmitButton } from "@/components/submit-button";
 import { addPasskeyAction, passkeyOptionsAction, type PasskeyActionFailure } from "./passkey-actions";
 
@@ -22,6 +22,7 @@ const OFFLINE = "We could not reach the server. Check your connection and try ag
 /** "Add a passkey": options from the server, the browser's ceremony, then the answer stored under the name. */
 export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
   const router = useRouter();
+  const passkeyCeremonyError = usePasskeyCeremonyError();
   const formRef = useRef<HTMLFormElement>(null);
   const [state, setState] = useState<State>({ status: "idle" });
   const [pending, setPending] = useState(false);
