@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { MouseEvent, ReactNode, Ref } from "react";
 import { buttonClasses } from "./button-styles";
 import { SubmitButton } from "./submit-button";
@@ -28,6 +29,7 @@ export function ConfirmDialog({
   /** What the confirmation means (and any field it needs). */
   children: ReactNode;
 }) {
+  const t = useTranslations("shell.confirm");
   const close = (event: MouseEvent<HTMLButtonElement>) => event.currentTarget.closest("dialog")?.close();
   return (
     <dialog
@@ -42,7 +44,7 @@ export function ConfirmDialog({
       {children}
       <div className="mt-5 flex flex-wrap justify-end gap-2">
         <button type="button" autoFocus onClick={close} className={buttonClasses("secondary")}>
-          Cancel
+          {t("cancel")}
         </button>
         <SubmitButton variant="danger" pendingLabel={pendingLabel}>
           {confirmLabel}

@@ -1,13 +1,7 @@
+import { useTranslations } from "next-intl";
 import type { SVGProps } from "react";
 
 type Kind = "desktop" | "mobile" | "tablet" | "unknown";
-
-const LABELS: Record<Kind, string> = {
-  desktop: "Desktop",
-  mobile: "Mobile phone",
-  tablet: "Tablet",
-  unknown: "Unknown device",
-};
 
 function kindOf(deviceType: string | null): Kind {
   return deviceType === "desktop" || deviceType === "mobile" || deviceType === "tablet" ? deviceType : "unknown";
@@ -16,6 +10,7 @@ function kindOf(deviceType: string | null): Kind {
 /** An outline icon for a device class (ua-parser's "mobile" | "tablet" | "desktop"; anything else is "unknown"). */
 export function DeviceIcon({ deviceType, ...svg }: { deviceType: string | null } & SVGProps<SVGSVGElement>) {
   const kind = kindOf(deviceType);
+  const t = useTranslations("shell.device");
   return (
     <svg
       viewBox="0 0 24 24"
@@ -25,7 +20,7 @@ export function DeviceIcon({ deviceType, ...svg }: { deviceType: string | null }
       strokeLinecap="round"
       strokeLinejoin="round"
       role="img"
-      aria-label={LABELS[kind]}
+      aria-label={t(kind)}
       {...svg}
     >
       {kind === "desktop" ? (

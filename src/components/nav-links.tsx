@@ -1,14 +1,15 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 const LINKS = [
-  { href: "/devices", label: "Devices" },
-  { href: "/settings/password", label: "Password" },
-  { href: "/settings/security", label: "Security" },
-  { href: "/settings/activity", label: "Activity" },
-  { href: "/settings/account", label: "Account" },
+  { href: "/devices", label: "devices" },
+  { href: "/settings/password", label: "password" },
+  { href: "/settings/security", label: "security" },
+  { href: "/settings/activity", label: "activity" },
+  { href: "/settings/account", label: "account" },
 ] as const;
 
 function isActive(pathname: string, href: string): boolean {
@@ -18,6 +19,7 @@ function isActive(pathname: string, href: string): boolean {
 /** The signed-in navigation; marks the current page for assistive technology and visually. */
 export function NavLinks() {
   const pathname = usePathname();
+  const t = useTranslations("shell.nav");
   return (
     <ul className="flex items-center gap-1">
       {LINKS.map(({ href, label }) => {
@@ -32,7 +34,7 @@ export function NavLinks() {
                 (active ? "bg-accent-soft text-accent" : "text-fg-soft hover:bg-subtle hover:text-fg")
               }
             >
-              {label}
+              {t(label)}
             </Link>
           </li>
         );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useCallback, useState } from "react";
 
@@ -47,6 +48,7 @@ export function NewDeviceNotices({
   signIns: NewDeviceSignIn[];
   onDismiss: (id: string) => void;
 }) {
+  const t = useTranslations("shell.newDevice");
   if (signIns.length === 0) return null;
   return (
     <div className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex flex-col items-center gap-2 p-3 sm:p-4">
@@ -57,22 +59,27 @@ export function NewDeviceNotices({
           className="pointer-events-auto flex w-full max-w-xl items-start gap-3 rounded-lg border border-warn-line bg-warn-soft px-4 py-3 text-sm text-warn shadow-lg"
         >
           <p className="min-w-0 flex-1">
-            <span className="font-semibold">New sign-in from {signIn.device}</span>
-            {signIn.ip ? ` (IP ${signIn.ip})` : ""}. Not you?{" "}
-            <Link
-              href="/devices"
-              className="font-medium text-accent underline underline-offset-2 hover:text-accent-strong"
-            >
-              Review your devices
-            </Link>
+            {t.rich(signIn.ip ? "messageWithIp" : "message", {
+              device: signIn.device,
+              ip: signIn.ip ?? "",
+              strong: (chunks) => <span className="font-semibold">{chunks}</span>,
+              link: (chunks) => (
+                <Link
+                  href="/devices"
+                  className="font-medium text-accent underline underline-offset-2 hover:text-accent-strong"
+                >
+                  {chunks}
+                </Link>
+              ),
+            })}
           </p>
           <button
             type="button"
             onClick={() => onDismiss(signIn.id)}
             className="-my-1 -mr-2 shrink-0 rounded-md px-2 py-1 font-medium text-warn hover:bg-warn-hover"
-            aria-label={`Dismiss the notice about ${signIn.device}`}
+            aria-label={t("dismissLabel", { device: signIn.device })}
           >
-            Dismiss
+            {t("dismiss")}
           </button>
         </div>
       ))}

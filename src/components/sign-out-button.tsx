@@ -1,12 +1,14 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { SubmitButton } from "./submit-button";
 
 /** The header's submit button; lives inside `<form action={signOutAction}>`. */
 export function SignOutButton() {
+  const t = useTranslations("shell.signOut");
   return (
-    <SubmitButton variant="secondary" pendingLabel="Signing out…" className="min-h-9 px-3 py-1.5">
-      Sign out
+    <SubmitButton variant="secondary" pendingLabel={t("pending")} className="min-h-9 px-3 py-1.5">
+      {t("label")}
     </SubmitButton>
   );
 }

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { Brand } from "./brand";
 import { LanguageSwitcher } from "./language-switcher";
 import { NavLinks } from "./nav-links";
@@ -8,7 +9,7 @@ import { SignOutButton } from "./sign-out-button";
  * `sm` up; on phones the account line (email, language, sign out) wraps below, in the same reading order.
  * `signOutAction` and `languageAction` are the server actions its forms post to, given by the layout.
  */
-export function SiteHeader({
+export async function SiteHeader({
   email,
   signOutAction,
   languageAction,
@@ -17,11 +18,12 @@ export function SiteHeader({
   signOutAction: () => Promise<void>;
   languageAction: (formData: FormData) => Promise<void>;
 }) {
+  const t = await getTranslations("shell.nav");
   return (
     <header className="border-b border-line bg-surface">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3 sm:gap-x-4">
         <Brand className="mr-auto sm:mr-2" />
-        <nav aria-label="Main">
+        <nav aria-label={t("label")}>
           <NavLinks />
         </nav>
         <div className="flex w-full min-w-0 items-center justify-between gap-3 border-t border-line pt-2 sm:ml-auto sm:w-auto sm:border-0 sm:pt-0">

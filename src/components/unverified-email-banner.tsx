@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { MessageSlot, Notice } from "./notice";
 import { SubmitButton } from "./submit-button";
@@ -20,18 +21,18 @@ export function UnverifiedEmailBanner({
   resendAction: (prev: ResendVerificationState, formData: FormData) => Promise<ResendVerificationState>;
 }) {
   const [state, formAction] = useActionState(resendAction, { status: "idle" });
+  const t = useTranslations("shell.verifyBanner");
   return (
-    <section aria-label="Email verification" className="border-b border-warn-line bg-warn-soft">
+    <section aria-label={t("label")} className="border-b border-warn-line bg-warn-soft">
       <form
         action={formAction}
         className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-warn"
       >
         <p className="min-w-0 flex-1 basis-64">
-          Your email address <span className="font-medium break-all">{email}</span> is not verified yet. Open the link
-          we emailed you to verify it.
+          {t.rich("text", { email, address: (chunks) => <span className="font-medium break-all">{chunks}</span> })}
         </p>
-        <SubmitButton variant="secondary" pendingLabel="Sending…" className="min-h-9 shrink-0 px-3 py-1.5">
-          Resend verification email
+        <SubmitButton variant="secondary" pendingLabel={t("pending")} className="min-h-9 shrink-0 px-3 py-1.5">
+          {t("resend")}
         </SubmitButton>
         {state.status !== "idle" ? (
           <MessageSlot className="basis-full">

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { signInMethodLabel } from "@/app/(app)/devices/sign-in-method";
+import { messagesFor } from "@/i18n/catalogues";
 import { decodeLinkIntent, encodeLinkIntent } from "@/server/auth/link-intent";
 import { configuredIdentityProviders, identityProviders, toExternalIdentity } from "@/server/auth/providers/oidc";
 import { parseEnv } from "@/server/env";
@@ -79,13 +80,16 @@ describe("the providers next-auth gets", () => {
 
 describe("how a device signed in, in words", () => {
   const names = { oidc: "Acme SSO" };
+  const words = messagesFor("en").devices.method;
   it("names the password (and a second factor), a passkey, and a provider by its display name", () => {
-    expect(signInMethodLabel({ signInMethod: "password", amr: ["pwd"] }, names)).toBe("Password");
-    expect(signInMethodLabel({ signInMethod: "password", amr: ["pwd", "otp", "mfa"] }, names)).toBe("Password + code");
-    expect(signInMethodLabel({ signInMethod: "passkey", amr: ["hwk", "user"] }, names)).toBe("Passkey");
-    expect(signInMethodLabel({ signInMethod: "oidc", amr: ["fed"] }, names)).toBe("Acme SSO");
-    expect(signInMethodLabel({ signInMethod: "github", amr: ["fed"] }, names)).toBe("github");
-    expect(signInMethodLabel({ signInMethod: "toString", amr: ["fed"] }, names)).toBe("toString");
+    expect(signInMethodLabel({ signInMethod: "password", amr: ["pwd"] }, names, words)).toBe("Password");
+    expect(signInMethodLabel({ signInMethod: "password", amr: ["pwd", "otp", "mfa"] }, names, words)).toBe(
+      "Password + code",
+    );
+    expect(signInMethodLabel({ signInMethod: "passkey", amr: ["hwk", "user"] }, names, words)).toBe("Passkey");
+    expect(signInMethodLabel({ signInMethod: "oidc", amr: ["fed"] }, names, words)).toBe("Acme SSO");
+    expect(signInMethodLabel({ signInMethod: "github", amr: ["fed"] }, names, words)).toBe("github");
+    expect(signInMethodLabel({ signInMethod: "toString", amr: ["fed"] }, names, words)).toBe("toString");
   });
 });
 

@@ -2,6 +2,7 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import type { ResendVerificationState } from "@/components/unverified-email-banner";
 import { toActionFailure } from "@/server/auth/action-result";
 import { clearSessionCookies } from "@/server/auth/cookies";
@@ -25,5 +26,6 @@ export async function resendVerificationAction(): Promise<ResendVerificationStat
   } catch (error) {
     return { status: "error", message: (await toActionFailure(error)).message };
   }
-  return { status: "sent", message: `Verification email sent to ${session.user.email}.` };
+  const t = await getTranslations("shell.verifyBanner");
+  return { status: "sent", message: t("sent", { email: session.user.email }) };
 }

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SessionWatcher } from "@/components/session-watcher";
 import { SiteHeader } from "@/components/site-header";
@@ -15,13 +16,14 @@ export const dynamic = "force-dynamic";
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const { user } = await requireSession();
+  const t = await getTranslations("shell");
   return (
     <>
       <a
         href="#main"
         className="sr-only rounded-md bg-surface px-3 py-2 text-sm font-medium text-accent shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
       >
-        Skip to content
+        {t("skipToContent")}
       </a>
       <SiteHeader email={user.email} signOutAction={signOutAction} languageAction={chooseLanguageAction} />
       {user.emailVerified ? null : <UnverifiedEmailBanner email={user.email} resendAction={resendVerificationAction} />}

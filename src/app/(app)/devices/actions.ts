@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import type { AccessClaims } from "@/core/access-tokens";
 import { AuthError } from "@/core/errors";
 import type { SessionEngine } from "@/core/session-engine";
@@ -17,7 +18,7 @@ export type DeviceActionState =
 /** Runs one engine verb for the signed-in browser and reports its outcome to the devices page. */
 async function onDevices(
   run: (engine: SessionEngine, claims: AccessClaims) => Promise<void>,
-  done: string,
+  done: "deviceLoggedOut" | "othersLoggedOut",
 ): Promise<DeviceActionState> {
   const session = await requireSession("/devices");
   try {
@@ -27,20 +28,22 @@ async function onDevices(
   } finally {
     revalidatePath("/devices");
   }
-  return { status: "done", message: done };
+  return { status: "done", message: (await getTranslations("devices.feedback"))(done) };
 }
 
 /** formData: sessionId. */
 export async function logOutDeviceAction(_prev: unknown, formData: unknown): Promise<DeviceActionState> {
   return onDevices(async (engine, claims) => {
     const { sessionId } = formFields(formData, ["sessionId"]);
-    if (!sessionId) throw new AuthError("invalid_request", "Choose a device to log out.");
+    if (!sessionId) {
+      throw new AuthError("invalid_request", (await getTranslations("devices.feedback"))("chooseDevice"));
+    }
     await engine.revokeSession(claims, sessionId);
-  }, "That device was logged out.");
+  }, "deviceLoggedOut");
 }
 
 export async function logOutOthersAction(_prev: unknown, _formData: unknown): Promise<DeviceActionState> {
-  return onDevices((engine, claims) => engine.logout(claims, "others"), "All your other devices were logged out.");
+  return onDevices((engine, claims) => engine.logout(claims, "others"), "othersLoggedOut");
 }
 
 /** Signs this browser out too: redirects to /login?reason=everywhere on success. */

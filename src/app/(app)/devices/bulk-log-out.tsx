@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useId, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { buttonClasses } from "@/components/button-styles";
@@ -7,26 +8,13 @@ import { SubmitButton } from "@/components/submit-button";
 import { logOutEverywhereAction, logOutOthersAction, type DeviceActionState } from "./actions";
 import { useReportDeviceResult } from "./device-feedback";
 
-const KINDS = {
-  others: {
-    label: "Log out other devices",
-    pending: "Logging out other devices…",
-    description: "Keeps you signed in here and signs out every other browser at once.",
-    question: "Sign out every other device? You stay signed in here.",
-    action: logOutOthersAction,
-  },
-  everywhere: {
-    label: "Log out everywhere",
-    pending: "Logging out everywhere…",
-    description: "Signs out every browser, including the one you are using now.",
-    question: "Sign out every device, including the one you are using now?",
-    action: logOutEverywhereAction,
-  },
-} as const;
+const ACTIONS = { others: logOutOthersAction, everywhere: logOutEverywhereAction } as const;
 
 /** A bulk log-out with an inline confirm step whose confirm button repeats the action's name. */
-export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
-  const { label, pending: pendingLabel, description, question, action } = KINDS[kind];
+export function BulkLogOut({ kind }: { kind: keyof typeof ACTIONS }) {
+  const action = ACTIONS[kind];
+  const t = useTranslations("devices.bulk");
+  const label = t(`${kind}.label`);
   const report = useReportDeviceResult();
   const [confirming, setConfirming] = useState(false);
   const triggerRef = useRef<HTMLButtonElement>(null);
@@ -66,20 +54,20 @@ export function BulkLogOut({ kind }: { kind: keyof typeof KINDS }) {
           className="flex w-full flex-col gap-3 sm:flex-row sm:items-center sm:justify-between"
         >
           <p id={questionId} className="text-sm font-medium text-fg">
-            {question}
+            {t(`${kind}.question`)}
           </p>
           <div className="flex shrink-0 flex-wrap gap-2">
-            <SubmitButton variant="danger" pendingLabel={pendingLabel}>
+            <SubmitButton variant="danger" pendingLabel={t(`${kind}.pending`)}>
               {label}
             </SubmitButton>
             <button ref={cancelRef} type="button" onClick={cancel} className={buttonClasses("ghost")}>
-              Cancel
+              {t("cancel")}
             </button>
           </div>
         </form>
       ) : (
         <>
-          <p className="text-sm text-muted">{description}</p>
+          <p className="text-sm text-muted">{t(`${kind}.description`)}</p>
           <button
             ref={triggerRef}
             type="button"

@@ -1,11 +1,8 @@
+import { useTranslations } from "next-intl";
 import { DeviceIcon } from "@/components/device-icon";
-import { formatDateTime, formatRelativeTime } from "@/components/relative-time";
+import { useTimeFormat } from "@/components/relative-time";
 import type { SessionView } from "@/core/session-views";
 import { LogOutDeviceButton } from "./log-out-device-button";
-
-export function deviceSummary(session: Pick<SessionView, "browser" | "os">): string {
-  return `${session.browser ?? "Unknown browser"} on ${session.os ?? "Unknown OS"}`;
-}
 
 /**
  * One signed-in device. Server-rendered: the relative time depends on "now". On phones the
@@ -21,7 +18,13 @@ export function DeviceRow({
   /** How it signed in, in words (see sign-in-method.ts). */
   signInMethod: string;
 }) {
+  const t = useTranslations("devices.row");
+  const time = useTimeFormat();
   const labelId = `device-${session.id.replace(/[^\w-]/g, "_")}`;
+  const summary = t("summary", {
+    browser: session.browser ?? t("unknownBrowser"),
+    os: session.os ?? t("unknownOs"),
+  });
   return (
     <li
       className="grid grid-cols-[auto_1fr] items-start gap-x-4 gap-y-3 p-4 sm:grid-cols-[auto_1fr_auto]"
@@ -31,26 +34,33 @@ export function DeviceRow({
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <p id={labelId} className="font-medium break-words text-fg">
-            {deviceSummary(session)}
+            {summary}
             {session.deviceName ? <span className="font-normal text-muted"> · {session.deviceName}</span> : null}
           </p>
           {session.current ? (
             <span className="rounded-full bg-ok-soft px-2 py-0.5 text-xs font-medium text-ok ring-1 ring-ok-line ring-inset">
-              This device
+              {t("thisDevice")}
             </span>
           ) : null}
         </div>
         <p className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-sm text-muted">
-          <span>IP {session.ip ?? "unknown"}</span>
+          <span>{t("ip", { ip: session.ip ?? t("unknownIp") })}</span>
           <span>
-            Signed in <time dateTime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
+            {t.rich("signedIn", {
+              when: time.dateTime(session.createdAt),
+              time: (chunks) => <time dateTime={session.createdAt}>{chunks}</time>,
+            })}
           </span>
-          <span>{`With ${signInMethod}`}</span>
+          <span>{t("method", { method: signInMethod })}</span>
           <span>
-            Last active{" "}
-            <time dateTime={session.lastActiveAt} title={formatDateTime(session.lastActiveAt)}>
-              {formatRelativeTime(session.lastActiveAt, now)}
-            </time>
+            {t.rich("lastActive", {
+              when: time.relative(session.lastActiveAt, now),
+              time: (chunks) => (
+                <time dateTime={session.lastActiveAt} title={time.dateTime(session.lastActiveAt)}>
+                  {chunks}
+                </time>
+              ),
+            })}
           </span>
         </p>
       </div>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { formatDateTime } from "@/components/relative-time";
+import { getTimeFormat } from "@/components/relative-time";
 import { outboxViewerEnabled } from "@/server/mail/outbox";
 import { getServices } from "@/server/services";
 
@@ -17,6 +17,7 @@ export default async function OutboxPage() {
   const { env, outbox } = await getServices();
   if (!outboxViewerEnabled(env)) notFound();
   const mails = await outbox.list(SHOWN);
+  const time = await getTimeFormat();
 
   return (
     <main className="mx-auto max-w-3xl px-4 py-8 sm:py-10">
@@ -38,7 +39,7 @@ export default async function OutboxPage() {
               </h2>
               <p className="mt-1 text-sm break-words text-muted">
                 To {mail.recipient} ·{" "}
-                <time dateTime={mail.createdAt.toISOString()}>{formatDateTime(mail.createdAt)}</time>
+                <time dateTime={mail.createdAt.toISOString()}>{time.dateTime(mail.createdAt)}</time>
               </p>
               <pre className="mt-3 overflow-x-auto text-sm whitespace-pre-wrap text-fg">{mail.body}</pre>
             </article>

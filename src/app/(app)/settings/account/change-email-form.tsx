@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
@@ -14,6 +15,7 @@ const INITIAL: ChangeEmailState = { status: "idle" };
  * `passwordless`: the account has no password, and this says what confirms the change instead.
  */
 export function ChangeEmailForm({ passwordless = null }: { passwordless?: string | null }) {
+  const t = useTranslations("account.email");
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction] = useActionState(changeEmailAction, INITIAL);
   useFocusFirstInvalid(formRef, state, "change-email-password");
@@ -24,7 +26,7 @@ export function ChangeEmailForm({ passwordless = null }: { passwordless?: string
       <FormField
         id="newEmail"
         name="newEmail"
-        label="New email"
+        label={t("newEmail")}
         type="email"
         autoComplete="email"
         inputMode="email"
@@ -38,7 +40,7 @@ export function ChangeEmailForm({ passwordless = null }: { passwordless?: string
         <FormField
           id="change-email-password"
           name="password"
-          label="Password"
+          label={t("password")}
           type="password"
           autoComplete="current-password"
           required
@@ -46,15 +48,12 @@ export function ChangeEmailForm({ passwordless = null }: { passwordless?: string
           className="mt-3"
         />
       )}
-      <SubmitButton pendingLabel="Sending link…" className="mt-3 w-full sm:w-auto">
-        Change email
+      <SubmitButton pendingLabel={t("pending")} className="mt-3 w-full sm:w-auto">
+        {t("submit")}
       </SubmitButton>
       <MessageSlot className="mt-3">
         {state.status === "success" ? (
-          <Notice tone="success">
-            We sent a link to {state.newEmail}. Open it to confirm the change: until then, nothing changes and you keep
-            signing in with {state.currentEmail}.
-          </Notice>
+          <Notice tone="success">{t("sent", { newEmail: state.newEmail, currentEmail: state.currentEmail })}</Notice>
         ) : null}
         {state.status === "error" ? (
           <Notice variant="inline" tone="error">

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
@@ -15,13 +16,14 @@ const INITIAL: DeleteAccountState = { status: "idle" };
  * `passwordless`: the account has no password, and this says what confirms the deletion instead.
  */
 export function DeleteAccountForm({ passwordless = null }: { passwordless?: string | null }) {
+  const t = useTranslations("account.delete");
   const formRef = useRef<HTMLFormElement>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const [state, formAction] = useActionState(deleteAccountAction, INITIAL);
   const [missing, setMissing] = useState(false);
   const fields = state.status === "error" ? state.fields : {};
-  const passwordErrors = missing ? ["Password is required."] : fields.password;
+  const passwordErrors = missing ? [t("passwordRequired")] : fields.password;
 
   // A refused deletion (a wrong password): the dialog is gone, the field says why and has focus.
   useEffect(() => {
@@ -49,7 +51,7 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
           ref={passwordRef}
           id="delete-account-password"
           name="password"
-          label="Password"
+          label={t("password")}
           type="password"
           autoComplete="current-password"
           required
@@ -64,7 +66,7 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
         />
       )}
       <button type="button" onClick={askToConfirm} className={buttonClasses("danger", "mt-3 w-full sm:w-auto")}>
-        Delete account
+        {t("button")}
       </button>
       <MessageSlot className="mt-3">
         {state.status === "error" && !fields.password ? (
@@ -77,13 +79,12 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
         ref={dialogRef}
         headingId="confirm-delete-heading"
         describedBy="confirm-delete-text"
-        heading="Delete your account?"
-        confirmLabel="Yes, delete my account"
-        pendingLabel="Deleting account…"
+        heading={t("confirmHeading")}
+        confirmLabel={t("confirm")}
+        pendingLabel={t("pending")}
       >
         <p id="confirm-delete-text" className="mt-2 text-sm text-fg-soft">
-          Every device will be signed out and your account, its devices and its activity will be deleted for good. This
-          cannot be undone.
+          {t("consequence")}
         </p>
       </ConfirmDialog>
     </form>

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { buttonClasses } from "@/components/button-styles";
 
@@ -13,19 +14,20 @@ export function ActivityPagination({
   newerCursor: string | null;
   olderCursor: string | null;
 }) {
+  const t = useTranslations("activity.pagination");
   if (!newerCursor && !olderCursor) return null;
   return (
-    <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-3">
+    <nav aria-label={t("label")} className="mt-4 flex items-center justify-between gap-3">
       {newerCursor ? (
         <Link href={pageHref(newerCursor)} rel="prev" className={buttonClasses("secondary")}>
-          <span aria-hidden="true">←</span> Newer
+          <span aria-hidden="true">←</span> {t("newer")}
         </Link>
       ) : (
         <span />
       )}
       {olderCursor ? (
         <Link href={pageHref(olderCursor)} rel="next" className={buttonClasses("secondary")}>
-          Older <span aria-hidden="true">→</span>
+          {t("older")} <span aria-hidden="true">→</span>
         </Link>
       ) : null}
     </nav>

@@ -1,11 +1,17 @@
-import { formatDateTime, formatRelativeTime } from "@/components/relative-time";
+import { useTranslations } from "next-intl";
+import { useTimeFormat } from "@/components/relative-time";
 import type { ActivityItem } from "@/core/activity";
+import { activityActor, activityTitle } from "./activity-text";
 
 /** One security event: what happened, on which device, who did it, and when. Server-rendered. */
 export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
+  const t = useTranslations("activity");
+  const time = useTimeFormat();
+  const title = activityTitle(item);
+  const actor = item.actor === null ? null : activityActor(item.actor);
   const where = [
-    item.device ? `${item.device}${item.thisDevice ? " (this device)" : ""}` : null,
-    item.ip ? `IP\u00a0${item.ip}` : null,
+    item.device ? (item.thisDevice ? t("row.thisDevice", { device: item.device }) : item.device) : null,
+    item.ip ? t("row.ip", { ip: item.ip }) : null,
   ]
     .filter(Boolean)
     .join(" · ");
@@ -13,22 +19,24 @@ export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
     <li className="flex flex-col gap-1 p-4 sm:flex-row sm:items-start sm:justify-between sm:gap-4">
       <div className="min-w-0">
         <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-medium break-words text-fg">
-          {item.title}
+          {t(`event.${title.key}`, title.values as never)}
           {item.newDevice ? (
             <span className="rounded-full bg-warn-soft px-2 py-0.5 text-xs font-medium text-warn ring-1 ring-warn-line ring-inset">
-              New device
+              {t("row.newDevice")}
             </span>
           ) : null}
         </p>
         {where ? <p className="mt-0.5 text-sm break-words text-muted">{where}</p> : null}
-        {item.actor ? <p className="mt-0.5 text-sm text-muted">By {item.actor}</p> : null}
-        {item.mailUnverified ? (
-          <p className="mt-0.5 text-sm text-warn">Emailed to your address before it was verified</p>
+        {actor !== null ? (
+          <p className="mt-0.5 text-sm text-muted">
+            {t("row.by", { actor: typeof actor === "string" ? actor : t(`actor.${actor.key}`, actor.values as never) })}
+          </p>
         ) : null}
+        {item.mailUnverified ? <p className="mt-0.5 text-sm text-warn">{t("row.mailUnverified")}</p> : null}
       </div>
       <p className="shrink-0 text-sm text-muted">
-        <time dateTime={item.occurredAt} title={formatDateTime(item.occurredAt)}>
-          {formatRelativeTime(item.occurredAt, now)}
+        <time dateTime={item.occurredAt} title={time.dateTime(item.occurredAt)}>
+          {time.relative(item.occurredAt, now)}
         </time>
       </p>
     </li>

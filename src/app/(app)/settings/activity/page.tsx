@@ -1,14 +1,19 @@
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import { Notice } from "@/components/notice";
-import type { ActivityPage } from "@/core/activity";
 import { TextLink } from "@/components/text-link";
+import type { ActivityPage } from "@/core/activity";
 import { requireSession } from "@/server/auth/current-session";
 import { activityQuerySchema } from "@/server/http/activity-schemas";
 import { getServices } from "@/server/services";
 import { ActivityPagination } from "./activity-pagination";
 import { ActivityRow } from "./activity-row";
 
-export const metadata: Metadata = { title: "Security activity" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("activity"))("title") };
+}
+
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -17,14 +22,16 @@ export default async function SecurityActivityPage({ searchParams }: { searchPar
   const session = await requireSession("/settings/activity");
   // The same query schema as GET /api/account/activity; the page size is its default.
   const query = activityQuerySchema.safeParse({ cursor: (await searchParams).cursor });
+  const t = await getTranslations("activity");
 
   return (
     <>
-      <h1 className="text-2xl font-semibold tracking-tight">Security activity</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
       <p className="mt-1 text-sm text-muted">
-        Sign-ins and sign-outs on your account, newest first. Something you don’t recognise? Log that device out on the{" "}
-        <TextLink href="/devices">Devices</TextLink> page and{" "}
-        <TextLink href="/settings/password">change your password</TextLink>.
+        {t.rich("intro", {
+          devices: (chunks) => <TextLink href="/devices">{chunks}</TextLink>,
+          password: (chunks) => <TextLink href="/settings/password">{chunks}</TextLink>,
+        })}
       </p>
       {query.success ? (
         <ActivityList
@@ -34,9 +41,9 @@ export default async function SecurityActivityPage({ searchParams }: { searchPar
         />
       ) : (
         <Notice tone="error" className="mt-6">
-          <p>This page link is not valid: it may be incomplete or come from somewhere else.</p>
+          <p>{t("badLink")}</p>
           <p className="mt-1">
-            <TextLink href="/settings/activity">Show the latest activity</TextLink>
+            <TextLink href="/settings/activity">{t("showLatest")}</TextLink>
           </p>
         </Notice>
       )}
@@ -45,18 +52,15 @@ export default async function SecurityActivityPage({ searchParams }: { searchPar
 }
 
 function ActivityList({ page }: { page: ActivityPage }) {
+  const t = useTranslations("activity");
   const now = new Date();
   if (page.items.length === 0) {
-    return (
-      <p className="mt-6 text-sm text-muted">
-        No security events {page.newerCursor || page.olderCursor ? "on this page" : "yet"}.
-      </p>
-    );
+    return <p className="mt-6 text-sm text-muted">{t(page.newerCursor || page.olderCursor ? "emptyPage" : "empty")}</p>;
   }
   return (
     <>
       <ul
-        aria-label="Security events"
+        aria-label={t("listLabel")}
         className="mt-6 divide-y divide-line rounded-xl border border-line bg-surface shadow-sm"
       >
         {page.items.map((item) => (

@@ -11,7 +11,7 @@ export type PasswordField = "currentPassword" | "newPassword";
 export type ChangePasswordState =
   | { status: "idle" }
   | { status: "error"; message: string; fields: Partial<Record<PasswordField, string[]>> }
-  | { status: "success"; message: string };
+  | { status: "success" };
 
 /**
  * Every other device and every earlier token is signed out; this browser gets a fresh token pair
@@ -28,5 +28,5 @@ export async function changePasswordAction(_prev: unknown, formData: unknown): P
     const failure = await toActionFailure(error);
     return { status: "error", message: failure.message, fields: failure.fields };
   }
-  return { status: "success", message: "Password changed. Your other devices were signed out." };
+  return { status: "success" };
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
 import { FormField } from "@/components/form-field";
 import { MessageSlot, Notice } from "@/components/notice";
@@ -10,16 +11,12 @@ import { changePasswordAction, type ChangePasswordState } from "./actions";
 
 const INITIAL: ChangePasswordState = { status: "idle" };
 
-/** The success line always starts with "Password changed", whatever detail the server adds. */
-function successText(message: string): string {
-  return message.includes("Password changed") ? message : `Password changed. ${message}`.trim();
-}
-
 /**
  * React resets this uncontrolled form after every submit, so the fields are cleared on success
  * (and no password lingers on screen after an error either).
  */
 export function PasswordForm() {
+  const t = useTranslations("account.password");
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction] = useActionState(changePasswordAction, INITIAL);
   useFocusFirstInvalid(formRef, state, "currentPassword");
@@ -30,7 +27,7 @@ export function PasswordForm() {
       <FormField
         id="currentPassword"
         name="currentPassword"
-        label="Current password"
+        label={t("current")}
         type="password"
         autoComplete="current-password"
         required
@@ -39,17 +36,17 @@ export function PasswordForm() {
       <NewPasswordField
         id="newPassword"
         name="newPassword"
-        label="New password"
+        label={t("new")}
         errors={fields.newPassword}
         className="mt-3"
       />
-      <SubmitButton pendingLabel="Changing password…" className="mt-3 w-full sm:w-auto">
-        Change password
+      <SubmitButton pendingLabel={t("pending")} className="mt-3 w-full sm:w-auto">
+        {t("submit")}
       </SubmitButton>
       <MessageSlot className="mt-3">
         {state.status === "success" ? (
           <Notice variant="inline" tone="success">
-            {successText(state.message)}
+            {t("success")}
           </Notice>
         ) : null}
         {state.status === "error" ? (

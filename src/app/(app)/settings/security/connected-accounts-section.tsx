@@ -1,18 +1,13 @@
-import { formatDateTime } from "@/components/relative-time";
+import { getTranslations } from "next-intl/server";
 import { Notice } from "@/components/notice";
+import { getTimeFormat } from "@/components/relative-time";
 import type { CurrentSession } from "@/server/auth/current-session";
 import type { ConnectError } from "@/server/auth/providers/identity-sign-in";
 import { configuredIdentityProviders } from "@/server/auth/providers/oidc";
 import { getServices } from "@/server/services";
 import { ConnectForm, DisconnectForm } from "./connected-forms";
 
-const CONNECT_ERRORS: Record<ConnectError, string> = {
-  taken:
-    "That account could not be connected: it is connected to another account here, or yours already has one of this provider (disconnect that one first).",
-  reauth: "Connecting took too long. Enter your password and try again.",
-  expired: "Connecting took too long or was started in another browser session. Please try again.",
-  failed: "Connecting is not possible right now. Please try again in a moment.",
-};
+const CONNECT_ERRORS: ReadonlySet<string> = new Set<ConnectError>(["taken", "reauth", "expired", "failed"]);
 
 /**
  * "Connected accounts": the identity providers this app is configured with, each connected (with
@@ -31,11 +26,12 @@ export async function ConnectedAccountsSection({
   const providers = configuredIdentityProviders(env);
   if (providers.length === 0) return null;
   const identities = await engine.listIdentities(session.claims);
+  const [t, time] = await Promise.all([getTranslations("security.connected"), getTimeFormat()]);
   const justConnected = providers.find((p) => p.id === connected);
   const justDisconnected = providers.find((p) => p.id === disconnected);
   const error =
-    typeof connectError === "string" && Object.hasOwn(CONNECT_ERRORS, connectError)
-      ? CONNECT_ERRORS[connectError as ConnectError]
+    typeof connectError === "string" && CONNECT_ERRORS.has(connectError)
+      ? t(`errors.${connectError as ConnectError}`)
       : null;
   return (
     <section
@@ -44,20 +40,17 @@ export async function ConnectedAccountsSection({
       className="mt-6 rounded-xl border border-line bg-surface p-6 shadow-sm"
     >
       <h2 id="connected-accounts-heading" className="text-lg font-semibold">
-        Connected accounts
+        {t("heading")}
       </h2>
-      <p className="mt-1 text-sm text-muted">
-        Sign in with an account you have elsewhere. Connecting or disconnecting needs your password, or a sign-in in the
-        last {Math.round(env.REAUTH_MAX_AGE_SECONDS / 60)} minutes.
-      </p>
+      <p className="mt-1 text-sm text-muted">{t("intro", { minutes: Math.round(env.REAUTH_MAX_AGE_SECONDS / 60) })}</p>
       {justConnected ? (
         <Notice tone="success" className="mt-4">
-          {`${justConnected.name} is connected: you can sign in with it.`}
+          {t("justConnected", { name: justConnected.name })}
         </Notice>
       ) : null}
       {justDisconnected ? (
         <Notice tone="success" className="mt-4">
-          {`${justDisconnected.name} was disconnected: it no longer signs in to your account.`}
+          {t("justDisconnected", { name: justDisconnected.name })}
         </Notice>
       ) : null}
       {error ? (
@@ -65,29 +58,34 @@ export async function ConnectedAccountsSection({
           {error}
         </Notice>
       ) : null}
-      <ul className="mt-4 divide-y divide-line" aria-label="Identity providers">
+      <ul className="mt-4 divide-y divide-line" aria-label={t("listLabel")}>
         {providers.map((provider) => {
           const identity = identities.find((i) => i.provider === provider.id);
           return (
             <li key={provider.id} className="py-4 first:pt-0 last:pb-0">
               <p id={`provider-${provider.id}`} className="font-medium text-fg">
                 {provider.name}
-                <span className="ml-2 text-sm font-normal text-muted">{identity ? "Connected" : "Not connected"}</span>
+                <span className="ml-2 text-sm font-normal text-muted">
+                  {t(identity ? "isConnected" : "notConnected")}
+                </span>
               </p>
               {identity ? (
                 <>
                   <p className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-sm text-muted">
                     {identity.email ? <span className="break-all">{identity.email}</span> : null}
                     <span>
-                      Connected <time dateTime={identity.createdAt}>{formatDateTime(identity.createdAt)}</time>
+                      {t.rich("connectedAt", {
+                        when: time.dateTime(identity.createdAt),
+                        time: (chunks) => <time dateTime={identity.createdAt}>{chunks}</time>,
+                      })}
                     </span>
                     <span>
-                      Last used{" "}
-                      {identity.lastUsedAt ? (
-                        <time dateTime={identity.lastUsedAt}>{formatDateTime(identity.lastUsedAt)}</time>
-                      ) : (
-                        "never"
-                      )}
+                      {identity.lastUsedAt
+                        ? t.rich("lastUsed", {
+                            when: time.dateTime(identity.lastUsedAt),
+                            time: (chunks) => <time dateTime={identity.lastUsedAt!}>{chunks}</time>,
+                          })
+                        : t("neverUsed")}
                     </span>
                   </p>
                   <DisconnectForm provider={provider.id} name={provider.name} />

@@ -2,6 +2,7 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AuthError } from "@/core/errors";
 import { parseInput } from "@/core/validation";
 import { actionClientContext, formFields, toActionFailure } from "@/server/auth/action-result";
@@ -25,7 +26,7 @@ export type DisconnectState =
 async function configuredProvider(id: string) {
   const { env } = await getServices();
   const provider = configuredIdentityProviders(env).find((p) => p.id === id);
-  if (!provider) throw new AuthError("invalid_request", "This sign-in provider is not available.");
+  if (!provider) throw new AuthError("invalid_request", (await getTranslations("security.connected"))("unavailable"));
   return provider;
 }
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useId } from "react";
 import { FormField } from "@/components/form-field";
@@ -13,15 +14,16 @@ import {
 } from "./connected-actions";
 
 function PasswordField({ id, errors }: { id: string; errors?: string[] }) {
+  const t = useTranslations("security");
   return (
     <FormField
       id={id}
       name="password"
-      label="Password"
+      label={t("password")}
       type="password"
       autoComplete="current-password"
       optional
-      hint="Not needed within minutes of signing in."
+      hint={t("connected.passwordHint")}
       errors={errors}
       className="mt-3"
     />
@@ -61,6 +63,7 @@ function ProviderForm(props: {
 
 /** "Connect <name>": the server action checks re-authentication, then the browser goes to the provider. */
 export function ConnectForm({ provider, name }: { provider: string; name: string }) {
+  const t = useTranslations("security.connected");
   const [state, formAction] = useActionState<ConnectState, FormData>(connectIdentityAction, { status: "idle" });
   useEffect(() => {
     if (state.status === "ready") void signIn(state.provider, { callbackUrl: "/settings/security#connected-accounts" });
@@ -69,8 +72,8 @@ export function ConnectForm({ provider, name }: { provider: string; name: string
     <ProviderForm
       action={formAction}
       provider={provider}
-      label={`Connect ${name}`}
-      pendingLabel={`Opening ${name}…`}
+      label={t("connect", { name })}
+      pendingLabel={t("opening", { name })}
       pending={state.status === "ready"}
       state={state}
     />
@@ -79,13 +82,14 @@ export function ConnectForm({ provider, name }: { provider: string; name: string
 
 /** "Disconnect": refused (with the reason) when it is the account's last way in. */
 export function DisconnectForm({ provider, name }: { provider: string; name: string }) {
+  const t = useTranslations("security.connected");
   const [state, formAction] = useActionState<DisconnectState, FormData>(disconnectIdentityAction, { status: "idle" });
   return (
     <ProviderForm
       action={formAction}
       provider={provider}
-      label={`Disconnect ${name}`}
-      pendingLabel="Disconnecting…"
+      label={t("disconnect", { name })}
+      pendingLabel={t("disconnecting")}
       state={state}
     />
   );

@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { requireSession } from "@/server/auth/current-session";
 import { ConnectedAccountsSection } from "./connected-accounts-section";
 import { PasskeysSection } from "./passkeys-section";
 import { TwoFactorSection } from "./two-factor-section";
 
-export const metadata: Metadata = { title: "Security" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("security"))("title") };
+}
+
 export const dynamic = "force-dynamic";
 
 /** How the account can be signed in to: a second factor, passkeys, identity providers. */
@@ -14,10 +18,11 @@ export default async function SecurityPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const session = await requireSession("/settings/security");
+  const t = await getTranslations("security");
   return (
     <div className="max-w-xl">
-      <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
-      <p className="mt-1 text-sm text-muted">How your account can be signed in to.</p>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mt-1 text-sm text-muted">{t("intro")}</p>
       <TwoFactorSection session={session} />
       <PasskeysSection session={session} />
       <ConnectedAccountsSection session={session} searchParams={searchParams} />

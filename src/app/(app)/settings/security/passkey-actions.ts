@@ -2,6 +2,7 @@
 
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { AuthError, isAuthError } from "@/core/errors";
 import { parseInput } from "@/core/validation";
 import { actionClientContext, formFields, toActionFailure } from "@/server/auth/action-result";
@@ -63,7 +64,7 @@ export async function addPasskeyAction(_prev: unknown, formData: unknown): Promi
     try {
       response = JSON.parse(fields.response);
     } catch {
-      throw new AuthError("invalid_request", "The passkey's answer could not be read. Please try again.");
+      throw new AuthError("invalid_request", (await getTranslations("security.passkeys"))("unreadable"));
     }
     const input = parseInput(addPasskeySchema, { name: fields.name, response });
     const { engine } = await getServices();
@@ -83,7 +84,9 @@ export async function removePasskeyAction(_prev: unknown, formData: unknown): Pr
   try {
     const { id, password } = formFields(formData, ["id", "password"]);
     const input = reauth(password);
-    if (!passkeyIdSchema.safeParse(id).success) throw new AuthError("not_found", "No such passkey on your account.");
+    if (!passkeyIdSchema.safeParse(id).success) {
+      throw new AuthError("not_found", (await getTranslations("security.passkeys"))("noSuchPasskey"));
+    }
     const { engine } = await getServices();
     await engine.removePasskey(session.claims, id, input, await actionClientContext());
     revalidatePath(PAGE);

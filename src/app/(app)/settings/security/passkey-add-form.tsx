@@ -1,6 +1,7 @@
 "use client";
 
 import { startRegistration } from "@simplewebauthn/browser";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { FormField } from "@/components/form-field";
@@ -17,10 +18,9 @@ function form(fields: Record<string, string>): FormData {
   return data;
 }
 
-const OFFLINE = "We could not reach the server. Check your connection and try again.";
-
 /** "Add a passkey": options from the server, the browser's ceremony, then the answer stored under the name. */
 export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
+  const t = useTranslations("security");
   const router = useRouter();
   const passkeyCeremonyError = usePasskeyCeremonyError();
   const formRef = useRef<HTMLFormElement>(null);
@@ -54,7 +54,7 @@ export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
     try {
       next = await add(String(data.get("name") ?? ""), String(data.get("password") ?? ""));
     } catch {
-      next = { status: "error", message: OFFLINE, fields: {}, needsPassword: false };
+      next = { status: "error", message: t("passkeys.offline"), fields: {}, needsPassword: false };
     }
     setPending(false);
     setState(next);
@@ -68,31 +68,31 @@ export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
 
   const fields = state.status === "error" ? state.fields : {};
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Add a passkey" className="mt-5">
+    <form ref={formRef} onSubmit={onSubmit} noValidate aria-label={t("passkeys.addLabel")} className="mt-5">
       <FormField
         id="passkey-name"
         name="name"
-        label="Passkey name"
+        label={t("passkeys.name")}
         maxLength={64}
         autoComplete="off"
         optional
-        hint="For example “Work laptop”. Leave empty to name it after this device."
+        hint={t("passkeys.nameHint")}
         errors={fields.name}
       />
       {needsPassword ? (
         <FormField
           id="passkey-add-password"
           name="password"
-          label="Password"
+          label={t("password")}
           type="password"
           autoComplete="current-password"
-          hint="Your last sign-in is a while ago: confirm it is you."
+          hint={t("passkeys.passwordHint")}
           errors={fields.password}
           className="mt-3"
         />
       ) : null}
-      <SubmitButton pendingLabel="Waiting for your passkey…" pending={pending} className="mt-3">
-        Add a passkey
+      <SubmitButton pendingLabel={t("passkeys.adding")} pending={pending} className="mt-3">
+        {t("passkeys.add")}
       </SubmitButton>
       <MessageSlot className="mt-3">
         {state.status === "error" && !fields.password && !fields.name ? (
@@ -101,7 +101,7 @@ export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
           </Notice>
         ) : state.status === "added" ? (
           <Notice variant="inline" tone="success">
-            Passkey “{state.name}” added.
+            {t("passkeys.added", { name: state.name })}
           </Notice>
         ) : null}
       </MessageSlot>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useRef } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
@@ -14,6 +15,7 @@ const INITIAL: RemovePasskeyState = { status: "idle" };
  * happens); the password is asked there when the sign-in is not recent.
  */
 export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; name: string; askPassword: boolean }) {
+  const t = useTranslations("security");
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [state, formAction] = useActionState(removePasskeyAction, INITIAL);
   const needsPassword = askPassword || (state.status === "error" && state.needsPassword);
@@ -32,21 +34,21 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
         onClick={() => dialogRef.current?.showModal()}
         className={buttonClasses("secondary", "px-3 py-1.5")}
       >
-        Remove<span className="sr-only"> {name}</span>
+        {t.rich("passkeys.remove", { name, hidden: (chunks) => <span className="sr-only">{chunks}</span> })}
       </button>
       <ConfirmDialog
         ref={dialogRef}
         headingId={headingId}
-        heading={`Remove the passkey “${name}”?`}
-        confirmLabel="Yes, remove it"
-        pendingLabel="Removing…"
+        heading={t("passkeys.removeHeading", { name })}
+        confirmLabel={t("passkeys.removeConfirm")}
+        pendingLabel={t("passkeys.removing")}
       >
-        <p className="mt-2 text-sm text-fg-soft">It will no longer sign in to your account.</p>
+        <p className="mt-2 text-sm text-fg-soft">{t("passkeys.removeConsequence")}</p>
         {needsPassword ? (
           <FormField
             id={`remove-passkey-${id}-password`}
             name="password"
-            label="Password"
+            label={t("password")}
             type="password"
             autoComplete="current-password"
             errors={fields.password}

@@ -1,5 +1,6 @@
+import { getTranslations } from "next-intl/server";
+import { getTimeFormat } from "@/components/relative-time";
 import { isRecentAuthentication } from "@/core/reauthentication";
-import { formatDateTime } from "@/components/relative-time";
 import type { CurrentSession } from "@/server/auth/current-session";
 import { getServices } from "@/server/services";
 import { PasskeyAddForm } from "./passkey-add-form";
@@ -13,32 +14,34 @@ import { PasskeyRemoveButton } from "./passkey-remove-button";
 export async function PasskeysSection({ session }: { session: CurrentSession }) {
   const { engine, config } = await getServices();
   const passkeys = await engine.listPasskeys(session.claims);
+  const [t, time] = await Promise.all([getTranslations("security.passkeys"), getTimeFormat()]);
   const askPassword = !isRecentAuthentication(session.claims, new Date().getTime(), config.reauthMaxAgeSeconds);
   return (
     <section aria-labelledby="passkeys-heading" className="mt-6 rounded-xl border border-line bg-surface p-6 shadow-sm">
       <h2 id="passkeys-heading" className="text-lg font-semibold">
-        Passkeys
+        {t("heading")}
       </h2>
-      <p className="mt-1 text-sm text-muted">
-        Sign in with your fingerprint, face, screen lock or security key instead of your password. A passkey works only
-        on this site, so it cannot be phished.
-      </p>
+      <p className="mt-1 text-sm text-muted">{t("intro")}</p>
       {passkeys.length === 0 ? (
-        <p className="mt-4 text-sm text-fg-soft">You have no passkeys yet.</p>
+        <p className="mt-4 text-sm text-fg-soft">{t("none")}</p>
       ) : (
-        <ul aria-label="Your passkeys" className="mt-4 divide-y divide-line rounded-lg border border-line">
+        <ul aria-label={t("listLabel")} className="mt-4 divide-y divide-line rounded-lg border border-line">
           {passkeys.map((passkey) => (
             <li key={passkey.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
               <div className="min-w-0">
                 <p className="font-medium break-words text-fg">{passkey.name}</p>
                 <p className="text-xs text-muted">
-                  Created <time dateTime={passkey.createdAt}>{formatDateTime(passkey.createdAt)}</time>
-                  {" · "}Last used{" "}
-                  {passkey.lastUsedAt ? (
-                    <time dateTime={passkey.lastUsedAt}>{formatDateTime(passkey.lastUsedAt)}</time>
-                  ) : (
-                    "never"
-                  )}
+                  {t.rich("created", {
+                    when: time.dateTime(passkey.createdAt),
+                    time: (chunks) => <time dateTime={passkey.createdAt}>{chunks}</time>,
+                  })}
+                  {" · "}
+                  {passkey.lastUsedAt
+                    ? t.rich("lastUsed", {
+                        when: time.dateTime(passkey.lastUsedAt),
+                        time: (chunks) => <time dateTime={passkey.lastUsedAt!}>{chunks}</time>,
+                      })
+                    : t("neverUsed")}
                 </p>
               </div>
               <PasskeyRemoveButton id={passkey.id} name={passkey.name} askPassword={askPassword} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useActionState, useRef, useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
@@ -21,6 +22,7 @@ import {
  * recovery codes shown once ("I have saved these codes"), and on (codes left, new codes, turn off).
  */
 export function TwoFactorPanel({ enabled, recoveryCodesLeft }: { enabled: boolean; recoveryCodesLeft: number }) {
+  const t = useTranslations("security.twoFactor");
   const router = useRouter();
   const [codes, setCodes] = useState<string[] | null>(null);
 
@@ -38,13 +40,10 @@ export function TwoFactorPanel({ enabled, recoveryCodesLeft }: { enabled: boolea
   if (!enabled) return <SetUp onCodes={setCodes} />;
   return (
     <>
-      <p className="mt-1 text-sm text-fg-soft">
-        Two-factor authentication is <strong>on</strong>: signing in with your password also asks for a code from your
-        authenticator app.
-      </p>
+      <p className="mt-1 text-sm text-fg-soft">{t.rich("on", { strong: (chunks) => <strong>{chunks}</strong> })}</p>
       <p className="mt-2 text-sm text-fg-soft">
-        {recoveryCodesLeft === 1 ? "1 recovery code is left." : `${recoveryCodesLeft} recovery codes are left.`}
-        {recoveryCodesLeft <= 3 ? " Make new ones before you run out." : ""}
+        {t("codesLeft", { count: recoveryCodesLeft })}
+        {recoveryCodesLeft <= 3 ? ` ${t("runningOut")}` : ""}
       </p>
       <NewRecoveryCodes onCodes={setCodes} />
       <TurnOff onDone={() => router.refresh()} />
@@ -53,11 +52,12 @@ export function TwoFactorPanel({ enabled, recoveryCodesLeft }: { enabled: boolea
 }
 
 function PasswordAgain({ id, errors }: { id: string; errors?: string[] }) {
+  const t = useTranslations("security");
   return (
     <FormField
       id={id}
       name="password"
-      label="Password"
+      label={t("password")}
       type="password"
       autoComplete="current-password"
       required
@@ -82,6 +82,7 @@ function ErrorLine({ state, hideWhenField }: { state: { status: string; message?
 const IDLE = { status: "idle" } as const;
 
 function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
+  const t = useTranslations("security.twoFactor");
   const [setup, begin] = useActionState<TotpSetupState, FormData>(beginTotpSetupAction, IDLE);
   const [confirmed, confirm] = useActionState<RecoveryCodesState, FormData>(async (prev, form) => {
     const result = await confirmTotpAction(prev, form);
@@ -93,13 +94,10 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
     const askPassword = setup.status === "error" && (setup.needsPassword || !!setup.fields.password);
     return (
       <form action={begin} noValidate>
-        <p className="mt-1 text-sm text-muted">
-          Two-factor authentication is off. Turn it on to ask for a code from an authenticator app (such as 1Password,
-          Google Authenticator or Aegis) after your password when you sign in.
-        </p>
+        <p className="mt-1 text-sm text-muted">{t("off")}</p>
         {askPassword ? <PasswordAgain id="two-factor-setup-password" errors={setup.fields.password} /> : null}
-        <SubmitButton pendingLabel="Setting up…" className="mt-4">
-          Set up
+        <SubmitButton pendingLabel={t("settingUp")} className="mt-4">
+          {t("setUp")}
         </SubmitButton>
         <ErrorLine state={setup} hideWhenField={setup.status === "error" && !!setup.fields.password} />
       </form>
@@ -110,31 +108,31 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
   return (
     <form action={confirm} noValidate>
       <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-fg-soft">
-        <li>Scan this QR code with your authenticator app, or type the setup key into it.</li>
-        <li>Enter the 6-digit code the app shows, then choose “Turn on”.</li>
+        <li>{t("scan")}</li>
+        <li>{t("enterCode")}</li>
       </ol>
       <div className="mt-4 flex flex-wrap items-center gap-6">
         <div
           role="img"
-          aria-label="QR code for your authenticator app"
+          aria-label={t("qrLabel")}
           className="size-44 shrink-0 rounded-lg border border-line bg-surface p-1 [&_svg]:size-full"
           // SVG markup drawn on the server by the qrcode library from the otpauth URI: no script in it.
           dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
         />
         <div className="min-w-0">
           <p id="two-factor-setup-key-label" className="text-sm font-medium text-fg">
-            Setup key
+            {t("setupKey")}
           </p>
           <code aria-labelledby="two-factor-setup-key-label" className="mt-1 block font-mono text-sm break-all text-fg">
             {setup.secret.match(/.{1,4}/g)?.join(" ")}
           </code>
-          <p className="mt-1 text-xs text-muted">Time-based, 6 digits, every 30 seconds.</p>
+          <p className="mt-1 text-xs text-muted">{t("keyKind")}</p>
         </div>
       </div>
       <FormField
         id="two-factor-code"
         name="code"
-        label="Code"
+        label={t("code")}
         type="text"
         inputMode="numeric"
         autoComplete="one-time-code"
@@ -143,8 +141,8 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
         errors={confirmError?.fields.code}
         className="mt-4 max-w-48"
       />
-      <SubmitButton pendingLabel="Turning on…" className="mt-1">
-        Turn on
+      <SubmitButton pendingLabel={t("turningOn")} className="mt-1">
+        {t("turnOn")}
       </SubmitButton>
       <ErrorLine state={confirmed} hideWhenField={!!confirmError?.fields.code} />
     </form>
@@ -152,13 +150,13 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
 }
 
 function RecoveryCodes({ codes, onSaved }: { codes: string[]; onSaved: () => void }) {
+  const t = useTranslations("security.twoFactor");
   return (
     <div>
       <Notice tone="success" className="mt-3">
-        Save these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app. They
-        are shown only now.
+        {t("saveCodes")}
       </Notice>
-      <ul aria-label="Recovery codes" className="mt-4 grid grid-cols-2 gap-2 font-mono text-sm text-fg">
+      <ul aria-label={t("codesLabel")} className="mt-4 grid grid-cols-2 gap-2 font-mono text-sm text-fg">
         {codes.map((code) => (
           <li key={code} className="rounded-md bg-subtle px-3 py-1.5 text-center">
             {code}
@@ -166,13 +164,14 @@ function RecoveryCodes({ codes, onSaved }: { codes: string[]; onSaved: () => voi
         ))}
       </ul>
       <button type="button" onClick={onSaved} className={buttonClasses("primary", "mt-4")} autoFocus>
-        I have saved these codes
+        {t("saved")}
       </button>
     </div>
   );
 }
 
 function NewRecoveryCodes({ onCodes }: { onCodes: (codes: string[]) => void }) {
+  const t = useTranslations("security.twoFactor");
   const [state, action] = useActionState<RecoveryCodesState, FormData>(async (prev, form) => {
     const result = await regenerateRecoveryCodesAction(prev, form);
     if (result.status === "codes") onCodes(result.recoveryCodes);
@@ -182,14 +181,14 @@ function NewRecoveryCodes({ onCodes }: { onCodes: (codes: string[]) => void }) {
   return (
     <form action={action} noValidate className="mt-4 border-t border-line pt-4" aria-labelledby="new-codes-heading">
       <h3 id="new-codes-heading" className="text-sm font-semibold">
-        Recovery codes
+        {t("newCodesHeading")}
       </h3>
-      <p className="mt-1 text-sm text-muted">New codes replace every earlier one.</p>
+      <p className="mt-1 text-sm text-muted">{t("newCodesIntro")}</p>
       {error && (error.needsPassword || error.fields.password) ? (
         <PasswordAgain id="new-codes-password" errors={error.fields.password} />
       ) : null}
-      <SubmitButton variant="secondary" pendingLabel="Making new codes…" className="mt-3">
-        New recovery codes
+      <SubmitButton variant="secondary" pendingLabel={t("makingCodes")} className="mt-3">
+        {t("newCodes")}
       </SubmitButton>
       <ErrorLine state={state} hideWhenField={!!error?.fields.password} />
     </form>
@@ -197,6 +196,7 @@ function NewRecoveryCodes({ onCodes }: { onCodes: (codes: string[]) => void }) {
 }
 
 function TurnOff({ onDone }: { onDone: () => void }) {
+  const t = useTranslations("security");
   const passwordRef = useRef<HTMLInputElement>(null);
   const [state, action] = useActionState<DisableTotpState, FormData>(async (prev, form) => {
     const result = await disableTotpAction(prev, form);
@@ -208,24 +208,22 @@ function TurnOff({ onDone }: { onDone: () => void }) {
   return (
     <form action={action} noValidate className="mt-4 border-t border-line pt-4" aria-labelledby="turn-off-heading">
       <h3 id="turn-off-heading" className="text-sm font-semibold">
-        Turn off
+        {t("twoFactor.turnOffHeading")}
       </h3>
-      <p className="mt-1 text-sm text-muted">
-        Your password alone will sign in again. Enter it to turn two-factor authentication off.
-      </p>
+      <p className="mt-1 text-sm text-muted">{t("twoFactor.turnOffIntro")}</p>
       <FormField
         ref={passwordRef}
         id="turn-off-password"
         name="password"
-        label="Password"
+        label={t("password")}
         type="password"
         autoComplete="current-password"
         required
         errors={error?.fields.password}
         className="mt-3"
       />
-      <SubmitButton variant="danger" pendingLabel="Turning off…" className="mt-1">
-        Turn off
+      <SubmitButton variant="danger" pendingLabel={t("twoFactor.turningOff")} className="mt-1">
+        {t("twoFactor.turnOff")}
       </SubmitButton>
       <ErrorLine state={state} hideWhenField={!!error?.fields.password} />
     </form>
