@@ -7,7 +7,7 @@ export function Brand({ className = "" }: { className?: string }) {
     <span className={`inline-flex items-center gap-2 font-semibold text-fg ${className}`.trim()}>
       <svg
         viewBox="0 0 24 24"
-        className="size-6 text-indigo-600"
+        className="size-6 text-brand"
         fill="none"
         stroke="currentColor"
         strokeWidth={1.75}

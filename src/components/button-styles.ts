@@ -5,9 +5,9 @@ const base =
   "disabled:cursor-not-allowed disabled:opacity-60";
 
 const variants: Record<ButtonVariant, string> = {
-  primary: "bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:hover:bg-indigo-600",
+  primary: "bg-primary text-on-solid shadow-sm hover:bg-primary-hover disabled:hover:bg-primary",
   secondary: "border border-line-strong bg-surface text-fg shadow-sm hover:bg-canvas disabled:hover:bg-surface",
-  danger: "bg-red-600 text-white shadow-sm hover:bg-red-700 disabled:hover:bg-red-600",
+  danger: "bg-danger-solid text-on-solid shadow-sm hover:bg-danger-solid-hover disabled:hover:bg-danger-solid",
   ghost: "text-fg-soft hover:bg-subtle disabled:hover:bg-transparent",
 };
 

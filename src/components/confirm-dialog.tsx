@@ -36,7 +36,7 @@ export function ConfirmDialog({
       ref={ref}
       aria-labelledby={headingId}
       aria-describedby={describedBy}
-      className="m-auto w-[min(28rem,calc(100%-2rem))] rounded-xl border border-line bg-surface p-6 text-fg shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(28rem,calc(100%-2rem))] rounded-xl border border-line bg-surface p-6 text-fg shadow-xl backdrop:bg-backdrop"
     >
       <h2 id={headingId} className="text-lg font-semibold break-words">
         {heading}

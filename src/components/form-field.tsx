@@ -39,7 +39,7 @@ export function FormField({ id, label, errors, hint, optional, className = "", .
         className={
           "mt-1.5 block w-full rounded-lg border bg-surface px-3 py-2 text-base text-fg shadow-sm placeholder:text-faint " +
           "focus-visible:border-focus sm:text-sm " +
-          (invalid ? "border-red-500" : "border-line-strong")
+          (invalid ? "border-danger" : "border-field-line")
         }
         {...input}
       />
