@@ -12,8 +12,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
  * With STORAGE_TESTS_ONLY=1 (the second pass of .ci/run, on another storage mode) only the specs
  * whose browser-visible outcome rests on the storage: sign-outs pushed live across browsers and
  * instances' stores, a revoked cookie, the account flows (reset and deletion push every browser
- * out). Forms, validation, activity pages and screenshots do not change with storage; their
- * storage paths run on both modes in the integration tests.
+ * out). Forms, validation, activity pages, screenshots, the accessibility audit and the keyboard
+ * flows do not change with storage; their storage paths run on both modes in the integration tests.
  */
 const STORAGE_SPECS = ["devices.spec.ts", "revoked-cookie.spec.ts", "account.spec.ts"];
 // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party id (e2e/passkeys.spec.ts).

@@ -2,7 +2,8 @@
  * Not a test: refreshes the README's screenshots in docs/screenshots/ when UPDATE_SCREENSHOTS=1
  * (skipped otherwise). Desktop shots at 1280x800 (laptop: Chrome on macOS), the mobile one at
  * 390x844 (phone: Mobile Safari on iOS), with a user signed in on both so the list shows two rows.
- * The account pages use the links the app mailed to the capturing SMTP server.
+ * The account pages use the links the app mailed to the capturing SMTP server. The devices page is
+ * also taken in Simplified Chinese (the language switcher's cookie) and in the dark scheme.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -12,7 +13,7 @@ import { linkMailedTo } from "./mail";
 
 test.skip(process.env.UPDATE_SCREENSHOTS !== "1", "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots");
 
-test("docs screenshots", async ({ newUser, device, signIn, signedIn }, testInfo) => {
+test("docs screenshots", async ({ newUser, device, signIn, signedIn, baseURL }, testInfo) => {
   const dir = path.join(
     path.dirname(testInfo.config.configFile ?? path.resolve("playwright.config.ts")),
     "docs",
@@ -50,6 +51,25 @@ test("docs screenshots", async ({ newUser, device, signIn, signedIn }, testInfo)
   await laptop.page.goto("/devices");
   await expect(deviceRows(laptop.page)).toHaveCount(2);
   await shoot(laptop.page, "devices");
+
+  // Found by structure, not by its (translated) name: the list of devices has two rows.
+  const rows = laptop.page.locator("main ul[aria-label] > li");
+  await laptop.context.addCookies([{ name: "NEXT_LOCALE", value: "zh-CN", url: baseURL! }]);
+  await laptop.page.goto("/devices");
+  await expect(laptop.page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await expect(rows).toHaveCount(2);
+  await shoot(laptop.page, "devices-zh-CN");
+  await laptop.context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
+
+  await laptop.page.emulateMedia({ colorScheme: "dark" });
+  await laptop.page.goto("/devices");
+  await expect(rows).toHaveCount(2);
+  await shoot(laptop.page, "devices-dark");
+  await laptop.page.emulateMedia({ colorScheme: "light" });
+
+  await laptop.page.goto("/settings/activity");
+  await expect(laptop.page.getByRole("list", { name: "Security events" }).getByRole("listitem").first()).toBeVisible();
+  await shoot(laptop.page, "activity");
 
   await laptop.page.goto("/settings/password");
   await expect(laptop.page.getByRole("button", { name: "Change password", exact: true })).toBeVisible();
