@@ -98,7 +98,7 @@ for (const locale of LOCALES) {
       // "Log out everywhere" (the last of the end-sessions buttons) with its confirm step open.
       const endSessions = page.locator("section[aria-labelledby=end-sessions]");
       await endSessions.getByRole("button").last().click();
-      await expect(endSessions.getByRole("group")).toBeVisible();
+      await expect(endSessions.getByRole("form")).toBeVisible(); // named by its question
       await audit("/devices, log-out-everywhere confirm step");
       await open("/settings/password");
       await open("/settings/security");

@@ -49,7 +49,6 @@ export function BulkLogOut({ kind }: { kind: keyof typeof ACTIONS }) {
       {confirming ? (
         <form
           action={formAction}
-          role="group"
           aria-labelledby={questionId}
           className="flex w-full flex-col gap-3 sm:flex-row sm:items-center sm:justify-between"
         >
