@@ -5,6 +5,7 @@
  * The account pages use the links the app mailed to the capturing SMTP server. The devices page is
  * also taken in Simplified Chinese (the language switcher's cookie) and in the dark scheme.
  */
+import { execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
@@ -13,7 +14,25 @@ import { linkMailedTo } from "./mail";
 
 test.skip(process.env.UPDATE_SCREENSHOTS !== "1", "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots");
 
+/**
+ * Where fontconfig answers (Linux), it must know a font with Chinese glyphs, or the Chinese shot and
+ * the language switcher's "简体中文" on every page would show empty boxes; a machine without
+ * fontconfig (macOS, Windows) has its own. Checked before any image is written.
+ */
+function assertChineseFont(): void {
+  let families: string;
+  try {
+    families = execFileSync("fc-list", [":lang=zh-cn", "family"], { encoding: "utf8" });
+  } catch {
+    return;
+  }
+  if (!families.trim()) {
+    throw new Error("no font with Chinese glyphs for Chromium: install one (Debian: apt-get install fonts-noto-cjk)");
+  }
+}
+
 test("docs screenshots", async ({ newUser, device, signIn, signedIn, baseURL }, testInfo) => {
+  assertChineseFont();
   const dir = path.join(
     path.dirname(testInfo.config.configFile ?? path.resolve("playwright.config.ts")),
     "docs",
