@@ -82,7 +82,9 @@ test("log out the other device from /devices with the keyboard only", async ({ n
   await expect(deviceRows(page)).toHaveCount(1);
   await expect(deviceRows(page).first()).toContainText("This device");
   await expect(page).toHaveURL(/\/devices(\?|$)/);
-  // The focused button went with its row; the next Tab goes on from there, not from the top.
+  // The focused button went with its row: focus moves to the outcome (read out, not lost on <body>),
+  // and the next Tab goes on from there, not from the top.
+  await expect(page.locator(":focus")).toHaveText("That device was logged out.");
   await page.keyboard.press("Tab");
   await expectFocusVisible(page.getByRole("button", { name: "Log out everywhere", exact: true }));
 });

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ReactNode, Ref } from "react";
 
 type Tone = "info" | "success" | "error";
 
@@ -64,9 +64,26 @@ export function Notice({
   );
 }
 
-/** Reserves one line for an inline notice, so that a message appearing does not push the page around. */
-export function MessageSlot({ children, className = "" }: { children?: ReactNode; className?: string }) {
-  return <div className={`min-h-5 ${className}`.trim()}>{children}</div>;
+/**
+ * Reserves one line for an inline notice, so that a message appearing does not push the page around.
+ * `ref` and `tabIndex` let a page move focus to the message (tabIndex -1: focusable by script only).
+ */
+export function MessageSlot({
+  children,
+  className = "",
+  ref,
+  tabIndex,
+}: {
+  children?: ReactNode;
+  className?: string;
+  ref?: Ref<HTMLDivElement>;
+  tabIndex?: number;
+}) {
+  return (
+    <div ref={ref} tabIndex={tabIndex} className={`min-h-5 ${className}`.trim()}>
+      {children}
+    </div>
+  );
 }
 
 /** A form's error (not about one field), or nothing, in a slot that keeps its height. */

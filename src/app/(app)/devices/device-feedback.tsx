@@ -1,6 +1,6 @@
 "use client";
 
-import { createContext, type ReactNode, useContext, useState } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { MessageSlot, Notice } from "@/components/notice";
 import type { DeviceActionState } from "./actions";
 
@@ -24,10 +24,19 @@ export function useReportDeviceResult(): (state: DeviceActionState) => void {
   return useContext(FeedbackContext).report;
 }
 
+/**
+ * The outcome, where focus goes once it arrives: the button that was pressed usually left with its
+ * row, and focus left behind on nothing would send a screen reader (and the next Tab, in some
+ * browsers) back to the top of the page.
+ */
 export function DeviceFeedbackMessage({ className }: { className?: string }) {
   const { state } = useContext(FeedbackContext);
+  const slot = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (state.status !== "idle") slot.current?.focus();
+  }, [state]);
   return (
-    <MessageSlot className={className}>
+    <MessageSlot ref={slot} tabIndex={-1} className={`outline-none ${className ?? ""}`.trim()}>
       {state.status === "done" ? (
         <Notice variant="inline" tone="success">
           {state.message}
