@@ -8,6 +8,7 @@ import type { AccountMail, AccountTokenPurpose, UserRecord } from "./ports";
 import { identifyDevice } from "./new-device";
 import type { RequestContext } from "./session-engine";
 import type { ChangeEmailInput, DeleteAccountInput, PasswordResetInput, PasswordResetRequest } from "./validation";
+import { engineText } from "./messages";
 
 /**
  * Account recovery, verified email and account deletion: the verbs that work through one-time
@@ -35,7 +36,7 @@ function linkUser(context: RequestContext) {
 }
 
 function invalidLink(): AuthError {
-  return new AuthError("invalid_grant", "This link is invalid, was already used or has expired.");
+  return new AuthError("invalid_grant", engineText("link.invalid"));
 }
 
 export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
@@ -148,7 +149,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       if (!result) return refusedLink(context.ip);
       const { user } = result;
       if (result.kind === "email_taken") {
-        throw new AuthError("email_taken", "Another account uses that email address now; the change was not made.");
+        throw new AuthError("email_taken", engineText("link.emailTakenMeanwhile"));
       }
       if (result.kind === "verified") {
         await fanout.audit([{ userId: user.id, sessionId: null, type: "email_verified", ...linkUser(context) }]);
@@ -186,8 +187,8 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
     async changeEmail(claims: AccessClaims, input: ChangeEmailInput, context: RequestContext): Promise<void> {
       const user = await reauthenticate(claims, input.password, context);
       if (input.newEmail === user.email) {
-        throw new AuthError("invalid_request", "This is already your email address.", {
-          fields: { newEmail: ["This is already your email address."] },
+        throw new AuthError("invalid_request", engineText("link.sameEmail"), {
+          fields: { newEmail: [engineText("link.sameEmail")] },
         });
       }
       await rateLimits.beforeAccountMail(user.id);

@@ -1,5 +1,6 @@
 import { AuthError, type AuthErrorCode } from "@/core/errors";
 import type { Logger } from "@/core/ports";
+import { engineText } from "@/core/messages";
 
 /** The one place where engine errors become HTTP. */
 const statusOf: Record<AuthErrorCode, number> = {
@@ -68,7 +69,7 @@ export function unexpectedErrorResponse(error: unknown, logger: Logger): Respons
       503,
       {
         error: "temporarily_unavailable",
-        error_description: "The service cannot reach its database right now. Please try again in a moment.",
+        error_description: engineText("unavailable.database"),
       },
       { "Retry-After": "5" },
     );
@@ -81,7 +82,7 @@ export function unexpectedErrorResponse(error: unknown, logger: Logger): Respons
   });
   return errorJson(500, {
     error: "server_error",
-    error_description: `Something went wrong on our side (incident ${incident}).`,
+    error_description: engineText("unavailable.unexpected", { incident }),
   });
 }
 

@@ -1,3 +1,4 @@
+import { engineText } from "@/core/messages";
 import { errorJson } from "./errors";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -13,7 +14,7 @@ export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
   const handler: Handler = () =>
     errorJson(
       405,
-      { error: "method_not_allowed", error_description: `This endpoint accepts ${allow} only.` },
+      { error: "method_not_allowed", error_description: engineText("request.methodNotAllowed", { methods: allow }) },
       { Allow: allow },
     );
   return Object.fromEntries(METHODS.map((method) => [method, handler])) as Record<Method, Handler>;

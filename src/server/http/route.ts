@@ -8,6 +8,7 @@ import { getServices } from "../services";
 import { bearerToken } from "./bearer";
 import { clientContext } from "./client-info";
 import { authErrorResponse, errorJson, unexpectedErrorResponse } from "./errors";
+import { engineText } from "@/core/messages";
 
 export interface ApiContext {
   request: Request;
@@ -19,7 +20,7 @@ export interface ApiContext {
 
 const fallbackLogger = createLogger("error");
 
-export const SERVICES_UNAVAILABLE_MESSAGE = "Sign-in is temporarily unavailable. Please try again in a moment.";
+export const SERVICES_UNAVAILABLE_MESSAGE = engineText("unavailable.signIn");
 
 /**
  * The answer while the services cannot be built (a database or store unreachable at start, a broken
