@@ -32,6 +32,11 @@ import { engineText } from "./messages";
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
+  /**
+   * The language the person reads (a tag such as "en" or "zh-CN"), when the edge knows it: an
+   * account made by this request remembers it for its mail.
+   */
+  locale?: string;
 }
 
 /** What the token endpoint returns (RFC 6749 §5.1 names are applied at the edge). */

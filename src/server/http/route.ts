@@ -6,7 +6,9 @@ import type { Services } from "../build-services";
 import { createLogger } from "../logger";
 import { getServices } from "../services";
 import { bearerToken } from "./bearer";
+import type { Locale } from "@/i18n/locales";
 import { clientContext } from "./client-info";
+import { localeOfHeaders } from "./request-language";
 import { authErrorResponse, errorJson, unexpectedErrorResponse } from "./errors";
 import { engineText } from "@/core/messages";
 
@@ -27,11 +29,12 @@ export const SERVICES_UNAVAILABLE_MESSAGE = engineText("unavailable.signIn");
  * setting): 503, never a 500, and the next request tries again. The proxy gives it on the API paths
  * it runs for, and the same message as text to pages.
  */
-export function servicesUnavailable(): Response {
+export function servicesUnavailable(locale?: Locale): Response {
   return errorJson(
     503,
     { error: "temporarily_unavailable", error_description: SERVICES_UNAVAILABLE_MESSAGE },
     { "Retry-After": "5" },
+    locale,
   );
 }
 
@@ -45,12 +48,13 @@ export function apiRoute<P = Record<string, never>>(
   handler: (ctx: ApiContext, params: P) => Promise<Response>,
 ): (request: Request, route: { params: Promise<P> }) => Promise<Response> {
   return async (request, route) => {
+    const locale = localeOfHeaders(request.headers);
     let services: Services;
     try {
       services = await getServices();
     } catch (error) {
       fallbackLogger.error("services_unavailable", { error: errorMessage(error) });
-      return servicesUnavailable();
+      return servicesUnavailable(locale);
     }
     try {
       const ctx: ApiContext = {
@@ -61,8 +65,8 @@ export function apiRoute<P = Record<string, never>>(
       };
       return await handler(ctx, await route.params);
     } catch (error) {
-      if (isAuthError(error)) return authErrorResponse(error);
-      return unexpectedErrorResponse(error, services.logger);
+      if (isAuthError(error)) return authErrorResponse(error, locale);
+      return unexpectedErrorResponse(error, services.logger, locale);
     }
   };
 }

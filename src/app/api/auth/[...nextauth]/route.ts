@@ -6,6 +6,7 @@ import { authOptions } from "@/server/auth/next-auth-options";
 import { readBody } from "@/server/http/body";
 import { authErrorResponse, errorJson, unexpectedErrorResponse } from "@/server/http/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
+import { localeOfHeaders } from "@/server/http/request-language";
 import { noContent, withNosniff } from "@/server/http/responses";
 import { getServices } from "@/server/services";
 
@@ -33,10 +34,11 @@ async function handler(request: NextRequest, context: Context): Promise<Response
       error_description: "The sign-in service did not understand this request.",
     });
   } catch (error) {
-    if (isAuthError(error)) return authErrorResponse(error);
+    const locale = localeOfHeaders(request.headers);
+    if (isAuthError(error)) return authErrorResponse(error, locale);
     if (error instanceof SyntaxError)
       return errorJson(400, { error: "invalid_request", error_description: "The request body could not be read." });
-    return unexpectedErrorResponse(error, services.logger);
+    return unexpectedErrorResponse(error, services.logger, locale);
   }
 }
 
