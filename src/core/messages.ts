@@ -121,6 +121,16 @@ export const ENGINE_MESSAGES = {
     noSuchEndpoint: "There is no such API endpoint.",
     methodNotAllowed: "This endpoint accepts {methods} only.",
   },
+  /** The browser's forms: what a server action or the sign-in form says when the engine did not. */
+  form: {
+    correctFields: "Please correct the highlighted fields.",
+    failed: "Something went wrong on our side. Please try again.",
+    unreadable: "This form could not be read. Reload the page and try again.",
+    signInUnavailable: "Signing in is not possible right now. Please try again in a moment.",
+    enterCode: "Enter the code.",
+    passkeyAnswerMissing: "The passkey's answer is missing.",
+    passkeyAnswerUnreadable: "The passkey's answer could not be read. Please try again.",
+  },
 } as const;
 
 type Leaves<T, Prefix extends string = ""> = {
