@@ -88,7 +88,10 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
     async sendFirstVerification(user: UserRecord): Promise<void> {
       try {
         const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
-        post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+        post(
+          { kind: "email_verification_link", to: user.email, name: user.name, locale: user.locale, ...link },
+          user.id,
+        );
       } catch (error) {
         // The account exists: a failure here must not fail the registration (the banner can resend).
         logger.warn("verification_link_failed", { userId: user.id, error: errorMessage(error) });
@@ -102,7 +105,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       if (!user || user.disabledAt) return;
       afterAnswer("password_reset_request", user.id, async () => {
         const link = await issueLink(user, "password_reset", config.passwordResetTtlSeconds);
-        post({ kind: "password_reset_link", to: user.email, name: user.name, ...link }, user.id);
+        post({ kind: "password_reset_link", to: user.email, name: user.name, locale: user.locale, ...link }, user.id);
         await fanout.audit([
           {
             userId: user.id,
@@ -135,7 +138,14 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
         mailUnverified: !user.emailVerifiedAt,
       });
       post(
-        { kind: "password_reset_done", to: user.email, name: user.name, at: new Date(nowMs), ip: context.ip },
+        {
+          kind: "password_reset_done",
+          to: user.email,
+          name: user.name,
+          locale: user.locale,
+          at: new Date(nowMs),
+          ip: context.ip,
+        },
         user.id,
       );
     },
@@ -161,6 +171,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
           kind: "email_changed",
           to: result.previousEmail,
           name: user.name,
+          locale: user.locale,
           newEmail: user.email,
           at: new Date(nowMs),
         },
@@ -181,7 +192,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       if (user.emailVerifiedAt) return;
       await rateLimits.beforeAccountMail(user.id);
       const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
-      post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+      post({ kind: "email_verification_link", to: user.email, name: user.name, locale: user.locale, ...link }, user.id);
     },
 
     async changeEmail(claims: AccessClaims, input: ChangeEmailInput, context: RequestContext): Promise<void> {
@@ -199,7 +210,14 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
         if (!taken) {
           const link = await issueLink(user, "email_change", config.emailVerificationTtlSeconds, input.newEmail);
           post(
-            { kind: "email_change_link", to: input.newEmail, name: user.name, oldEmail: user.email, ...link },
+            {
+              kind: "email_change_link",
+              to: input.newEmail,
+              name: user.name,
+              locale: user.locale,
+              oldEmail: user.email,
+              ...link,
+            },
             user.id,
           );
         }
@@ -208,6 +226,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
             kind: "email_change_requested",
             to: user.email,
             name: user.name,
+            locale: user.locale,
             newEmail: input.newEmail,
             at: new Date(nowMs),
           },
@@ -232,7 +251,10 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       const live = await accounts.deleteUser(user.id, new Date(nowMs));
       if (live === null) throw invalidToken("revoked");
       await fanout.accountDeleted(user.id, live);
-      post({ kind: "account_deleted", to: user.email, name: user.name, at: new Date(nowMs) }, user.id);
+      post(
+        { kind: "account_deleted", to: user.email, name: user.name, locale: user.locale, at: new Date(nowMs) },
+        user.id,
+      );
     },
   };
 }

@@ -171,6 +171,7 @@ export function createIdentityVerbs(
           email,
           name: identity.name?.trim().slice(0, 100) || null,
           emailVerifiedAt: identity.emailVerified ? now : null,
+          locale: context.locale,
         },
         record,
       );

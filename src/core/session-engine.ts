@@ -250,7 +250,13 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     async register(input: RegisterInput, context?: RequestContext): Promise<PublicUser> {
       await rateLimits.beforeRegister(context?.ip ?? null);
       const passwordHash = await hasher.hash(input.password);
-      const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
+      const user = await users.create({
+        id: newUserId(),
+        email: input.email,
+        name: input.name ?? null,
+        passwordHash,
+        locale: context?.locale,
+      });
       if (!user)
         throw new AuthError("email_taken", engineText("account.emailTaken"), {
           fields: { email: [engineText("account.emailTaken")] },
