@@ -47,6 +47,7 @@ export const ENGINE_MESSAGES = {
     sessions: "Sessions cannot be checked right now. Please try again in a moment.",
     database: "The service cannot reach its database right now. Please try again in a moment.",
     signIn: "Sign-in is temporarily unavailable. Please try again in a moment.",
+    databaseHealth: "The database is unreachable.",
     unexpected: "Something went wrong on our side (incident {incident}).",
   },
   validation: {
@@ -120,6 +121,16 @@ export const ENGINE_MESSAGES = {
     bodyTooLarge: "The request body is larger than {max} bytes.",
     noSuchEndpoint: "There is no such API endpoint.",
     methodNotAllowed: "This endpoint accepts {methods} only.",
+    /** `{parameter}` is a parameter's name as the API spells it (refresh_token, mfa_token...): never translated. */
+    parameterRequired: "{parameter} is required.",
+    parameterTooLong: "{parameter} is too long.",
+    codeRequired: "The code is required.",
+    codeTooLong: "The code is too long.",
+    grantTypes: 'Supported grant types are "password", "refresh_token", "mfa_otp" and "mfa_recovery_code".',
+    providerRequired: "The provider is required.",
+    unknownProvider: "Unknown sign-in provider.",
+    notUnderstood: "The sign-in service did not understand this request.",
+    bodyUnreadable: "The request body could not be read.",
   },
   /** The browser's forms: what a server action or the sign-in form says when the engine did not. */
   form: {

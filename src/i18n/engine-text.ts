@@ -19,6 +19,11 @@ interface Pattern {
 const IN_FIELD = "validation.inField";
 const IN_FIELD_SHAPE = /^([A-Za-z0-9_.]+): (.+)$/s;
 
+/** A parameter's name is one identifier (so "{parameter} is required." takes no sentence for a name); the rest, any text. */
+function capture(name: string): string {
+  return name === "parameter" ? "([a-z][a-z0-9_]*)" : "(.+?)";
+}
+
 let compiled: { exact: Map<string, string>; patterns: Pattern[] } | undefined;
 
 function templates() {
@@ -32,10 +37,8 @@ function templates() {
       if (!exact.has(template)) exact.set(template, id);
       continue;
     }
-    const source = template
-      .split(/\{\w+\}/)
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join("(.+?)");
+    const parts = template.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const source = parts.map((part, index) => (index === 0 ? part : `${capture(names[index - 1]!)}${part}`)).join("");
     patterns.push({ id, regex: new RegExp(`^${source}$`, "s"), names });
   }
   compiled = { exact, patterns };

@@ -11,7 +11,11 @@ import { matchEngineText } from "@/i18n/engine-text";
 function sampleValues(template: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [, name] of template.matchAll(/\{(\w+)\}/g)) {
-    values[name!] = ["count", "min", "max", "incident"].includes(name!) ? "42" : "GitHub";
+    values[name!] = ["count", "min", "max", "incident"].includes(name!)
+      ? "42"
+      : name === "parameter"
+        ? "refresh_token"
+        : "GitHub";
   }
   return values;
 }
@@ -70,7 +74,12 @@ describe("engine messages in the reader's language", () => {
   });
 
   it("leaves any other text as it is", () => {
-    for (const text of ["Invalid input: expected string, received undefined", "", "email: something else"]) {
+    for (const text of [
+      "Invalid input: expected string, received undefined",
+      "",
+      "email: something else",
+      "A sentence is required.",
+    ]) {
       expect(zh.text(text)).toBe(text);
     }
   });
