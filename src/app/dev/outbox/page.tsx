@@ -41,10 +41,8 @@ export default async function OutboxPage() {
                 {mail.subject}
               </h2>
               <p className="mt-1 text-sm break-words text-muted">
-                {t.rich("to", {
-                  recipient: mail.recipient,
-                  time: () => <time dateTime={mail.createdAt.toISOString()}>{formatWhen(mail.createdAt, locale)}</time>,
-                })}
+                {t("to")} {mail.recipient} ·{" "}
+                <time dateTime={mail.createdAt.toISOString()}>{formatWhen(mail.createdAt, locale)}</time>
               </p>
               <pre className="mt-3 overflow-x-auto text-sm whitespace-pre-wrap text-fg">{mail.body}</pre>
             </article>
