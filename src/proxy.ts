@@ -5,6 +5,7 @@ import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
 import { malformedActionBody } from "@/server/http/action-body";
 import { clientContext } from "@/server/http/client-info";
+import { localeOfHeaders } from "@/server/http/request-language";
 import { isForeignStateChange } from "@/server/http/csrf";
 import { errorJson } from "@/server/http/errors";
 import { SERVICES_UNAVAILABLE_MESSAGE, servicesUnavailable } from "@/server/http/route";
@@ -114,7 +115,7 @@ function badPath(pathname: string): Response {
 }
 
 function unavailable(request: NextRequest): Response {
-  if (request.nextUrl.pathname.startsWith("/api/")) return servicesUnavailable();
+  if (request.nextUrl.pathname.startsWith("/api/")) return servicesUnavailable(localeOfHeaders(request.headers));
   return new Response(SERVICES_UNAVAILABLE_MESSAGE, {
     status: 503,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "5", "Cache-Control": "no-store" },

@@ -8,6 +8,7 @@ import type { AccountMail, AccountTokenPurpose, UserRecord } from "./ports";
 import { identifyDevice } from "./new-device";
 import type { RequestContext } from "./session-engine";
 import type { ChangeEmailInput, DeleteAccountInput, PasswordResetInput, PasswordResetRequest } from "./validation";
+import { engineText } from "./messages";
 
 /**
  * Account recovery, verified email and account deletion: the verbs that work through one-time
@@ -35,7 +36,7 @@ function linkUser(context: RequestContext) {
 }
 
 function invalidLink(): AuthError {
-  return new AuthError("invalid_grant", "This link is invalid, was already used or has expired.");
+  return new AuthError("invalid_grant", engineText("link.invalid"));
 }
 
 export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
@@ -87,7 +88,10 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
     async sendFirstVerification(user: UserRecord): Promise<void> {
       try {
         const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
-        post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+        post(
+          { kind: "email_verification_link", to: user.email, name: user.name, locale: user.locale, ...link },
+          user.id,
+        );
       } catch (error) {
         // The account exists: a failure here must not fail the registration (the banner can resend).
         logger.warn("verification_link_failed", { userId: user.id, error: errorMessage(error) });
@@ -101,7 +105,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       if (!user || user.disabledAt) return;
       afterAnswer("password_reset_request", user.id, async () => {
         const link = await issueLink(user, "password_reset", config.passwordResetTtlSeconds);
-        post({ kind: "password_reset_link", to: user.email, name: user.name, ...link }, user.id);
+        post({ kind: "password_reset_link", to: user.email, name: user.name, locale: user.locale, ...link }, user.id);
         await fanout.audit([
           {
             userId: user.id,
@@ -134,7 +138,14 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
         mailUnverified: !user.emailVerifiedAt,
       });
       post(
-        { kind: "password_reset_done", to: user.email, name: user.name, at: new Date(nowMs), ip: context.ip },
+        {
+          kind: "password_reset_done",
+          to: user.email,
+          name: user.name,
+          locale: user.locale,
+          at: new Date(nowMs),
+          ip: context.ip,
+        },
         user.id,
       );
     },
@@ -148,7 +159,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       if (!result) return refusedLink(context.ip);
       const { user } = result;
       if (result.kind === "email_taken") {
-        throw new AuthError("email_taken", "Another account uses that email address now; the change was not made.");
+        throw new AuthError("email_taken", engineText("link.emailTakenMeanwhile"));
       }
       if (result.kind === "verified") {
         await fanout.audit([{ userId: user.id, sessionId: null, type: "email_verified", ...linkUser(context) }]);
@@ -160,6 +171,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
           kind: "email_changed",
           to: result.previousEmail,
           name: user.name,
+          locale: user.locale,
           newEmail: user.email,
           at: new Date(nowMs),
         },
@@ -180,14 +192,14 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       if (user.emailVerifiedAt) return;
       await rateLimits.beforeAccountMail(user.id);
       const link = await issueLink(user, "email_verification", config.emailVerificationTtlSeconds);
-      post({ kind: "email_verification_link", to: user.email, name: user.name, ...link }, user.id);
+      post({ kind: "email_verification_link", to: user.email, name: user.name, locale: user.locale, ...link }, user.id);
     },
 
     async changeEmail(claims: AccessClaims, input: ChangeEmailInput, context: RequestContext): Promise<void> {
       const user = await reauthenticate(claims, input.password, context);
       if (input.newEmail === user.email) {
-        throw new AuthError("invalid_request", "This is already your email address.", {
-          fields: { newEmail: ["This is already your email address."] },
+        throw new AuthError("invalid_request", engineText("link.sameEmail"), {
+          fields: { newEmail: [engineText("link.sameEmail")] },
         });
       }
       await rateLimits.beforeAccountMail(user.id);
@@ -198,7 +210,14 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
         if (!taken) {
           const link = await issueLink(user, "email_change", config.emailVerificationTtlSeconds, input.newEmail);
           post(
-            { kind: "email_change_link", to: input.newEmail, name: user.name, oldEmail: user.email, ...link },
+            {
+              kind: "email_change_link",
+              to: input.newEmail,
+              name: user.name,
+              locale: user.locale,
+              oldEmail: user.email,
+              ...link,
+            },
             user.id,
           );
         }
@@ -207,6 +226,7 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
             kind: "email_change_requested",
             to: user.email,
             name: user.name,
+            locale: user.locale,
             newEmail: input.newEmail,
             at: new Date(nowMs),
           },
@@ -231,7 +251,10 @@ export function createAccountVerbs(deps: EngineDeps, shared: EngineParts) {
       const live = await accounts.deleteUser(user.id, new Date(nowMs));
       if (live === null) throw invalidToken("revoked");
       await fanout.accountDeleted(user.id, live);
-      post({ kind: "account_deleted", to: user.email, name: user.name, at: new Date(nowMs) }, user.id);
+      post(
+        { kind: "account_deleted", to: user.email, name: user.name, locale: user.locale, at: new Date(nowMs) },
+        user.id,
+      );
     },
   };
 }

@@ -1,3 +1,4 @@
+import { engineText } from "./messages";
 /**
  * The closed set of errors the engine raises. The edge (src/server/http) maps each code to an HTTP
  * status and a JSON body `{ error, error_description }`; pages map them to readable messages.
@@ -63,34 +64,28 @@ export function isAuthError(error: unknown): error is AuthError {
 export type InvalidTokenReason = "missing" | "malformed" | "expired" | "revoked" | "signature";
 
 const tokenMessages: Record<InvalidTokenReason, string> = {
-  missing: "An access token is required.",
-  malformed: "The access token is malformed.",
-  expired: "The access token has expired.",
-  revoked: "The session of this token has been signed out.",
-  signature: "The access token is not valid.",
+  missing: engineText("token.missing"),
+  malformed: engineText("token.malformed"),
+  expired: engineText("token.expired"),
+  revoked: engineText("token.revoked"),
+  signature: engineText("token.signature"),
 };
 
 export function invalidToken(reason: InvalidTokenReason): AuthError {
   return new AuthError("invalid_token", tokenMessages[reason], { reason });
 }
 
-export function invalidGrant(
-  message = "The refresh token is invalid, expired or revoked.",
-  reason?: InvalidTokenReason,
-): AuthError {
+export function invalidGrant(message = engineText("token.refreshInvalid"), reason?: InvalidTokenReason): AuthError {
   return new AuthError("invalid_grant", message, reason ? { reason } : {});
 }
 
 /** Only said after the right password: someone guessing learns nothing about the account's state. */
 export function accountDisabled(): AuthError {
-  return new AuthError("invalid_grant", "This account is disabled.");
+  return new AuthError("invalid_grant", engineText("account.disabled"));
 }
 
 export function storesUnavailable(): AuthError {
-  return new AuthError(
-    "temporarily_unavailable",
-    "Sessions cannot be checked right now. Please try again in a moment.",
-  );
+  return new AuthError("temporarily_unavailable", engineText("unavailable.sessions"));
 }
 
 /** A loggable one-line description of anything thrown (never its stack). */

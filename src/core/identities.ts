@@ -7,6 +7,7 @@ import { newUserId } from "./ids";
 import type { IdentityRecord, UserRecord } from "./ports";
 import type { RequestContext, TokenPair } from "./session-engine";
 import { emailSchema } from "./validation";
+import { engineText } from "./messages";
 
 /** What an identity provider (OpenID Connect) said about the person who signed in there. */
 export interface ExternalIdentity {
@@ -72,7 +73,7 @@ export interface IdentityVerbs {
 
 /** The message of an identity whose email belongs to an account it is not linked to. */
 export function notLinkedMessage(providerName: string): string {
-  return `An account with this email already exists. Sign in with your password (or passkey), then connect ${providerName} under Security settings.`;
+  return engineText("identity.notLinked", { provider: providerName });
 }
 
 export function createIdentityVerbs(
@@ -134,7 +135,7 @@ export function createIdentityVerbs(
       const known = await signInMethods.findIdentity(identity.provider, identity.subject);
       if (known) {
         const user = await users.findById(known.userId);
-        if (!user) throw new AuthError("invalid_grant", "This account no longer exists.");
+        if (!user) throw new AuthError("invalid_grant", engineText("account.gone"));
         const pair = await startSession(user, { method: identity.provider, amr: ["fed"] }, context);
         await signInMethods.recordIdentityUse(identity.provider, identity.subject, now);
         return pair;
@@ -145,10 +146,7 @@ export function createIdentityVerbs(
           identity,
           context,
           "identity_without_email",
-          new AuthError(
-            "invalid_request",
-            `${identity.providerName} did not tell us an email address, so no account can be made with it. Allow access to your email address there, or register with a password.`,
-          ),
+          new AuthError("invalid_request", engineText("identity.noEmail", { provider: identity.providerName })),
         );
       // An account with this email, verified at the provider or not, is never linked silently: whoever
       // controls the provider's account may not be who owns ours.
@@ -173,6 +171,7 @@ export function createIdentityVerbs(
           email,
           name: identity.name?.trim().slice(0, 100) || null,
           emailVerifiedAt: identity.emailVerified ? now : null,
+          locale: context.locale,
         },
         record,
       );
@@ -209,10 +208,10 @@ export function createIdentityVerbs(
         throw new AuthError(
           "conflict",
           existing?.userId === user.id
-            ? `This ${identity.providerName} account is already connected.`
+            ? engineText("identity.alreadyConnected", { provider: identity.providerName })
             : existing
-              ? `This ${identity.providerName} account is connected to another account. Disconnect it there first.`
-              : `Your account is already connected to another ${identity.providerName} account. Disconnect that one first.`,
+              ? engineText("identity.connectedElsewhere", { provider: identity.providerName })
+              : engineText("identity.otherConnected", { provider: identity.providerName }),
         );
       }
       await recordChange(claims, user, "identity_linked", identity.providerName, context);
@@ -222,12 +221,9 @@ export function createIdentityVerbs(
       const user = await reauthenticate(claims, input.password, context);
       const result = await signInMethods.removeWayIn(user.id, { kind: "identity", provider: input.provider });
       if (result === "not_found")
-        throw new AuthError("not_found", `No ${input.providerName} account is connected to yours.`);
+        throw new AuthError("not_found", engineText("identity.notConnected", { provider: input.providerName }));
       if (result === "last_way_in")
-        throw new AuthError(
-          "conflict",
-          `${input.providerName} is the only way into your account, so it cannot be disconnected. Set a password first: “Forgot password?” on the sign-in page sends a link.`,
-        );
+        throw new AuthError("conflict", engineText("identity.lastWayIn", { provider: input.providerName }));
       await recordChange(claims, user, "identity_unlinked", input.providerName, context);
     },
   };

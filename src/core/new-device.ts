@@ -116,6 +116,7 @@ export function createSignInRecorder(
       userId: user.id,
       email: user.email,
       name: user.name,
+      locale: user.locale,
       device: device.label,
       ip: session.ip,
       at: session.createdAt,

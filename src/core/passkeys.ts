@@ -20,6 +20,7 @@ import type { ChallengePurpose, PasskeyRecord } from "./ports";
 import type { RequestContext, TokenPair } from "./session-engine";
 import { changedBy } from "./sign-in-method-changes";
 import { CONTROL_CHARACTERS, optionalText, parseInput } from "./validation";
+import { engineText } from "./messages";
 
 /** A passkey as its owner sees it on the security page. */
 export interface PasskeyView {
@@ -71,15 +72,15 @@ export const MAX_PASSKEYS_PER_ACCOUNT = 20;
 
 /** A passkey's name: trimmed, at most 64 characters; empty means "name it after this device". */
 export const passkeyNameSchema = z
-  .string({ error: "Passkey name must be text." })
+  .string({ error: engineText("passkey.nameNotText") })
   .trim()
-  .max(PASSKEY_NAME_MAX, `Passkey name must be at most ${PASSKEY_NAME_MAX} characters.`)
-  .refine((value) => !CONTROL_CHARACTERS.test(value), "Passkey name must not contain control characters.");
+  .max(PASSKEY_NAME_MAX, engineText("passkey.nameTooLong", { max: PASSKEY_NAME_MAX }))
+  .refine((value) => !CONTROL_CHARACTERS.test(value), engineText("passkey.nameControl"));
 
 const base64url = z
   .string()
   .max(8192)
-  .regex(/^[A-Za-z0-9_-]*$/, "Expected base64url.");
+  .regex(/^[A-Za-z0-9_-]*$/, engineText("passkey.notBase64url"));
 
 /** The shape of a browser's answer, checked before any of it is decoded (the library checks the rest). */
 export const registrationResponseSchema = z.looseObject({
@@ -116,7 +117,7 @@ export const addPasskeySchema = z.object({
 
 export const passkeySignInSchema = z.object({
   response: authenticationResponseSchema,
-  deviceName: optionalText(100, "Device name"),
+  deviceName: optionalText(100, "deviceName"),
 });
 
 const TRANSPORTS = new Set(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]);
@@ -154,9 +155,9 @@ function refusalReason(error: unknown): string {
   return "passkey_not_verified";
 }
 
-const STALE_REGISTRATION = "This passkey request has expired or was already used. Please try again.";
-const STALE_SIGN_IN = "This passkey sign-in has expired or was already used. Please try again.";
-const NOT_RECOGNISED = "This passkey is not recognised. It may have been removed from its account.";
+const STALE_REGISTRATION = engineText("passkey.staleRegistration");
+const STALE_SIGN_IN = engineText("passkey.staleSignIn");
+const NOT_RECOGNISED = engineText("passkey.notRecognised");
 
 export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): PasskeyVerbs {
   const { config, users, challenges, signInMethods, clock, logger, rateLimits } = deps;
@@ -197,7 +198,7 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
         ? STALE_SIGN_IN
         : reason === "passkey_unknown"
           ? NOT_RECOGNISED
-          : "This passkey could not be verified. Please try again.";
+          : engineText("passkey.notVerifiedTryAgain");
     throw new AuthError("invalid_grant", message);
   }
 
@@ -210,10 +211,7 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
       const user = await reauthenticate(claims, input.password, context);
       const existing = await signInMethods.listPasskeys(user.id);
       if (existing.length >= MAX_PASSKEYS_PER_ACCOUNT) {
-        throw new AuthError(
-          "conflict",
-          `An account can have at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys. Remove one to add another.`,
-        );
+        throw new AuthError("conflict", engineText("passkey.tooMany", { max: MAX_PASSKEYS_PER_ACCOUNT }));
       }
       const options = await generateRegistrationOptions({
         rpName: config.appName,
@@ -249,9 +247,9 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
         });
       } catch (error) {
         logger.info("passkey_registration_refused", { userId: user.id, reason: refusalReason(error) });
-        throw new AuthError("invalid_grant", "This passkey could not be verified. Please try again.");
+        throw new AuthError("invalid_grant", engineText("passkey.notVerifiedTryAgain"));
       }
-      if (!verification.verified) throw new AuthError("invalid_grant", "This passkey could not be verified.");
+      if (!verification.verified) throw new AuthError("invalid_grant", engineText("passkey.notVerified"));
       const { credential } = verification.registrationInfo;
       const now = new Date(clock());
       const record: PasskeyRecord = {
@@ -265,7 +263,7 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
         lastUsedAt: null,
       };
       if (!(await signInMethods.addPasskey(record))) {
-        throw new AuthError("conflict", "This passkey is already registered.");
+        throw new AuthError("conflict", engineText("passkey.alreadyRegistered"));
       }
       await announce(user, "passkey_added", changedBy(claims, context), { detail: record.name });
       return toView(record);
@@ -274,15 +272,12 @@ export function createPasskeyVerbs(deps: EngineDeps, parts: EngineParts): Passke
     async removePasskey(claims, passkeyId, input, context) {
       const user = await reauthenticate(claims, input.password, context);
       const passkey = (await signInMethods.listPasskeys(user.id)).find((p) => p.id === passkeyId);
-      const notFound = new AuthError("not_found", "No such passkey on your account.");
+      const notFound = new AuthError("not_found", engineText("passkey.noSuch"));
       if (!passkey) throw notFound;
       const result = await signInMethods.removeWayIn(user.id, { kind: "passkey", id: passkeyId });
       if (result === "not_found") throw notFound;
       if (result === "last_way_in") {
-        throw new AuthError(
-          "conflict",
-          "This passkey is the only way into your account. Set a password or add another way in before removing it.",
-        );
+        throw new AuthError("conflict", engineText("passkey.lastWayIn"));
       }
       await announce(user, "passkey_removed", changedBy(claims, context), { detail: passkey.name });
     },

@@ -16,6 +16,8 @@ export interface UserRecord {
   emailVerifiedAt: Date | null;
   /** TOTP is on: a password sign-in needs a code (or a recovery code) as its second step. */
   twoFactorEnabled: boolean;
+  /** The language the owner reads (a tag such as "zh-CN"); absent or null: English. Only the mail uses it. */
+  locale?: string | null;
 }
 
 /**
@@ -122,7 +124,13 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
   /** Returns null when the (normalised) email is already taken. */
-  create(user: { id: string; email: string; name: string | null; passwordHash: string }): Promise<UserRecord | null>;
+  create(user: {
+    id: string;
+    email: string;
+    name: string | null;
+    passwordHash: string;
+    locale?: string | null;
+  }): Promise<UserRecord | null>;
   /**
    * Marks the user disabled and raises the epoch in one write (every token dead at once). Returns
    * the new epoch, or null when the user does not exist or is already disabled.
@@ -266,6 +274,8 @@ export interface NewDeviceAlert {
   userId: string;
   email: string;
   name: string | null;
+  /** The recipient's language (`UserRecord.locale`). */
+  locale?: string | null;
   device: string;
   ip: string | null;
   at: Date;
@@ -274,37 +284,40 @@ export interface NewDeviceAlert {
 /**
  * The account emails the engine sends, as data: the adapter (src/server/mail) words each one and
  * builds its links from APP_URL. `token` is a link's secret: it goes into the email and nowhere else.
+ * `locale` is the recipient's language (`UserRecord.locale`), the one it is worded in.
  */
-export type AccountMail =
+export type AccountMail = { locale?: string | null } &
   /** "Reset your password": a link to /reset-password?token=..., valid until `expiresAt`. */
-  | { kind: "password_reset_link"; to: string; name: string | null; token: string; expiresAt: Date }
-  /** "Your password was reset": every device was signed out. */
-  | { kind: "password_reset_done"; to: string; name: string | null; at: Date; ip: string | null }
-  /** "Verify your email": a link to /verify-email?token=... (after registration, or asked again). */
-  | { kind: "email_verification_link"; to: string; name: string | null; token: string; expiresAt: Date }
-  /** To the new address of an email change: the link that makes the change. */
-  | { kind: "email_change_link"; to: string; name: string | null; token: string; expiresAt: Date; oldEmail: string }
-  /** To the old address: a change to `newEmail` was asked for (nothing changes until the link is used). */
-  | { kind: "email_change_requested"; to: string; name: string | null; newEmail: string; at: Date }
-  /** To the old address: the account's email is now `newEmail`. */
-  | { kind: "email_changed"; to: string; name: string | null; newEmail: string; at: Date }
-  /** The account and everything in it were deleted. */
-  | { kind: "account_deleted"; to: string; name: string | null; at: Date }
-  /**
-   * A change to the ways into the account: two-factor sign-in turned on or off, a recovery code
-   * used (`remaining` left), recovery codes replaced, a passkey added or removed (`detail`: its
-   * name), an identity provider connected or disconnected (`detail`: its display name).
-   */
-  | {
-      kind: "sign_in_methods_changed";
-      to: string;
-      name: string | null;
-      change: SignInMethodChange;
-      detail: string | null;
-      remaining?: number;
-      at: Date;
-      ip: string | null;
-    };
+  (
+    | { kind: "password_reset_link"; to: string; name: string | null; token: string; expiresAt: Date }
+    /** "Your password was reset": every device was signed out. */
+    | { kind: "password_reset_done"; to: string; name: string | null; at: Date; ip: string | null }
+    /** "Verify your email": a link to /verify-email?token=... (after registration, or asked again). */
+    | { kind: "email_verification_link"; to: string; name: string | null; token: string; expiresAt: Date }
+    /** To the new address of an email change: the link that makes the change. */
+    | { kind: "email_change_link"; to: string; name: string | null; token: string; expiresAt: Date; oldEmail: string }
+    /** To the old address: a change to `newEmail` was asked for (nothing changes until the link is used). */
+    | { kind: "email_change_requested"; to: string; name: string | null; newEmail: string; at: Date }
+    /** To the old address: the account's email is now `newEmail`. */
+    | { kind: "email_changed"; to: string; name: string | null; newEmail: string; at: Date }
+    /** The account and everything in it were deleted. */
+    | { kind: "account_deleted"; to: string; name: string | null; at: Date }
+    /**
+     * A change to the ways into the account: two-factor sign-in turned on or off, a recovery code
+     * used (`remaining` left), recovery codes replaced, a passkey added or removed (`detail`: its
+     * name), an identity provider connected or disconnected (`detail`: its display name).
+     */
+    | {
+        kind: "sign_in_methods_changed";
+        to: string;
+        name: string | null;
+        change: SignInMethodChange;
+        detail: string | null;
+        remaining?: number;
+        at: Date;
+        ip: string | null;
+      }
+  );
 
 /** A change to the ways into an account: an event of its own, and the subject of a mail. */
 export type SignInMethodChange =
@@ -500,7 +513,7 @@ export interface SignInMethodRepository {
    * when the email is taken (or the identity is linked meanwhile).
    */
   createUserWithIdentity(
-    user: { id: string; email: string; name: string | null; emailVerifiedAt: Date | null },
+    user: { id: string; email: string; name: string | null; emailVerifiedAt: Date | null; locale?: string | null },
     identity: IdentityRecord,
   ): Promise<UserRecord | null>;
   /**

@@ -2,6 +2,7 @@ import { logAuthEvent, type AuthEventFields } from "./auth-events-log";
 import { AuthError, errorMessage } from "./errors";
 import type { Logger, RateLimiter } from "./ports";
 import { sha256 } from "./crypto";
+import { engineText } from "./messages";
 
 export interface Limit {
   limit: number;
@@ -48,9 +49,11 @@ export function scaleRateLimits(scale: number): RateLimits {
 }
 
 function tooMany(resetInSeconds: number): AuthError {
-  const minutes = Math.ceil(resetInSeconds / 60);
-  const when = resetInSeconds < 90 ? `${Math.max(1, Math.ceil(resetInSeconds))} seconds` : `${minutes} minutes`;
-  return new AuthError("rate_limited", `Too many attempts. Please try again in ${when}.`, {
+  const message =
+    resetInSeconds < 90
+      ? engineText("rateLimit.seconds", { count: Math.max(1, Math.ceil(resetInSeconds)) })
+      : engineText("rateLimit.minutes", { count: Math.ceil(resetInSeconds / 60) });
+  return new AuthError("rate_limited", message, {
     retryAfterSeconds: Math.max(1, Math.ceil(resetInSeconds)),
   });
 }

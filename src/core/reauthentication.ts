@@ -4,6 +4,7 @@ import { AuthError, invalidToken } from "./errors";
 import type { PasswordCheck } from "./password-check";
 import type { UserRecord } from "./ports";
 import type { RequestContext } from "./session-engine";
+import { engineText } from "./messages";
 
 /**
  * Re-authentication for irreversible changes (email, account deletion, second factors): the
@@ -29,15 +30,13 @@ export function createReauthentication(
     if (!user) throw invalidToken("revoked"); // deleted between the token check and now
     if (password !== undefined) {
       if (await verifyPasswordOf(user.email, user, password, context.ip)) return user;
-      throw new AuthError("invalid_grant", "The password is wrong.", {
-        fields: { password: ["The password is wrong."] },
+      throw new AuthError("invalid_grant", engineText("account.wrongPassword"), {
+        fields: { password: [engineText("account.wrongPassword")] },
       });
     }
     if (isRecentAuthentication(claims, clock(), config.reauthMaxAgeSeconds)) return user;
     // An account without a password (made through an identity provider) has none to enter.
-    const message = user.passwordHash
-      ? "Enter your password again: this change needs a recent sign-in."
-      : "This change needs a recent sign-in: sign out, sign in again, then try again.";
+    const message = user.passwordHash ? engineText("account.reauthWithPassword") : engineText("account.reauthBySignIn");
     throw new AuthError("insufficient_user_authentication", message, { maxAgeSeconds: config.reauthMaxAgeSeconds });
   };
 }

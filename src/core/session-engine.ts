@@ -26,11 +26,17 @@ import type {
   SignInInput,
 } from "./validation";
 import { createAccountVerbs, type EmailConfirmationResult } from "./account-verbs";
+import { engineText } from "./messages";
 
 /** Where a request came from, as the edge saw it: shown per device and used by rate limits. */
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
+  /**
+   * The language the person reads (a tag such as "en" or "zh-CN"), when the edge knows it: an
+   * account made by this request remembers it for its mail.
+   */
+  locale?: string;
 }
 
 /** What the token endpoint returns (RFC 6749 §5.1 names are applied at the edge). */
@@ -219,7 +225,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       // through two rotations, or a thief; nothing is handed out, and nobody is signed out.
       if (inGrace) throw invalidGrant();
       await revokeReusedSession(session, nowMs);
-      throw invalidGrant("The refresh token was already used; the session has been signed out.", "revoked");
+      throw invalidGrant(engineText("token.refreshReused"), "revoked");
     }
     throw invalidGrant();
   }
@@ -244,10 +250,16 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
     async register(input: RegisterInput, context?: RequestContext): Promise<PublicUser> {
       await rateLimits.beforeRegister(context?.ip ?? null);
       const passwordHash = await hasher.hash(input.password);
-      const user = await users.create({ id: newUserId(), email: input.email, name: input.name ?? null, passwordHash });
+      const user = await users.create({
+        id: newUserId(),
+        email: input.email,
+        name: input.name ?? null,
+        passwordHash,
+        locale: context?.locale,
+      });
       if (!user)
-        throw new AuthError("email_taken", "An account with this email already exists.", {
-          fields: { email: ["An account with this email already exists."] },
+        throw new AuthError("email_taken", engineText("account.emailTaken"), {
+          fields: { email: [engineText("account.emailTaken")] },
         });
       await fanout.audit([{ userId: user.id, sessionId: null, type: "user_registered" }]);
       await account.sendFirstVerification(user);
@@ -260,7 +272,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       const user = await verifyPasswordOf(input.email, found, input.password, context.ip);
       if (!user) {
         logAuthEvent(logger, "sign_in_failed", { userId: found?.id, ip: context.ip, reason: "invalid_credentials" });
-        throw new AuthError("invalid_grant", "Wrong email or password.");
+        throw new AuthError("invalid_grant", engineText("account.wrongCredentials"));
       }
       ensureEnabled(user, deps, context.ip);
       if (user.twoFactorEnabled) throw await twoFactor.secondStepRequired(user, input.deviceName ?? null);
@@ -314,7 +326,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
           revokedBy: claims.sid,
           now: new Date(clock()),
         }));
-      if (!revoked) throw new AuthError("not_found", "No such active session.");
+      if (!revoked) throw new AuthError("not_found", engineText("account.noSuchSession"));
       await fanout.sessionsRevoked(claims.sub, [sessionId], reason, claims.sid);
     },
 
@@ -356,14 +368,13 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
       const found = await users.findById(claims.sub);
       if (found && found.passwordHash === null) {
         // An account made through an identity provider: nothing to check against; a reset link sets one.
-        const message =
-          "This account has no password yet. “Forgot password?” on the sign-in page sends a link to set one.";
+        const message = engineText("account.noPasswordYet");
         throw new AuthError("invalid_grant", message, { fields: { currentPassword: [message] } });
       }
       const user = await verifyPasswordOf(found?.email ?? claims.email, found, input.currentPassword, context.ip);
       if (!user) {
-        throw new AuthError("invalid_grant", "The current password is wrong.", {
-          fields: { currentPassword: ["The current password is wrong."] },
+        throw new AuthError("invalid_grant", engineText("account.wrongCurrentPassword"), {
+          fields: { currentPassword: [engineText("account.wrongCurrentPassword")] },
         });
       }
       const newPasswordHash = await hasher.hash(input.newPassword);
@@ -379,8 +390,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         now: new Date(nowMs),
         idleExpiresAt: new Date(nowMs + config.sessionIdleTtlSeconds * 1000),
       });
-      if (!result)
-        throw new AuthError("invalid_grant", "The password or this session changed meanwhile. Sign in again.");
+      if (!result) throw new AuthError("invalid_grant", engineText("account.changedMeanwhile"));
       await fanout.epochRaised(user.id, result.epoch, "password_change", claims.sid, {
         userId: user.id,
         sessionId: claims.sid,
@@ -389,7 +399,7 @@ export function createSessionEngine(deps: EngineDeps): SessionEngine {
         actorSessionId: claims.sid,
       });
       const session = await sessions.findById(claims.sid);
-      if (!session) throw new AuthError("invalid_grant", "This session has ended.");
+      if (!session) throw new AuthError("invalid_grant", engineText("account.sessionEnded"));
       return issuePair(session, result.epoch, refreshToken, nowMs);
     },
 

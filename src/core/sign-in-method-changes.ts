@@ -45,6 +45,7 @@ export function createChangeAnnouncer(
         kind: "sign_in_methods_changed",
         to: user.email,
         name: user.name,
+        locale: user.locale,
         change,
         detail: mail.detail ?? null,
         at: new Date(deps.clock()),

@@ -8,6 +8,7 @@ import type { UserRecord } from "./ports";
 import type { RequestContext, TokenPair } from "./session-engine";
 import { changedBy } from "./sign-in-method-changes";
 import { newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, recoveryCodeHash, totpStepOf, totpUri } from "./totp";
+import { engineText } from "./messages";
 
 /** What set-up shows once: the secret (base32, the "Setup key") and the otpauth:// URI of its QR code. */
 export interface TotpSetup {
@@ -83,7 +84,7 @@ export const AMR_WITH_TOTP = ["pwd", "otp", "mfa"];
 export const AMR_WITH_RECOVERY_CODE = ["pwd", "mfa"];
 
 function signInAgain(): AuthError {
-  return new AuthError("invalid_grant", "This sign-in has expired or was already completed. Please sign in again.");
+  return new AuthError("invalid_grant", engineText("twoFactor.signInAgain"));
 }
 
 function wrongCode(field: "code" | "otp" | "recoveryCode", message: string): AuthError {
@@ -91,7 +92,7 @@ function wrongCode(field: "code" | "otp" | "recoveryCode", message: string): Aut
 }
 
 function notOn(): AuthError {
-  return new AuthError("conflict", "Two-factor authentication is not on for this account.");
+  return new AuthError("conflict", engineText("twoFactor.notOn"));
 }
 
 export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoFactor {
@@ -121,10 +122,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
       return { ...totp, secret: secrets.open(totp.secretSealed) };
     } catch (error) {
       logger.error("totp_secret_unreadable", { userId, error: errorMessage(error) });
-      throw wrongCode(
-        field,
-        "Codes from your authenticator app cannot be checked for this account. Use a recovery code, or set it up again.",
-      );
+      throw wrongCode(field, engineText("twoFactor.secretUnreadable"));
     }
   }
 
@@ -145,7 +143,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
 
     async beginTotpSetup(claims, input, context) {
       const user = await reauthenticate(claims, input.password, context);
-      const conflict = new AuthError("conflict", "Two-factor authentication is already on.");
+      const conflict = new AuthError("conflict", engineText("twoFactor.alreadyOn"));
       if (user.twoFactorEnabled) throw conflict;
       const secret = newTotpSecret();
       if (!(await repository.savePendingTotp(user.id, secrets.seal(secret), new Date(clock())))) throw conflict;
@@ -155,14 +153,14 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
     async confirmTotp(claims, input, context) {
       const user = await currentUser(claims);
       const pending = await secretOf(user.id, "code");
-      if (pending?.enabledAt) throw new AuthError("conflict", "Two-factor authentication is already on.");
+      if (pending?.enabledAt) throw new AuthError("conflict", engineText("twoFactor.alreadyOn"));
       const nowMs = clock();
       if (!pending || nowMs - pending.createdAt.getTime() > TOTP_SETUP_TTL_SECONDS * 1000) {
-        throw new AuthError("conflict", "No set-up is waiting for a code (it expires after 15 minutes). Start again.");
+        throw new AuthError("conflict", engineText("twoFactor.noSetUp"));
       }
       const step = totpStepOf(pending.secret, input.code, nowMs);
       if (step === null) {
-        throw wrongCode("code", "The code is wrong. Enter the 6-digit code your authenticator app shows now.");
+        throw wrongCode("code", engineText("twoFactor.wrongCode"));
       }
       const { codes, hashes } = issueRecoveryCodes();
       const enabled = await repository.enableTotp({
@@ -172,7 +170,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
         step,
         now: new Date(nowMs),
       });
-      if (!enabled) throw new AuthError("conflict", "The set-up changed meanwhile. Start again.");
+      if (!enabled) throw new AuthError("conflict", engineText("twoFactor.setUpChanged"));
       await announce(user, "two_factor_enabled", changedBy(claims, context));
       return { recoveryCodes: codes };
     },
@@ -221,17 +219,12 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
             tokenHash,
             user,
             context.ip,
-            wrongCode("otp", "The code is wrong. Enter the 6-digit code your authenticator app shows now."),
+            wrongCode("otp", engineText("twoFactor.wrongCode")),
           );
         }
         // A code seen once (over a shoulder, by a phishing page) is never accepted again.
         if (!(await repository.useTotpStep(user.id, step))) {
-          throw await refuseSecondStep(
-            tokenHash,
-            user,
-            context.ip,
-            wrongCode("otp", "This code was used already. Wait for the next one from your authenticator app."),
-          );
+          throw await refuseSecondStep(tokenHash, user, context.ip, wrongCode("otp", engineText("twoFactor.codeUsed")));
         }
         amr = AMR_WITH_TOTP;
       } else {
@@ -243,7 +236,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
             tokenHash,
             user,
             context.ip,
-            wrongCode("recoveryCode", "This recovery code is wrong or was used already."),
+            wrongCode("recoveryCode", engineText("twoFactor.wrongRecoveryCode")),
           );
         }
         amr = AMR_WITH_RECOVERY_CODE;
@@ -277,11 +270,7 @@ export function createTwoFactorVerbs(deps: EngineDeps, parts: EngineParts): TwoF
         createdAt: new Date(nowMs),
         expiresAt: new Date(nowMs + MFA_CHALLENGE_TTL_SECONDS * 1000),
       });
-      return new AuthError(
-        "mfa_required",
-        "Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
-        { mfaToken: token },
-      );
+      return new AuthError("mfa_required", engineText("twoFactor.required"), { mfaToken: token });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AuthError } from "./errors";
+import { engineText } from "./messages";
 
 /**
  * Input schemas shared by the HTTP API, the server actions and the forms: one definition of what
@@ -13,38 +14,41 @@ export const PASSWORD_MAX = 128;
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export const emailSchema = z
-  .string({ error: "Email is required." })
+  .string({ error: engineText("validation.emailRequired") })
   .trim()
   .toLowerCase()
-  .min(1, "Email is required.")
-  .max(254, "Email is too long.")
-  .refine((value) => !CONTROL_CHARACTERS.test(value), "Enter a valid email address.")
-  .pipe(z.email({ error: "Enter a valid email address." }));
+  .min(1, engineText("validation.emailRequired"))
+  .max(254, engineText("validation.emailTooLong"))
+  .refine((value) => !CONTROL_CHARACTERS.test(value), engineText("validation.emailInvalid"))
+  .pipe(z.email({ error: engineText("validation.emailInvalid") }));
 
 export const newPasswordSchema = z
-  .string({ error: "Password is required." })
-  .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters.`)
-  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
+  .string({ error: engineText("validation.passwordRequired") })
+  .min(PASSWORD_MIN, engineText("validation.passwordTooShort", { min: PASSWORD_MIN }))
+  .max(PASSWORD_MAX, engineText("validation.passwordTooLong", { max: PASSWORD_MAX }));
 
 /** For sign-in and "current password": any length up to the maximum, so old passwords still work. */
 export const existingPasswordSchema = z
-  .string({ error: "Password is required." })
-  .min(1, "Password is required.")
-  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
+  .string({ error: engineText("validation.passwordRequired") })
+  .min(1, engineText("validation.passwordRequired"))
+  .max(PASSWORD_MAX, engineText("validation.passwordTooLong", { max: PASSWORD_MAX }));
 
-export const optionalText = (max: number, label: string) =>
+/** The optional texts of the forms, each with its own messages (a field's name is part of the sentence). */
+export type OptionalTextField = "name" | "deviceName";
+
+export const optionalText = (max: number, field: OptionalTextField) =>
   z
-    .string({ error: `${label} must be text.` })
+    .string({ error: engineText(`validation.${field}NotText`) })
     .trim()
-    .max(max, `${label} must be at most ${max} characters.`)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), `${label} must not contain control characters.`)
+    .max(max, engineText(`validation.${field}TooLong`, { max }))
+    .refine((value) => !CONTROL_CHARACTERS.test(value), engineText(`validation.${field}Control`))
     .optional()
     .transform((value) => (value ? value : undefined));
 
 export const registerSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
-  name: optionalText(100, "Name"),
+  name: optionalText(100, "name"),
 });
 export interface RegisterInput {
   email: string;
@@ -55,7 +59,7 @@ export interface RegisterInput {
 export const signInSchema = z.object({
   email: emailSchema,
   password: existingPasswordSchema,
-  deviceName: optionalText(100, "Device name"),
+  deviceName: optionalText(100, "deviceName"),
 });
 export interface SignInInput {
   email: string;
@@ -70,7 +74,7 @@ export const changePasswordSchema = z
   })
   .refine((value) => value.currentPassword !== value.newPassword, {
     path: ["newPassword"],
-    error: "The new password must differ from the current one.",
+    error: engineText("validation.passwordUnchanged"),
   });
 export interface ChangePasswordInput {
   currentPassword: string;
@@ -82,9 +86,9 @@ export interface ChangePasswordInput {
  * shape is checked by the engine, which answers `invalid_grant` for anything it did not issue.
  */
 const linkTokenSchema = z
-  .string({ error: "The link's token is required." })
-  .min(1, "The link's token is required.")
-  .max(512, "The link's token is too long.");
+  .string({ error: engineText("validation.linkTokenRequired") })
+  .min(1, engineText("validation.linkTokenRequired"))
+  .max(512, engineText("validation.linkTokenTooLong"));
 
 export const passwordResetRequestSchema = z.object({ email: emailSchema });
 export interface PasswordResetRequest {
@@ -117,9 +121,7 @@ export interface DeleteAccountInput {
 }
 
 export const logoutSchema = z.object({
-  scope: z
-    .enum(["local", "others", "global"], { error: 'scope must be "local", "others" or "global".' })
-    .default("local"),
+  scope: z.enum(["local", "others", "global"], { error: engineText("validation.logoutScope") }).default("local"),
 });
 
 /** Parses `input` or throws `invalid_request` with per-field messages. */
@@ -132,6 +134,10 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
     (fields[key] ??= []).push(issue.message);
   }
   const first = result.error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.map(String).join(".")}: ` : "";
-  throw new AuthError("invalid_request", `${where}${first?.message ?? "Invalid request."}`, { fields });
+  const message = first?.message ?? engineText("validation.invalidRequest");
+  const description =
+    first && first.path.length > 0
+      ? engineText("validation.inField", { field: first.path.map(String).join("."), message })
+      : message;
+  throw new AuthError("invalid_request", description, { fields });
 }

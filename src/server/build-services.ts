@@ -30,6 +30,7 @@ import { PrismaSessionRepository } from "./repositories/prisma-sessions";
 import { createSignInMethodRepository } from "./repositories/prisma-sign-in-methods";
 import { PrismaTwoFactorRepository } from "./repositories/prisma-two-factor";
 import { PrismaUserRepository } from "./repositories/prisma-users";
+import type { Locale } from "@/i18n/locales";
 import type { RevocationFeed } from "./revocation/feed";
 import { MemoryRevocationNotifier } from "./revocation/memory-notifier";
 import { MemoryRevocationStore } from "./revocation/memory-store";
@@ -61,6 +62,8 @@ export interface Services {
   activity: ActivityFeed;
   /** The mail kept when no SMTP server is set (the /dev/outbox page). */
   outbox: MailOutbox;
+  /** The language a signed-in person chose (the header's switcher): their mail follows it. */
+  languages: { remember(userId: string, locale: Locale): Promise<void> };
   /** /api/health and the boot log line. */
   database: DatabaseStatus;
   store: RevocationStore;
@@ -204,6 +207,7 @@ export async function buildServices(env: Env, options: { logger?: Logger } = {})
     introspection,
     activity: createActivityFeed(new PrismaActivityLog(database.prisma)),
     outbox: mailOutbox(database.prisma),
+    languages: { remember: (userId, locale) => users.setLocale(userId, locale) },
     admin: createAdminOperations(deps),
     cleanup: (cleanupOptions) =>
       runCleanup({ repository: cleanupRepository, config, clock: Date.now }, retention, cleanupOptions),

@@ -39,7 +39,9 @@ describe("clientContext: which address a request comes from", () => {
 
   it("with no trusted proxy, the socket's peer (set by server.mjs), never X-Forwarded-For", () => {
     const headers = request({ [PEER_ADDRESS_HEADER]: "::ffff:192.0.2.7", "x-forwarded-for": "198.51.100.1" });
-    expect(clientContext(headers, 0)).toEqual({ ip: "192.0.2.7", userAgent: "UA" });
+    expect(clientContext(headers, 0)).toEqual({ ip: "192.0.2.7", userAgent: "UA", locale: "en" });
+    headers.set("accept-language", "zh-TW,zh;q=0.9");
+    expect(clientContext(headers, 0).locale).toBe("zh-CN");
     expect(clientContext(request({ "x-forwarded-for": "198.51.100.1" }), 0).ip).toBeNull();
   });
 

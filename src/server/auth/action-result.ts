@@ -2,7 +2,9 @@ import "server-only";
 import { headers } from "next/headers";
 import { z } from "zod";
 import { errorMessage, isAuthError } from "@/core/errors";
+import { engineText } from "@/core/messages";
 import { parseInput } from "@/core/validation";
+import { getEngineText } from "@/i18n/server-engine-text";
 import type { RequestContext } from "@/core/session-engine";
 import { clientContext } from "../http/client-info";
 import { getServices } from "../services";
@@ -20,20 +22,23 @@ export interface ActionFailure {
 
 /**
  * Turns what a server action caught into what its form shows: the engine's readable message and
- * per-field errors for known errors; a generic sentence (and a log line) for anything else. Never
- * a stack trace, never the submitted password.
+ * per-field errors for known errors; a generic sentence (and a log line) for anything else; all in
+ * the request's language. Never a stack trace, never the submitted password.
  */
 export async function toActionFailure(error: unknown): Promise<ActionFailure> {
+  const inLanguage = await getEngineText();
   if (isAuthError(error)) {
     const fields = error.details.fields ?? {};
     const perField = Object.keys(fields).some((name) => name !== FORM);
-    const message =
-      error.code === "invalid_request" && perField ? "Please correct the highlighted fields." : error.message;
-    return { message, fields };
+    const message = error.code === "invalid_request" && perField ? engineText("form.correctFields") : error.message;
+    return {
+      message: inLanguage(message),
+      fields: Object.fromEntries(Object.entries(fields).map(([name, messages]) => [name, messages.map(inLanguage)])),
+    };
   }
   const { logger } = await getServices();
   logger.error("server_action_failed", { error: errorMessage(error) });
-  return { message: "Something went wrong on our side. Please try again.", fields: {} };
+  return { message: inLanguage(engineText("form.failed")), fields: {} };
 }
 
 /** The key of an error about the form as a whole (zod's path of the root value), not one of its fields. */
@@ -41,7 +46,7 @@ const FORM = "_";
 
 /** What a server action receives as its form: posted bodies decide it, so it is checked, never assumed. */
 const formDataSchema = z.instanceof(FormData, {
-  error: "This form could not be read. Reload the page and try again.",
+  error: engineText("form.unreadable"),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { AuthError } from "@/core/errors";
+import { engineText } from "@/core/messages";
 
 /** Bodies of this API are a few hundred bytes; anything much larger is refused unread. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -13,7 +14,7 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   if (text.trim() === "") return {};
   if (type === "application/x-www-form-urlencoded") return fromForm(text);
   if (type === "application/json" || type === "" || type.endsWith("+json")) return fromJson(text);
-  throw new AuthError("invalid_request", "Send the body as application/json or application/x-www-form-urlencoded.");
+  throw new AuthError("invalid_request", engineText("request.bodyType"));
 }
 
 async function readLimited(request: Request): Promise<string> {
@@ -36,7 +37,7 @@ async function readLimited(request: Request): Promise<string> {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new AuthError("invalid_request", "The request body is not valid UTF-8.");
+    throw new AuthError("invalid_request", engineText("request.bodyNotUtf8"));
   }
 }
 
@@ -45,10 +46,10 @@ function fromJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AuthError("invalid_request", "The request body is not valid JSON.");
+    throw new AuthError("invalid_request", engineText("request.bodyNotJson"));
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new AuthError("invalid_request", "The request body must be a JSON object.");
+    throw new AuthError("invalid_request", engineText("request.bodyNotObject"));
   }
   return value as Record<string, unknown>;
 }
@@ -59,12 +60,13 @@ function fromForm(text: string): Record<string, unknown> {
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key);
     // RFC 6749 §3.2: request parameters must not be included more than once.
-    if (values.length > 1) throw new AuthError("invalid_request", `The parameter "${key}" is repeated.`);
+    if (values.length > 1)
+      throw new AuthError("invalid_request", engineText("request.repeatedParameter", { name: key }));
     result[key] = values[0];
   }
   return result;
 }
 
 function tooLarge(): AuthError {
-  return new AuthError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  return new AuthError("payload_too_large", engineText("request.bodyTooLarge", { max: MAX_BODY_BYTES }));
 }

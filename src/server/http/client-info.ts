@@ -1,5 +1,6 @@
 import { parseIpAddress } from "@/core/ip-address";
 import type { RequestContext } from "@/core/session-engine";
+import { localeOfHeaders } from "./request-language";
 
 /**
  * The header through which the app's own HTTP server (server.mjs) hands the socket's peer address to
@@ -9,7 +10,7 @@ import type { RequestContext } from "@/core/session-engine";
 export const PEER_ADDRESS_HEADER = "x-rjs-peer-address";
 
 /**
- * The client's IP and User-Agent: shown per device, logged, and the key of per-address rate limits.
+ * The client's IP, User-Agent and language (the language of the mail a registration sends). IP and User-Agent: shown per device, logged, and the key of per-address rate limits.
  *
  * With no trusted proxy (0 hops), the socket's peer is the client, and `X-Forwarded-For` is ignored:
  * Next copies the peer into it only when the client did not send one. With N proxies in front,
@@ -18,7 +19,11 @@ export const PEER_ADDRESS_HEADER = "x-rjs-peer-address";
  * client claimed. Anything that is not a valid IP address is null, never text to show.
  */
 export function clientContext(headers: Headers, trustedProxyHops: number): RequestContext {
-  return { ip: clientAddress(headers, trustedProxyHops), userAgent: headers.get("user-agent") };
+  return {
+    ip: clientAddress(headers, trustedProxyHops),
+    userAgent: headers.get("user-agent"),
+    locale: localeOfHeaders(headers),
+  };
 }
 
 function clientAddress(headers: Headers, hops: number): string | null {

@@ -1,5 +1,8 @@
 import { AuthError, type AuthErrorCode } from "@/core/errors";
 import type { Logger } from "@/core/ports";
+import { engineTextIn } from "@/i18n/engine-text-in";
+import type { Locale } from "@/i18n/locales";
+import { engineText } from "@/core/messages";
 
 /** The one place where engine errors become HTTP. */
 const statusOf: Record<AuthErrorCode, number> = {
@@ -31,11 +34,30 @@ export const NOSNIFF = { "X-Content-Type-Options": "nosniff" } as const;
 /** Every API response is private to its caller (never cached by a browser or a proxy), and not sniffed. */
 export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache", ...NOSNIFF } as const;
 
-export function errorJson(status: number, body: ErrorBody, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+/**
+ * An error answer. With the request's `locale`, `error_description` and `fields` are written in it
+ * (the codes stay the same English tokens for programs) and `Content-Language` says which. No
+ * `Vary: Accept-Language`: it tells caches which request headers select a stored response, and
+ * every API response is `no-store`, so no cache ever holds one to select.
+ */
+export function errorJson(
+  status: number,
+  body: ErrorBody,
+  headers: Record<string, string> = {},
+  locale?: Locale,
+): Response {
+  if (!locale) return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+  const engineText = engineTextIn(locale);
+  const localized: ErrorBody = { ...body, error_description: engineText.text(body.error_description) };
+  if (body.fields) localized.fields = engineText.fields(body.fields);
+  return Response.json(localized, { status, headers: { ...NO_STORE, ...headers, "Content-Language": locale } });
 }
 
-export function authErrorResponse(error: AuthError): Response {
+/**
+ * The response of an engine error. The `WWW-Authenticate` descriptions stay in English whatever the
+ * language: a header's value is ASCII (RFC 9110 §5.5), and programs, not people, read it.
+ */
+export function authErrorResponse(error: AuthError, locale?: Locale): Response {
   const headers: Record<string, string> = {};
   if (error.code === "invalid_token") {
     headers["WWW-Authenticate"] =
@@ -54,23 +76,24 @@ export function authErrorResponse(error: AuthError): Response {
   const body: ErrorBody = { error: error.code, error_description: error.message };
   if (error.details.fields) body.fields = error.details.fields;
   if (error.code === "mfa_required" && error.details.mfaToken) body.mfa_token = error.details.mfaToken;
-  return errorJson(statusOf[error.code], body, headers);
+  return errorJson(statusOf[error.code], body, headers, locale);
 }
 
 /**
  * Anything that is not an AuthError: a database that went away becomes a 503 with a clear message,
  * everything else a 500 without details (the log has them, under an id the client can quote).
  */
-export function unexpectedErrorResponse(error: unknown, logger: Logger): Response {
+export function unexpectedErrorResponse(error: unknown, logger: Logger, locale?: Locale): Response {
   if (isConnectivityError(error)) {
     logger.error("storage_unavailable", { error: describe(error) });
     return errorJson(
       503,
       {
         error: "temporarily_unavailable",
-        error_description: "The service cannot reach its database right now. Please try again in a moment.",
+        error_description: engineText("unavailable.database"),
       },
       { "Retry-After": "5" },
+      locale,
     );
   }
   const incident = crypto.randomUUID();
@@ -79,10 +102,12 @@ export function unexpectedErrorResponse(error: unknown, logger: Logger): Respons
     error: describe(error),
     stack: error instanceof Error ? error.stack : undefined,
   });
-  return errorJson(500, {
-    error: "server_error",
-    error_description: `Something went wrong on our side (incident ${incident}).`,
-  });
+  return errorJson(
+    500,
+    { error: "server_error", error_description: engineText("unavailable.unexpected", { incident }) },
+    {},
+    locale,
+  );
 }
 
 export function isConnectivityError(error: unknown): boolean {

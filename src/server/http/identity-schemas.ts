@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { existingPasswordSchema } from "@/core/validation";
+import { engineText } from "@/core/messages";
 
 /** A provider id as this app names them ("oidc", "github"). */
 export const providerIdSchema = z
-  .string({ error: "The provider is required." })
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, "Unknown sign-in provider.");
+  .string({ error: engineText("request.providerRequired") })
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, engineText("request.unknownProvider"));
 
 /**
  * The connect and disconnect forms (and the API's DELETE body, without `provider`): the password is

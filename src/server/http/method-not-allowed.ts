@@ -1,8 +1,10 @@
+import { engineText } from "@/core/messages";
 import { errorJson } from "./errors";
+import { localeOfHeaders } from "./request-language";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 type Method = (typeof METHODS)[number];
-type Handler = () => Response;
+type Handler = (request: Request) => Response;
 
 /**
  * JSON 405 answers (with `Allow`) for the methods a route does not serve; Next's own 405 has an
@@ -10,11 +12,12 @@ type Handler = () => Response;
  */
 export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
   const allow = allowed.join(", ");
-  const handler: Handler = () =>
+  const handler: Handler = (request) =>
     errorJson(
       405,
-      { error: "method_not_allowed", error_description: `This endpoint accepts ${allow} only.` },
+      { error: "method_not_allowed", error_description: engineText("request.methodNotAllowed", { methods: allow }) },
       { Allow: allow },
+      localeOfHeaders(request.headers),
     );
   return Object.fromEntries(METHODS.map((method) => [method, handler])) as Record<Method, Handler>;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AccessClaims } from "@/core/access-tokens";
 import type { EngineConfig } from "@/core/config";
+import { engineText } from "@/core/messages";
 
 /**
  * Request and response shapes of the endpoints other services call: token introspection
@@ -10,7 +11,9 @@ import type { EngineConfig } from "@/core/config";
 
 export const introspectionRequestSchema = z.object({
   // No length limit of its own: an oversized or odd token is simply not active (the body is capped).
-  token: z.string({ error: "token is required." }).min(1, "token is required."),
+  token: z
+    .string({ error: engineText("request.parameterRequired", { parameter: "token" }) })
+    .min(1, engineText("request.parameterRequired", { parameter: "token" })),
   // RFC 7662 §2.1: only a hint; any value is accepted and ignored (only access tokens can be active).
   token_type_hint: z.string().optional(),
 });

@@ -11,11 +11,14 @@ export const errorBodySchema = z.strictObject({
   error: z.enum([...AUTH_ERROR_CODES, "invalid_client", "method_not_allowed", "server_error"]).meta({
     description: "RFC 6749 §5.2 / RFC 6750 §3.1 code where one exists.",
   }),
-  error_description: z.string().meta({ description: "A sentence for people; safe to show." }),
+  error_description: z.string().meta({
+    description:
+      "A sentence for people; safe to show. In the request's language (`Accept-Language`, or the NEXT_LOCALE cookie of a browser): English or Simplified Chinese, named by `Content-Language`.",
+  }),
   fields: z
     .record(z.string(), z.array(z.string()))
     .optional()
-    .meta({ description: "Per-field messages for invalid_request." }),
+    .meta({ description: "Per-field messages for invalid_request, in the language of `error_description`." }),
   mfa_token: z.string().optional().meta({
     description:
       "With mfa_required only: the single-use token of the sign-in's second step (grant_type mfa_otp or mfa_recovery_code), valid for 5 minutes.",

@@ -6,8 +6,11 @@ import type { Services } from "../build-services";
 import { createLogger } from "../logger";
 import { getServices } from "../services";
 import { bearerToken } from "./bearer";
+import type { Locale } from "@/i18n/locales";
 import { clientContext } from "./client-info";
+import { localeOfHeaders } from "./request-language";
 import { authErrorResponse, errorJson, unexpectedErrorResponse } from "./errors";
+import { engineText } from "@/core/messages";
 
 export interface ApiContext {
   request: Request;
@@ -19,18 +22,19 @@ export interface ApiContext {
 
 const fallbackLogger = createLogger("error");
 
-export const SERVICES_UNAVAILABLE_MESSAGE = "Sign-in is temporarily unavailable. Please try again in a moment.";
+export const SERVICES_UNAVAILABLE_MESSAGE = engineText("unavailable.signIn");
 
 /**
  * The answer while the services cannot be built (a database or store unreachable at start, a broken
  * setting): 503, never a 500, and the next request tries again. The proxy gives it on the API paths
  * it runs for, and the same message as text to pages.
  */
-export function servicesUnavailable(): Response {
+export function servicesUnavailable(locale?: Locale): Response {
   return errorJson(
     503,
     { error: "temporarily_unavailable", error_description: SERVICES_UNAVAILABLE_MESSAGE },
     { "Retry-After": "5" },
+    locale,
   );
 }
 
@@ -44,12 +48,13 @@ export function apiRoute<P = Record<string, never>>(
   handler: (ctx: ApiContext, params: P) => Promise<Response>,
 ): (request: Request, route: { params: Promise<P> }) => Promise<Response> {
   return async (request, route) => {
+    const locale = localeOfHeaders(request.headers);
     let services: Services;
     try {
       services = await getServices();
     } catch (error) {
       fallbackLogger.error("services_unavailable", { error: errorMessage(error) });
-      return servicesUnavailable();
+      return servicesUnavailable(locale);
     }
     try {
       const ctx: ApiContext = {
@@ -60,8 +65,8 @@ export function apiRoute<P = Record<string, never>>(
       };
       return await handler(ctx, await route.params);
     } catch (error) {
-      if (isAuthError(error)) return authErrorResponse(error);
-      return unexpectedErrorResponse(error, services.logger);
+      if (isAuthError(error)) return authErrorResponse(error, locale);
+      return unexpectedErrorResponse(error, services.logger, locale);
     }
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SESSION_ID_PATTERN } from "@/core/ids";
 import { emailSchema, existingPasswordSchema, signInSchema } from "@/core/validation";
+import { parameterText } from "./parameter-text";
 import { mfaOtpGrantSchema, mfaRecoveryCodeGrantSchema } from "./two-factor-schemas";
 
 /** Request shapes of the HTTP API that differ from the engine's (RFC 6749 field names). */
@@ -14,14 +15,11 @@ export const passwordGrantSchema = z
 
 export const refreshGrantSchema = z.object({
   // Generous: anything that is not a refresh token (an access token, say) is an invalid_grant, not a bad request.
-  refresh_token: z
-    .string({ error: "refresh_token is required." })
-    .min(1, "refresh_token is required.")
-    .max(8192, "refresh_token is too long."),
+  refresh_token: parameterText("refresh_token", 8192),
 });
 
 export const revokeSchema = z.object({
-  token: z.string({ error: "token is required." }).min(1, "token is required.").max(8192, "token is too long."),
+  token: parameterText("token", 8192),
   token_type_hint: z.string().max(64).optional(),
 });
 

@@ -1,17 +1,22 @@
 import { z } from "zod";
 import { existingPasswordSchema } from "@/core/validation";
+import { engineText } from "@/core/messages";
+import { parameterText } from "./parameter-text";
 
 /** Request and response shapes of the two-factor routes (/api/account/totp) and the token endpoint's mfa grants. */
 
 /** A code as typed: generous here (spaces, any text up to a sane length); the engine decides if it is right. */
-const codeText = (label: string) =>
-  z
-    .string({ error: `${label} is required.` })
-    .trim()
-    .min(1, `${label} is required.`)
-    .max(64, `${label} is too long.`);
+const codeText = (required: string, tooLong: string) =>
+  z.string({ error: required }).trim().min(1, required).max(64, tooLong);
 
-export const totpCodeSchema = codeText("The code");
+/** The API's code parameters (otp, recovery_code), named as the API spells them. */
+const codeParameter = (parameter: string) =>
+  codeText(
+    engineText("request.parameterRequired", { parameter }),
+    engineText("request.parameterTooLong", { parameter }),
+  );
+
+export const totpCodeSchema = codeText(engineText("request.codeRequired"), engineText("request.codeTooLong"));
 
 /** Set-up and new recovery codes: the password may be left out after a recent sign-in (re-authentication). */
 export const totpReauthSchema = z.object({ password: existingPasswordSchema.optional() });
@@ -19,19 +24,16 @@ export const totpConfirmSchema = z.object({ code: totpCodeSchema });
 /** Turning it off always asks for the password. */
 export const totpDisableSchema = z.object({ password: existingPasswordSchema });
 
-const mfaTokenSchema = z
-  .string({ error: "mfa_token is required." })
-  .min(1, "mfa_token is required.")
-  .max(512, "mfa_token is too long.");
+const mfaTokenSchema = parameterText("mfa_token", 512);
 
 /** grant_type=mfa_otp: the second step of a sign-in that answered mfa_required, with a TOTP code. */
 export const mfaOtpGrantSchema = z
-  .object({ mfa_token: mfaTokenSchema, otp: codeText("otp") })
+  .object({ mfa_token: mfaTokenSchema, otp: codeParameter("otp") })
   .transform(({ mfa_token, otp }) => ({ mfaToken: mfa_token, otp }));
 
 /** grant_type=mfa_recovery_code: the same, with one of the account's recovery codes. */
 export const mfaRecoveryCodeGrantSchema = z
-  .object({ mfa_token: mfaTokenSchema, recovery_code: codeText("recovery_code") })
+  .object({ mfa_token: mfaTokenSchema, recovery_code: codeParameter("recovery_code") })
   .transform(({ mfa_token, recovery_code }) => ({ mfaToken: mfa_token, recoveryCode: recovery_code }));
 
 export const totpSetupResponseSchema = z.strictObject({

@@ -1,40 +1,35 @@
 import { parseIpAddress } from "@/core/ip-address";
 import type { NewDeviceAlert } from "@/core/ports";
-import { baseUrl, formatWhen } from "./mail-format";
+import { baseUrl, formatWhen, greeting, mailLocale, mailTranslator } from "./mail-format";
 import type { MailMessage } from "./message";
 
 /**
  * The "new sign-in to your account" email: what happened, when, where from, and what to do if it
  * was not the owner. Plain text, no token and no link that signs anyone in: only links to pages
  * that ask for a sign-in. The device label is sanitised upstream (src/core/new-device.ts); the
- * address is shown only when it is a valid IP address, never as the text it was given.
+ * address is shown only when it is a valid IP address, never as the text it was given. Worded in
+ * the recipient's language (`alert.locale`).
  */
 export function newDeviceMail(alert: NewDeviceAlert, appUrl: string): MailMessage {
+  const locale = mailLocale(alert.locale);
+  const t = mailTranslator(locale);
   const base = baseUrl(appUrl);
   const ip = parseIpAddress(alert.ip);
-  const where = ip ? `${alert.device}, IP address ${ip}` : alert.device;
+  const where = ip ? t("newDevice.where", { device: alert.device, ip }) : alert.device;
   const text = [
-    "Hello,",
+    greeting(null, t),
     "",
-    `Your account ${alert.email} was just signed in to from a device`,
-    "it had not been used on before.",
+    t("newDevice.intro", { email: alert.email }),
     "",
-    `  When:  ${formatWhen(alert.at)}`,
-    `  Where: ${where}`,
+    t("when", { when: formatWhen(alert.at, locale) }),
+    t("newDevice.whereLine", { where }),
     "",
-    "If this was you, there is nothing to do.",
-    "",
-    "If it wasn't you, someone else knows your password:",
-    "  1. Log that device out:",
-    `     ${base}/devices`,
-    "  2. Change your password (this signs every other device out):",
-    `     ${base}/settings/password`,
-    "  3. Check your recent security activity:",
-    `     ${base}/settings/activity`,
-    "",
-    "This message contains no sign-in link: never enter your password",
-    "on a page an email led you to without checking its address.",
+    t("newDevice.outro", {
+      devices: `${base}/devices`,
+      password: `${base}/settings/password`,
+      activity: `${base}/settings/activity`,
+    }),
     "",
   ].join("\n");
-  return { to: alert.email, subject: `New sign-in to your account from ${alert.device}`, text };
+  return { to: alert.email, subject: t("newDevice.subject", { device: alert.device }), text };
 }

@@ -76,7 +76,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
       title: "Revocable JWT sessions",
       version: "1.0.0",
       description:
-        "Device sessions with short-lived access JWTs, rotating refresh tokens and a revocation check on every request. Errors are JSON `{error, error_description, fields?}`; a method a path does not serve answers 405 with `Allow`.",
+        "Device sessions with short-lived access JWTs, rotating refresh tokens and a revocation check on every request. Errors are JSON `{error, error_description, fields?}`: `error` is a stable English code, `error_description` and `fields` follow `Accept-Language` (English or Simplified Chinese, named by `Content-Language`); a method a path does not serve answers 405 with `Allow`.",
     },
     servers: [{ url: options.serverUrl }],
     tags: Object.values(TAGS).map((name) => ({ name })),
@@ -162,6 +162,12 @@ const ERROR_HEADERS: Record<number, Record<string, string>> = {
   503: { "Retry-After": "Seconds to wait (5)." },
 };
 
+/** Every error body's sentences are in the request's language, and say so. */
+const CONTENT_LANGUAGE = {
+  "Content-Language":
+    "The language of `error_description` and `fields`: `en` or `zh-CN`, chosen by the NEXT_LOCALE cookie, else `Accept-Language`, else English.",
+};
+
 function describeResponse(status: number, spec: ResponseSpec, responses: Registry): Record<string, unknown> {
   const schema = spec.errorBody
     ? ref(responses, errorBodySchema)
@@ -169,7 +175,7 @@ function describeResponse(status: number, spec: ResponseSpec, responses: Registr
       ? ref(responses, spec.schema)
       : undefined;
   const contentType = spec.contentType ?? (schema ? "application/json" : undefined);
-  const headers = spec.headers ?? (spec.errorBody ? ERROR_HEADERS[status] : undefined);
+  const headers = spec.errorBody ? { ...(spec.headers ?? ERROR_HEADERS[status]), ...CONTENT_LANGUAGE } : spec.headers;
   return {
     description: spec.description,
     ...(headers

@@ -37,7 +37,7 @@ export class PrismaIdentities implements IdentityMethods {
   }
   /** One transaction: no account without its identity, none with an email or identity taken meanwhile. */
   async createUserWithIdentity(
-    user: { id: string; email: string; name: string | null; emailVerifiedAt: Date | null },
+    user: { id: string; email: string; name: string | null; emailVerifiedAt: Date | null; locale?: string | null },
     identity: IdentityRecord,
   ): Promise<UserRecord | null> {
     try {

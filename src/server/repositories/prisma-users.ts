@@ -9,6 +9,7 @@ const userFields = {
   sessionEpoch: true,
   disabledAt: true,
   emailVerifiedAt: true,
+  locale: true,
   totp: { select: { enabledAt: true } },
 } as const;
 
@@ -42,6 +43,7 @@ export class PrismaUserRepository implements UserRepository {
     email: string;
     name: string | null;
     passwordHash: string;
+    locale?: string | null;
   }): Promise<UserRecord | null> {
     try {
       return toUserRecord(await this.prisma.user.create({ data: user, select: userFields }));
@@ -50,6 +52,11 @@ export class PrismaUserRepository implements UserRepository {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
       throw error;
     }
+  }
+
+  /** The language a person chose with the switcher, for their next mail (no row: nothing to do). */
+  async setLocale(userId: string, locale: string): Promise<void> {
+    await this.prisma.user.updateMany({ where: { id: userId }, data: { locale } });
   }
 
   async disable(userId: string, now: Date): Promise<number | null> {

@@ -1,6 +1,7 @@
 import type { ApiContext } from "@/server/http/route";
 import { apiRoute } from "@/server/http/route";
 import { errorJson } from "@/server/http/errors";
+import { engineText } from "@/core/messages";
 
 /**
  * A benchmark-only route handler: it exists only when BENCHMARK_ROUTES=1 (never in production) and
@@ -9,7 +10,7 @@ import { errorJson } from "@/server/http/errors";
 export function benchmarkRoute(handler: (ctx: ApiContext) => Promise<Response>) {
   return apiRoute(async (ctx) => {
     if (!ctx.services.env.BENCHMARK_ROUTES)
-      return errorJson(404, { error: "not_found", error_description: "There is no such API endpoint." });
+      return errorJson(404, { error: "not_found", error_description: engineText("request.noSuchEndpoint") });
     return handler(ctx);
   });
 }

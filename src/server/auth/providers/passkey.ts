@@ -3,8 +3,10 @@ import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { AuthError } from "@/core/errors";
+import { engineText } from "@/core/messages";
 import type { Services } from "../../build-services";
 import { clientContext } from "../../http/client-info";
+import { localeOfHeaders } from "../../http/request-language";
 import { writeSessionCookies } from "../cookies";
 import { browserSignInError } from "./sign-in-error";
 
@@ -13,11 +15,11 @@ const MAX_RESPONSE_CHARS = 16 * 1024;
 
 function parseResponse(text: string | undefined): unknown {
   if (!text || text.length > MAX_RESPONSE_CHARS)
-    throw new AuthError("invalid_request", "The passkey's answer is missing.");
+    throw new AuthError("invalid_request", engineText("form.passkeyAnswerMissing"));
   try {
     return JSON.parse(text);
   } catch {
-    throw new AuthError("invalid_request", "The passkey's answer could not be read. Please try again.");
+    throw new AuthError("invalid_request", engineText("form.passkeyAnswerUnreadable"));
   }
 }
 
@@ -41,7 +43,7 @@ export function passkeyProvider(services: Services) {
         writeSessionCookies(await cookies(), env, pair);
         return { id: pair.sessionId, accessToken: pair.accessToken };
       } catch (error) {
-        throw browserSignInError(error, services);
+        throw browserSignInError(error, services, localeOfHeaders(new Headers(req.headers as Record<string, string>)));
       }
     },
   });

@@ -5,6 +5,7 @@ import { isAuthError } from "@/core/errors";
 import { parseInput, signInSchema } from "@/core/validation";
 import type { Services } from "../../build-services";
 import { clientContext } from "../../http/client-info";
+import { localeOfHeaders } from "../../http/request-language";
 import { writeSessionCookies } from "../cookies";
 import { clearMfaCookie, writeMfaCookie } from "./mfa-cookie";
 import { SECOND_FACTOR_REQUIRED } from "./second-factor-signal";
@@ -36,7 +37,7 @@ export function passwordProvider(services: Services) {
           writeMfaCookie(jar, env, error.details.mfaToken);
           throw new Error(SECOND_FACTOR_REQUIRED);
         }
-        throw browserSignInError(error, services);
+        throw browserSignInError(error, services, localeOfHeaders(new Headers(req.headers as Record<string, string>)));
       }
     },
   });

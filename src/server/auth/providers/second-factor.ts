@@ -2,8 +2,11 @@ import "server-only";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { isAuthError } from "@/core/errors";
+import { engineText } from "@/core/messages";
+import { engineTextIn } from "@/i18n/engine-text-in";
 import type { Services } from "../../build-services";
 import { clientContext } from "../../http/client-info";
+import { localeOfHeaders } from "../../http/request-language";
 import { writeSessionCookies } from "../cookies";
 import { clearMfaCookie, mfaCookieName } from "./mfa-cookie";
 import { SECOND_FACTOR_RESTART } from "./second-factor-signal";
@@ -30,7 +33,8 @@ export function secondFactorProvider(services: Services) {
       if (!mfaToken) throw new Error(SECOND_FACTOR_RESTART);
       const code = typedCode(credentials?.code);
       const recoveryCode = typedCode(credentials?.recoveryCode);
-      if (!code && !recoveryCode) throw new Error("Enter the code.");
+      const locale = localeOfHeaders(new Headers(req.headers as Record<string, string>));
+      if (!code && !recoveryCode) throw new Error(engineTextIn(locale).text(engineText("form.enterCode")));
       try {
         const context = clientContext(new Headers(req.headers as Record<string, string>), env.TRUST_PROXY_HOPS);
         const pair = await engine.completeSignIn(
@@ -44,9 +48,9 @@ export function secondFactorProvider(services: Services) {
         // invalid_grant without a field: the challenge is gone (expired, used up, the account changed).
         if (isAuthError(error) && error.code === "invalid_grant" && !error.details.fields) {
           clearMfaCookie(jar, env);
-          throw new Error(`${SECOND_FACTOR_RESTART}: ${error.message}`);
+          throw new Error(`${SECOND_FACTOR_RESTART}: ${engineTextIn(locale).text(error.message)}`);
         }
-        throw browserSignInError(error, services);
+        throw browserSignInError(error, services, locale);
       }
     },
   });

@@ -6,8 +6,10 @@ import { authOptions } from "@/server/auth/next-auth-options";
 import { readBody } from "@/server/http/body";
 import { authErrorResponse, errorJson, unexpectedErrorResponse } from "@/server/http/errors";
 import { otherMethods } from "@/server/http/method-not-allowed";
+import { localeOfHeaders } from "@/server/http/request-language";
 import { noContent, withNosniff } from "@/server/http/responses";
 import { getServices } from "@/server/services";
+import { engineText } from "@/core/messages";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -28,15 +30,23 @@ async function handler(request: NextRequest, context: Context): Promise<Response
     const response = await NextAuth(request, context, authOptions(services));
     if (response.status < 400 || (response.headers.get("content-type") ?? "").includes("json"))
       return withNosniff(response);
-    return errorJson(response.status, {
-      error: "invalid_request",
-      error_description: "The sign-in service did not understand this request.",
-    });
+    return errorJson(
+      response.status,
+      { error: "invalid_request", error_description: engineText("request.notUnderstood") },
+      {},
+      localeOfHeaders(request.headers),
+    );
   } catch (error) {
-    if (isAuthError(error)) return authErrorResponse(error);
+    const locale = localeOfHeaders(request.headers);
+    if (isAuthError(error)) return authErrorResponse(error, locale);
     if (error instanceof SyntaxError)
-      return errorJson(400, { error: "invalid_request", error_description: "The request body could not be read." });
-    return unexpectedErrorResponse(error, services.logger);
+      return errorJson(
+        400,
+        { error: "invalid_request", error_description: engineText("request.bodyUnreadable") },
+        {},
+        locale,
+      );
+    return unexpectedErrorResponse(error, services.logger, locale);
   }
 }
 

@@ -6,6 +6,7 @@ import { tokenResponse } from "@/server/http/responses";
 import { apiRoute } from "@/server/http/route";
 import { passwordGrantSchema, refreshGrantSchema } from "@/server/http/schemas";
 import { mfaOtpGrantSchema, mfaRecoveryCodeGrantSchema } from "@/server/http/two-factor-schemas";
+import { engineText } from "@/core/messages";
 
 /**
  * RFC 6749 token endpoint: the password grant (§4.3) signs a device in, refresh_token (§6) rotates.
@@ -25,14 +26,11 @@ export const POST = apiRoute(async ({ request, services, client }) => {
       return tokenResponse(await services.engine.completeSignIn(parseInput(mfaRecoveryCodeGrantSchema, body), client));
     case undefined:
     case "":
-      throw new AuthError("invalid_request", "grant_type is required.", {
-        fields: { grant_type: ["grant_type is required."] },
+      throw new AuthError("invalid_request", engineText("request.parameterRequired", { parameter: "grant_type" }), {
+        fields: { grant_type: [engineText("request.parameterRequired", { parameter: "grant_type" })] },
       });
     default:
-      throw new AuthError(
-        "unsupported_grant_type",
-        'Supported grant types are "password", "refresh_token", "mfa_otp" and "mfa_recovery_code".',
-      );
+      throw new AuthError("unsupported_grant_type", engineText("request.grantTypes"));
   }
 });
 
