@@ -8,12 +8,15 @@ const alias = { "@": path.resolve(import.meta.dirname, "src") };
  * servers; or they run their apps on PostgreSQL + Redis in both modes, a private server of each when
  * the mode has none (admin, cleanup, the cluster, the PostgreSQL outage; admin and cleanup test the
  * embedded database on a PGlite folder of their own); or they observe what storage cannot change
- * (the log's lines, the OpenAPI document, the sign-in's equal answers). `.ci/run` runs the whole
+ * (the log's lines, the OpenAPI document, the sign-in's equal answers, the language of pages, errors
+ * and mail). `.ci/run` runs the whole
  * suite against PostgreSQL + Redis, then again on the embedded default with STORAGE_TESTS_ONLY=1,
  * which leaves these out (and, in scripts/test.mjs, the static checks and unit tests).
  */
 export const STORAGE_INDEPENDENT = [
   "tests/integration/admin.test.ts",
+  "tests/integration/app-pages-language.test.ts",
+  "tests/integration/auth-pages-language.test.ts",
   "tests/integration/auth-log.test.ts",
   "tests/integration/bearer-gate.test.ts",
   "tests/integration/bench-smoke.test.ts",
@@ -21,6 +24,7 @@ export const STORAGE_INDEPENDENT = [
   "tests/integration/cluster.test.ts",
   "tests/integration/dev-mode.test.ts",
   "tests/integration/enumeration.test.ts",
+  "tests/integration/languages-api.test.ts",
   "tests/integration/openapi.test.ts",
   "tests/integration/postgres-outage.test.ts",
   "tests/integration/redis-store.test.ts",
