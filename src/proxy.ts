@@ -5,6 +5,7 @@ import { resolveBrowserSession } from "@/server/auth/browser-session";
 import { clearSessionCookies, cookieNames, writeSessionCookies } from "@/server/auth/cookies";
 import { malformedActionBody } from "@/server/http/action-body";
 import { clientContext } from "@/server/http/client-info";
+import { engineText } from "@/core/messages";
 import { localeOfHeaders } from "@/server/http/request-language";
 import { isForeignStateChange } from "@/server/http/csrf";
 import { errorJson } from "@/server/http/errors";
@@ -37,15 +38,25 @@ export async function proxy(request: NextRequest): Promise<Response> {
   if (!isDecodable(pathname)) return badPath(pathname);
 
   if (isForeignStateChange(request, new URL(services.env.APP_URL).origin)) {
-    return errorJson(403, { error: "invalid_request", error_description: "Cross-site request refused." });
+    return errorJson(
+      403,
+      { error: "invalid_request", error_description: engineText("request.crossSite") },
+      {},
+      localeOfHeaders(request.headers),
+    );
   }
   if (pathname.startsWith("/api/") || pathname.startsWith("/.well-known/")) return NextResponse.next();
   const malformed = await malformedActionBody(request);
   if (malformed) {
-    return errorJson(400, {
-      error: "invalid_request",
-      error_description: `This form submission could not be read: ${malformed}. Reload the page and try again.`,
-    });
+    return errorJson(
+      400,
+      {
+        error: "invalid_request",
+        error_description: engineText("request.formSubmissionUnreadable", { reason: malformed }),
+      },
+      {},
+      localeOfHeaders(request.headers),
+    );
   }
 
   // A page: a fresh nonce for Next's scripts, then the session check where one is needed.

@@ -131,6 +131,9 @@ export const ENGINE_MESSAGES = {
     unknownProvider: "Unknown sign-in provider.",
     notUnderstood: "The sign-in service did not understand this request.",
     bodyUnreadable: "The request body could not be read.",
+    crossSite: "Cross-site request refused.",
+    /** `reason` is the proxy's technical description of what was wrong with the body. */
+    formSubmissionUnreadable: "This form submission could not be read: {reason}. Reload the page and try again.",
   },
   /** The browser's forms: what a server action or the sign-in form says when the engine did not. */
   form: {

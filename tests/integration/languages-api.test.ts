@@ -82,6 +82,26 @@ describe("errors in the reader's language", () => {
     expect(answer.text).toContain("密码至少需要 8 个字符。");
     expect(answer.text).not.toContain("Please correct the highlighted fields.");
   });
+
+  it("refuses a cross-site post, and a form post it cannot read, in Chinese (the proxy's own answers)", async () => {
+    const crossSite = await fetch(`${testApp.app.url}/devices`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "accept-language": "zh-CN", "content-type": "text/plain" },
+      body: "x",
+    });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.get("content-language")).toBe("zh-CN");
+    expect(await crossSite.json()).toEqual({ error: "invalid_request", error_description: "已拒绝跨站请求。" });
+
+    const register = action("registerAction");
+    const unreadable = await postAction(testApp.app.url, "/register", register.id, "garbage", {
+      "content-type": "text/plain;charset=UTF-8",
+      "accept-language": "zh-CN",
+    });
+    expect(unreadable.status).toBe(400);
+    expect(JSON.parse(unreadable.text)).toMatchObject({ error: "invalid_request" });
+    expect(JSON.parse(unreadable.text).error_description).toMatch(/^无法读取此表单提交：.+。请刷新页面后重试。$/);
+  });
 });
 
 describe("mail in the account's language", () => {
