@@ -5,7 +5,7 @@
  * while the others keep working. Devices: laptop = Chrome on macOS, phone = Mobile Safari on iOS,
  * desktop = Firefox on Windows (see DEVICES in fixtures.ts).
  */
-import { chromeRow, clickAndConfirm, deviceRows, expect, expectSignedOut, safariRow, test } from "./fixtures";
+import { chromeRow, clickAndConfirm, DEVICES, deviceRows, expect, expectSignedOut, safariRow, test } from "./fixtures";
 
 test('each device lists both sessions and marks its own row "This device"', async ({ newUser, signedIn }) => {
   const user = await newUser();
@@ -23,6 +23,11 @@ test('each device lists both sessions and marks its own row "This device"', asyn
   await expect(safariRow(laptop.page)).not.toContainText("This device");
   await expect(safariRow(phone.page)).toContainText("This device");
   await expect(chromeRow(phone.page)).not.toContainText("This device");
+
+  // On the phone's 390 px, nothing (the header's five links above all) pushes the page sideways.
+  // (A mobile browser widens its layout viewport to what overflows: compare with the screen's width.)
+  const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, "page width on the phone").toBeLessThanOrEqual(DEVICES.phone.viewport.width);
 });
 
 test("logging out another device sends it to /login by itself; this one stays", async ({ newUser, signedIn }) => {

@@ -16,12 +16,15 @@ function isActive(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
-/** The signed-in navigation; marks the current page for assistive technology and visually. */
+/**
+ * The signed-in navigation; marks the current page for assistive technology and visually. Its links
+ * wrap on a narrow screen rather than push the page sideways (five of them do not fit in 390 px).
+ */
 export function NavLinks() {
   const pathname = usePathname();
   const t = useTranslations("shell.nav");
   return (
-    <ul className="flex items-center gap-1">
+    <ul className="flex flex-wrap items-center gap-1">
       {LINKS.map(({ href, label }) => {
         const active = isActive(pathname, href);
         return (

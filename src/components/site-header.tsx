@@ -5,8 +5,9 @@ import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
 /**
- * Header of the signed-in pages: product, navigation, who is signed in, language, sign out. One row from
- * `sm` up; on phones the account line (email, language, sign out) wraps below, in the same reading order.
+ * Header of the signed-in pages: product, navigation, who is signed in, language, sign out. One row
+ * on a wide screen (the header is wider than the page's content, so the English labels fit at
+ * 1280 px); narrower, the account line (email, language, sign out) wraps below, in the same order.
  * `signOutAction` and `languageAction` are the server actions its forms post to, given by the layout.
  */
 export async function SiteHeader({
@@ -21,7 +22,7 @@ export async function SiteHeader({
   const t = await getTranslations("shell.nav");
   return (
     <header className="border-b border-line bg-surface">
-      <div className="mx-auto flex max-w-4xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3 sm:gap-x-4">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3 sm:gap-x-4">
         <Brand className="mr-auto sm:mr-2" />
         <nav aria-label={t("label")}>
           <NavLinks />
