@@ -5,7 +5,7 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormField } from "@/components/form-field";
-import { MessageSlot, Notice } from "@/components/notice";
+import { FormError } from "@/components/notice";
 import { deleteAccountAction, type DeleteAccountState } from "./actions";
 
 const INITIAL: DeleteAccountState = { status: "idle" };
@@ -68,13 +68,7 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
       <button type="button" onClick={askToConfirm} className={buttonClasses("danger", "mt-3 w-full sm:w-auto")}>
         {t("button")}
       </button>
-      <MessageSlot className="mt-3">
-        {state.status === "error" && !fields.password ? (
-          <Notice variant="inline" tone="error">
-            {state.message}
-          </Notice>
-        ) : null}
-      </MessageSlot>
+      <FormError message={state.status === "error" && !fields.password ? state.message : null} />
       <ConfirmDialog
         ref={dialogRef}
         headingId="confirm-delete-heading"

@@ -5,7 +5,7 @@ import { useActionState, useEffect, useRef } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormField } from "@/components/form-field";
-import { MessageSlot, Notice } from "@/components/notice";
+import { FormError } from "@/components/notice";
 import { removePasskeyAction, type RemovePasskeyState } from "./passkey-actions";
 
 const INITIAL: RemovePasskeyState = { status: "idle" };
@@ -55,13 +55,7 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
             className="mt-4"
           />
         ) : null}
-        <MessageSlot className="mt-3">
-          {state.status === "error" && !fields.password ? (
-            <Notice variant="inline" tone="error">
-              {state.message}
-            </Notice>
-          ) : null}
-        </MessageSlot>
+        <FormError message={state.status === "error" && !fields.password ? state.message : null} />
       </ConfirmDialog>
     </form>
   );
