@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useCallback, useState } from "react";
+import { useDeviceLabel } from "@/i18n/use-device-label";
 
 /** A sign-in from a new device, as pushed to the user's other open sessions (`new-device` event). */
 export interface NewDeviceSignIn {
@@ -49,6 +50,7 @@ export function NewDeviceNotices({
   onDismiss: (id: string) => void;
 }) {
   const t = useTranslations("shell.newDevice");
+  const deviceLabel = useDeviceLabel();
   if (signIns.length === 0) return null;
   return (
     <div className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex flex-col items-center gap-2 p-3 sm:p-4">
@@ -60,7 +62,7 @@ export function NewDeviceNotices({
         >
           <p className="min-w-0 flex-1">
             {t.rich(signIn.ip ? "messageWithIp" : "message", {
-              device: signIn.device,
+              device: deviceLabel(signIn.device),
               ip: signIn.ip ?? "",
               strong: (chunks) => <span className="font-semibold">{chunks}</span>,
               link: (chunks) => (
@@ -77,7 +79,7 @@ export function NewDeviceNotices({
             type="button"
             onClick={() => onDismiss(signIn.id)}
             className="-my-1 -mr-2 shrink-0 rounded-md px-2 py-1 font-medium text-warn hover:bg-warn-hover"
-            aria-label={t("dismissLabel", { device: signIn.device })}
+            aria-label={t("dismissLabel", { device: deviceLabel(signIn.device) })}
           >
             {t("dismiss")}
           </button>

@@ -1,6 +1,7 @@
 import { UAParser } from "ua-parser-js";
 import { sha256 } from "./crypto";
 import type { EngineDeps } from "./deps";
+import { deviceLabel } from "./device-label";
 import { errorMessage } from "./errors";
 import type { NewSessionRecord, SessionEventInput, UserRecord } from "./ports";
 
@@ -43,11 +44,6 @@ export function identifyDevice(userAgent: string | null | undefined): DeviceIden
   const type = result.device.type ?? (os ? "desktop" : "unknown");
   const key = sha256([KEY_VERSION, browser ?? "", os ?? "", type].join("|").toLowerCase());
   return { key, label: deviceLabel(browser, os) };
-}
-
-function deviceLabel(browser: string | null, os: string | null): string {
-  if (!browser && !os) return "an unknown device";
-  return `${browser ?? "an unknown browser"} on ${os ?? "an unknown OS"}`;
 }
 
 /**

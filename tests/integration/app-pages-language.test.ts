@@ -43,8 +43,8 @@ const PAGES: Page[] = [
     path: "/settings/activity",
     title: { en: "Security activity", "zh-CN": "安全活动" },
     says: {
-      en: ["Account created", "(this device)", ">just now</time>"],
-      "zh-CN": ["账号已创建", "（本设备）", ">刚刚</time>"],
+      en: ["Account created", "Chrome on macOS (this device)", ">just now</time>"],
+      "zh-CN": ["账号已创建", "macOS 上的 Chrome（本设备）", ">刚刚</time>"],
     },
   },
   {

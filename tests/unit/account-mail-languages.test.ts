@@ -76,7 +76,8 @@ describe("account and security mail in Simplified Chinese", () => {
       },
       APP,
     );
-    expect(alert.subject).toBe("你的账号在 Firefox on Linux 上有新的登录");
+    expect(alert.subject).toBe("你的账号有新设备登录：Linux 上的 Firefox");
+    expect(alert.text).not.toContain("Firefox on Linux");
     expect(alert.text).toContain("此邮件不包含任何登录链接");
   });
 

@@ -1,5 +1,6 @@
 import { createTranslator } from "next-intl";
 import { messagesFor } from "@/i18n/catalogues";
+import { localizeDeviceLabel } from "@/i18n/device-label";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "@/i18n/locales";
 
 /**
@@ -18,6 +19,12 @@ export type MailTranslator = (key: string, values?: Record<string, string | numb
 export function mailTranslator(locale: Locale): MailTranslator {
   const t = createTranslator({ locale, messages: messagesFor(locale), namespace: "mail" });
   return (key, values) => t(key as never, values as never);
+}
+
+/** A device label ("Firefox on Linux") in the recipient's language ("Firefox（Linux）"). */
+export function mailDeviceLabel(label: string, locale: Locale): string {
+  const t = createTranslator({ locale, messages: messagesFor(locale), namespace: "common.deviceLabel" });
+  return localizeDeviceLabel(label, (key, values) => t(key, values));
 }
 
 const whenFormats = new Map<Locale, Intl.DateTimeFormat>();

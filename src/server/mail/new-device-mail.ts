@@ -1,6 +1,6 @@
 import { parseIpAddress } from "@/core/ip-address";
 import type { NewDeviceAlert } from "@/core/ports";
-import { baseUrl, formatWhen, greeting, mailLocale, mailTranslator } from "./mail-format";
+import { baseUrl, formatWhen, greeting, mailDeviceLabel, mailLocale, mailTranslator } from "./mail-format";
 import type { MailMessage } from "./message";
 
 /**
@@ -15,7 +15,8 @@ export function newDeviceMail(alert: NewDeviceAlert, appUrl: string): MailMessag
   const t = mailTranslator(locale);
   const base = baseUrl(appUrl);
   const ip = parseIpAddress(alert.ip);
-  const where = ip ? t("newDevice.where", { device: alert.device, ip }) : alert.device;
+  const device = mailDeviceLabel(alert.device, locale);
+  const where = ip ? t("newDevice.where", { device, ip }) : device;
   const text = [
     greeting(null, t),
     "",
@@ -31,5 +32,5 @@ export function newDeviceMail(alert: NewDeviceAlert, appUrl: string): MailMessag
     }),
     "",
   ].join("\n");
-  return { to: alert.email, subject: t("newDevice.subject", { device: alert.device }), text };
+  return { to: alert.email, subject: t("newDevice.subject", { device }), text };
 }

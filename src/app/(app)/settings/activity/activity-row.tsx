@@ -1,16 +1,30 @@
 import { useTranslations } from "next-intl";
 import { useTimeFormat } from "@/components/relative-time";
 import type { ActivityItem } from "@/core/activity";
+import { useDeviceLabel } from "@/i18n/use-device-label";
 import { activityActor, activityTitle } from "./activity-text";
 
 /** One security event: what happened, on which device, who did it, and when. Server-rendered. */
 export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
   const t = useTranslations("activity");
   const time = useTimeFormat();
+  const deviceLabel = useDeviceLabel();
   const title = activityTitle(item);
   const actor = item.actor === null ? null : activityActor(item.actor);
+  // "you, from Firefox on Linux": the device inside the phrase is a label too.
+  const actorText =
+    actor === null || typeof actor === "string"
+      ? actor
+      : t(`actor.${actor.key}`, {
+          ...actor.values,
+          ...(actor.values?.device ? { device: deviceLabel(actor.values.device) } : {}),
+        } as never);
   const where = [
-    item.device ? (item.thisDevice ? t("row.thisDevice", { device: item.device }) : item.device) : null,
+    item.device
+      ? item.thisDevice
+        ? t("row.thisDevice", { device: deviceLabel(item.device) })
+        : deviceLabel(item.device)
+      : null,
     item.ip ? t("row.ip", { ip: item.ip }) : null,
   ]
     .filter(Boolean)
@@ -27,11 +41,7 @@ export function ActivityRow({ item, now }: { item: ActivityItem; now: Date }) {
           ) : null}
         </p>
         {where ? <p className="mt-0.5 text-sm break-words text-muted">{where}</p> : null}
-        {actor !== null ? (
-          <p className="mt-0.5 text-sm text-muted">
-            {t("row.by", { actor: typeof actor === "string" ? actor : t(`actor.${actor.key}`, actor.values as never) })}
-          </p>
-        ) : null}
+        {actorText !== null ? <p className="mt-0.5 text-sm text-muted">{t("row.by", { actor: actorText })}</p> : null}
         {item.mailUnverified ? <p className="mt-0.5 text-sm text-warn">{t("row.mailUnverified")}</p> : null}
       </div>
       <p className="shrink-0 text-sm text-muted">
