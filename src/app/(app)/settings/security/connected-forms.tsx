@@ -3,7 +3,6 @@
 import { useTranslations } from "next-intl";
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useId } from "react";
-import { FormField } from "@/components/form-field";
 import { FormError } from "@/components/notice";
 import { SubmitButton } from "@/components/submit-button";
 import {
@@ -12,23 +11,7 @@ import {
   type ConnectState,
   type DisconnectState,
 } from "./connected-actions";
-
-function PasswordField({ id, errors }: { id: string; errors?: string[] }) {
-  const t = useTranslations("security");
-  return (
-    <FormField
-      id={id}
-      name="password"
-      label={t("password")}
-      type="password"
-      autoComplete="current-password"
-      optional
-      hint={t("connected.passwordHint")}
-      errors={errors}
-      className="mt-3"
-    />
-  );
-}
+import { PasswordAgainField } from "./password-again-field";
 
 /** What a form's state says under the button: an error not about the password field. */
 function messageOf(state: ConnectState | DisconnectState): string | null {
@@ -44,13 +27,16 @@ function ProviderForm(props: {
   pending?: boolean;
   state: ConnectState | DisconnectState;
 }) {
+  const t = useTranslations("security.connected");
   const id = useId();
   const message = messageOf(props.state);
   return (
     <form action={props.action} noValidate aria-label={props.label}>
       <input type="hidden" name="provider" value={props.provider} />
-      <PasswordField
+      <PasswordAgainField
         id={`${id}-password`}
+        optional
+        hint={t("passwordHint")}
         errors={props.state.status === "error" ? props.state.fields.password : undefined}
       />
       <SubmitButton variant="secondary" pendingLabel={props.pendingLabel} pending={props.pending}>

@@ -9,6 +9,7 @@ import { MessageSlot, Notice } from "@/components/notice";
 import { usePasskeyCeremonyError } from "@/components/passkey-error";
 import { SubmitButton } from "@/components/submit-button";
 import { addPasskeyAction, passkeyOptionsAction, type PasskeyActionFailure } from "./passkey-actions";
+import { PasswordAgainField } from "./password-again-field";
 
 type State = { status: "idle" } | { status: "added"; name: string } | PasskeyActionFailure;
 
@@ -80,12 +81,8 @@ export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
         errors={fields.name}
       />
       {needsPassword ? (
-        <FormField
+        <PasswordAgainField
           id="passkey-add-password"
-          name="password"
-          label={t("password")}
-          type="password"
-          autoComplete="current-password"
           hint={t("passkeys.passwordHint")}
           errors={fields.password}
           className="mt-3"

@@ -4,9 +4,9 @@ import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useRef } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { FormField } from "@/components/form-field";
 import { FormError } from "@/components/notice";
 import { removePasskeyAction, type RemovePasskeyState } from "./passkey-actions";
+import { PasswordAgainField } from "./password-again-field";
 
 const INITIAL: RemovePasskeyState = { status: "idle" };
 
@@ -45,15 +45,7 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
       >
         <p className="mt-2 text-sm text-fg-soft">{t("passkeys.removeConsequence")}</p>
         {needsPassword ? (
-          <FormField
-            id={`remove-passkey-${id}-password`}
-            name="password"
-            label={t("password")}
-            type="password"
-            autoComplete="current-password"
-            errors={fields.password}
-            className="mt-4"
-          />
+          <PasswordAgainField id={`remove-passkey-${id}-password`} errors={fields.password} className="mt-4" />
         ) : null}
         <FormError message={state.status === "error" && !fields.password ? state.message : null} />
       </ConfirmDialog>

@@ -16,6 +16,7 @@ import {
   type RecoveryCodesState,
   type TotpSetupState,
 } from "./two-factor-actions";
+import { PasswordAgainField } from "./password-again-field";
 
 /**
  * The section's states: off (a "Set up" button), set-up (QR code, setup key, "Code", "Turn on"),
@@ -51,22 +52,6 @@ export function TwoFactorPanel({ enabled, recoveryCodesLeft }: { enabled: boolea
   );
 }
 
-function PasswordAgain({ id, errors }: { id: string; errors?: string[] }) {
-  const t = useTranslations("security");
-  return (
-    <FormField
-      id={id}
-      name="password"
-      label={t("password")}
-      type="password"
-      autoComplete="current-password"
-      required
-      errors={errors}
-      className="mt-3"
-    />
-  );
-}
-
 function ErrorLine({ state, hideWhenField }: { state: { status: string; message?: string }; hideWhenField: boolean }) {
   return (
     <MessageSlot className="mt-3">
@@ -95,7 +80,9 @@ function SetUp({ onCodes }: { onCodes: (codes: string[]) => void }) {
     return (
       <form action={begin} noValidate>
         <p className="mt-1 text-sm text-muted">{t("off")}</p>
-        {askPassword ? <PasswordAgain id="two-factor-setup-password" errors={setup.fields.password} /> : null}
+        {askPassword ? (
+          <PasswordAgainField id="two-factor-setup-password" required errors={setup.fields.password} />
+        ) : null}
         <SubmitButton pendingLabel={t("settingUp")} className="mt-4">
           {t("setUp")}
         </SubmitButton>
@@ -185,7 +172,7 @@ function NewRecoveryCodes({ onCodes }: { onCodes: (codes: string[]) => void }) {
       </h3>
       <p className="mt-1 text-sm text-muted">{t("newCodesIntro")}</p>
       {error && (error.needsPassword || error.fields.password) ? (
-        <PasswordAgain id="new-codes-password" errors={error.fields.password} />
+        <PasswordAgainField id="new-codes-password" required errors={error.fields.password} />
       ) : null}
       <SubmitButton variant="secondary" pendingLabel={t("makingCodes")} className="mt-3">
         {t("newCodes")}
