@@ -8,7 +8,9 @@ import { SubmitButton } from "./submit-button";
 /**
  * The question before something that cannot be undone, as a modal <dialog> inside the form it
  * submits: opened with `showModal()` (focus moves to "Cancel"), closed by Escape or "Cancel" with
- * nothing done; only the confirm button submits the form.
+ * nothing done; only the confirm button submits the form. Like every SubmitButton it is disabled
+ * until the page has hydrated: before then, Enter in one of the form's fields would make it the
+ * form's default button and submit without the question ever being asked.
  */
 export function ConfirmDialog({
   ref,

@@ -5,6 +5,7 @@ import { startTransition, useActionState, useId, useRef, useState } from "react"
 import { flushSync } from "react-dom";
 import { buttonClasses } from "@/components/button-styles";
 import { SubmitButton } from "@/components/submit-button";
+import { useHydrated } from "@/components/use-hydrated";
 import { logOutEverywhereAction, logOutOthersAction, type DeviceActionState } from "./actions";
 import { useReportDeviceResult } from "./device-feedback";
 
@@ -16,6 +17,7 @@ export function BulkLogOut({ kind }: { kind: keyof typeof ACTIONS }) {
   const t = useTranslations("devices.bulk");
   const label = t(`${kind}.label`);
   const report = useReportDeviceResult();
+  const hydrated = useHydrated();
   const [confirming, setConfirming] = useState(false);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -71,6 +73,7 @@ export function BulkLogOut({ kind }: { kind: keyof typeof ACTIONS }) {
             ref={triggerRef}
             type="button"
             onClick={open}
+            disabled={!hydrated}
             className={buttonClasses(kind === "everywhere" ? "danger" : "secondary", "shrink-0")}
           >
             {label}

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { MessageSlot, Notice } from "@/components/notice";
+import { useHydrated } from "@/components/use-hydrated";
 
 /**
  * "Continue with <provider>": next-auth's own sign-in (its CSRF token, then a POST) sends the
@@ -25,6 +26,7 @@ export function ContinueWithButton({
   variant?: "primary" | "secondary";
 }) {
   const t = useTranslations("auth");
+  const hydrated = useHydrated();
   const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
   async function start() {
     setState("busy");
@@ -39,7 +41,7 @@ export function ContinueWithButton({
       <button
         type="button"
         onClick={start}
-        disabled={state === "busy"}
+        disabled={state === "busy" || !hydrated}
         aria-busy={state === "busy" || undefined}
         className={buttonClasses(variant, "w-full")}
       >

@@ -8,6 +8,7 @@ import { useState } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { FormError } from "@/components/notice";
 import { apiErrorMessage, usePasskeyCeremonyError } from "@/components/passkey-error";
+import { useHydrated } from "@/components/use-hydrated";
 import { useEngineText } from "@/i18n/use-engine-text";
 
 /** The engine's sentence for a passkey it refused, when next-auth passes on none. */
@@ -23,6 +24,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
   const engineText = useEngineText();
   const passkeyCeremonyError = usePasskeyCeremonyError();
+  const hydrated = useHydrated();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -66,7 +68,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
       <button
         type="button"
         onClick={onClick}
-        disabled={pending}
+        disabled={pending || !hydrated}
         aria-busy={pending}
         className={buttonClasses("secondary", "w-full")}
       >

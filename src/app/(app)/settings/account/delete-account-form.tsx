@@ -6,6 +6,7 @@ import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormField } from "@/components/form-field";
 import { FormError } from "@/components/notice";
+import { useHydrated } from "@/components/use-hydrated";
 import { deleteAccountAction, type DeleteAccountState } from "./actions";
 
 const INITIAL: DeleteAccountState = { status: "idle" };
@@ -17,6 +18,7 @@ const INITIAL: DeleteAccountState = { status: "idle" };
  */
 export function DeleteAccountForm({ passwordless = null }: { passwordless?: string | null }) {
   const t = useTranslations("account.delete");
+  const hydrated = useHydrated();
   const formRef = useRef<HTMLFormElement>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -65,7 +67,12 @@ export function DeleteAccountForm({ passwordless = null }: { passwordless?: stri
           }}
         />
       )}
-      <button type="button" onClick={askToConfirm} className={buttonClasses("danger", "mt-3 w-full sm:w-auto")}>
+      <button
+        type="button"
+        onClick={askToConfirm}
+        disabled={!hydrated}
+        className={buttonClasses("danger", "mt-3 w-full sm:w-auto")}
+      >
         {t("button")}
       </button>
       <FormError message={state.status === "error" && !fields.password ? state.message : null} />

@@ -69,7 +69,14 @@ export function PasskeyAddForm({ askPassword }: { askPassword: boolean }) {
 
   const fields = state.status === "error" ? state.fields : {};
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate aria-label={t("passkeys.addLabel")} className="mt-5">
+    <form
+      ref={formRef}
+      method="post"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={t("passkeys.addLabel")}
+      className="mt-5"
+    >
       <FormField
         id="passkey-name"
         name="name"

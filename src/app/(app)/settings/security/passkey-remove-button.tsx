@@ -5,6 +5,7 @@ import { useActionState, useEffect, useRef } from "react";
 import { buttonClasses } from "@/components/button-styles";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormError } from "@/components/notice";
+import { useHydrated } from "@/components/use-hydrated";
 import { removePasskeyAction, type RemovePasskeyState } from "./passkey-actions";
 import { PasswordAgainField } from "./password-again-field";
 
@@ -16,6 +17,7 @@ const INITIAL: RemovePasskeyState = { status: "idle" };
  */
 export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; name: string; askPassword: boolean }) {
   const t = useTranslations("security");
+  const hydrated = useHydrated();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [state, formAction] = useActionState(removePasskeyAction, INITIAL);
   const needsPassword = askPassword || (state.status === "error" && state.needsPassword);
@@ -32,6 +34,7 @@ export function PasskeyRemoveButton({ id, name, askPassword }: { id: string; nam
       <button
         type="button"
         onClick={() => dialogRef.current?.showModal()}
+        disabled={!hydrated}
         className={buttonClasses("secondary", "px-3 py-1.5")}
       >
         {t.rich("passkeys.remove", { name, hidden: (chunks) => <span className="sr-only">{chunks}</span> })}
