@@ -30,14 +30,32 @@ export interface MailCapture {
   url: string;
   messages: CapturedMail[];
   /** The first message to `to` (matching `subject` when given) after `since` (ms), waited for. */
-  waitFor(to: string, options?: { subject?: RegExp; since?: number; timeoutMs?: number }): Promise<CapturedMail>;
+  waitFor(to: string, options?: MailQuery): Promise<CapturedMail>;
   close(): Promise<void>;
 }
 
 export const CAPTURE_MAIL_FROM = "Security <security@app.test>";
 
-function matches(mail: CapturedMail, to: string, subject: RegExp | undefined, since: number): boolean {
-  return mail.to.includes(to.toLowerCase()) && mail.receivedAt >= since && (!subject || subject.test(mail.subject));
+export interface MailQuery {
+  subject?: RegExp;
+  /** Text the body must contain. */
+  containing?: string;
+  /**
+   * Received strictly after this moment (ms), taken before the request that sends the mail: a
+   * message received in that very millisecond is one from before (a fast machine answers the
+   * previous request and starts the next one within a millisecond).
+   */
+  since?: number;
+  timeoutMs?: number;
+}
+
+function matches(mail: CapturedMail, to: string, { subject, containing, since = 0 }: MailQuery): boolean {
+  return (
+    mail.to.includes(to.toLowerCase()) &&
+    mail.receivedAt > since &&
+    (!subject || subject.test(mail.subject)) &&
+    (containing === undefined || mail.text.includes(containing))
+  );
 }
 
 async function poll<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
@@ -92,25 +110,21 @@ export async function startMailCapture(options: { dir?: string } = {}): Promise<
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    waitFor(to, { subject, since = 0, timeoutMs = 10_000 } = {}) {
-      return poll(() => messages.find((m) => matches(m, to, subject, since)), `to ${to}`, timeoutMs);
+    waitFor(to, query = {}) {
+      return poll(() => messages.find((m) => matches(m, to, query)), `to ${to}`, query.timeoutMs ?? 10_000);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
 /** Reads the messages a capture with `dir` wrote (from another process), waiting for one to `to`. */
-export function waitForMailIn(
-  dir: string,
-  to: string,
-  { subject, since = 0, timeoutMs = 10_000 }: { subject?: RegExp; since?: number; timeoutMs?: number } = {},
-): Promise<CapturedMail> {
+export function waitForMailIn(dir: string, to: string, query: MailQuery = {}): Promise<CapturedMail> {
   const read = () =>
     readdirSync(dir)
       .sort()
       .map((file) => JSON.parse(readFileSync(path.join(dir, file), "utf8")) as CapturedMail)
-      .find((m) => matches(m, to, subject, since));
-  return poll(read, `to ${to} in ${dir}`, timeoutMs);
+      .find((m) => matches(m, to, query));
+  return poll(read, `to ${to} in ${dir}`, query.timeoutMs ?? 10_000);
 }
 
 /** The first link to `<appUrl-ish>/<page>?token=...` in a mail's text, and its token. */
