@@ -126,7 +126,12 @@ export class Api {
 }
 
 let counter = 0;
+/**
+ * An address no other test uses: the time and a counter, and the process id, because two runners'
+ * workers (Playwright's, vitest's) each count from 1 and can ask for the same label in the same
+ * millisecond.
+ */
 export function uniqueEmail(label = "user"): string {
   counter += 1;
-  return `${label}.${Date.now().toString(36)}.${counter}@example.com`;
+  return `${label}.${Date.now().toString(36)}.${process.pid.toString(36)}.${counter}@example.com`;
 }
